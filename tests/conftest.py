@@ -1,0 +1,38 @@
+"""Fixtures for every test: a private data folder and an empty config, so a developer's real keys never leak in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+_ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR", "TICOS_BENCH_READY")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False, help="run the long fuzz/load/crash tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip_slow = pytest.mark.skip(reason="long run: pass --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Every test gets its own data folder, config folder and XDG dirs; no TICOS_* from the developer."""
+    for name in _ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+    config = tmp_path / "config"
+    monkeypatch.setenv("TICOS_HOME", str(data))
+    monkeypatch.setenv("TICOS_CONFIG_DIR", str(config))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # No OS keyring in tests: credentials go to the 0600 file fallback.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    return {"data": data, "config": config}

@@ -1,0 +1,124 @@
+"""Typed records of the contract's objects (ApiKey, CreatedKey, Account, UsageDay, VerifyResult)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+SCOPES: dict[str, str] = {
+    "*": "Full access: everything the account can do",
+    "api_keys:read": "List and read API keys",
+    "api_keys:write": "Create, rename, roll, revoke and delete API keys",
+    "account:read": "Read the account's profile",
+    "agents:invoke": "Invoke agents",
+    "terminals:read": "Read terminals",
+    "terminals:write": "Create and change terminals",
+    "usage:read": "Read usage figures",
+}
+STATUSES = ("active", "revoked", "expired")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An RFC 3339 `...Z` time from the contract as an aware UTC datetime."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def format_time(value: datetime | None) -> str | None:
+    """An aware datetime as the contract's RFC 3339 UTC form with second precision."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: str
+    name: str
+    snippet: str
+    status: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ApiKey:
+        return cls(
+            id=str(data["id"]),
+            name=str(data["name"]),
+            snippet=str(data["snippet"]),
+            status=str(data["status"]),
+            scopes=tuple(str(s) for s in data.get("scopes") or ()),
+            created_at=parse_time(data["created_at"]),  # type: ignore[arg-type]
+            last_used_at=parse_time(data.get("last_used_at")),
+            expires_at=parse_time(data.get("expires_at")),
+            revoked_at=parse_time(data.get("revoked_at")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "snippet": self.snippet,
+            "status": self.status,
+            "scopes": list(self.scopes),
+            "created_at": format_time(self.created_at),
+            "last_used_at": format_time(self.last_used_at),
+            "expires_at": format_time(self.expires_at),
+            "revoked_at": format_time(self.revoked_at),
+        }
+
+    @property
+    def full_access(self) -> bool:
+        return "*" in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedKey:
+    """A key just created or rolled: the only object that ever holds the full secret."""
+
+    api_key: ApiKey
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    email: str
+    created_at: datetime
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Account:
+        return cls(
+            id=str(data["id"]),
+            name=str(data["name"]),
+            email=str(data["email"]),
+            created_at=parse_time(data["created_at"]),  # type: ignore[arg-type]
+        )
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.name.replace("_", " ").replace(".", " ").split() if p]
+        letters = "".join(p[0] for p in parts[:2]) or "?"
+        return letters.upper()
+
+
+@dataclass(frozen=True, slots=True)
+class UsageDay:
+    date: date
+    requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    valid: bool
+    key_id: str | None = None
+    account_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    expires_at: datetime | None = None
+    reason: str | None = None
