@@ -1,0 +1,45 @@
+"""Times as a person reads them ("3 days ago", "in 5 days", "Never"), shared by the TUI and the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_UNITS = (
+    (365 * 86400, "year"),
+    (30 * 86400, "month"),
+    (7 * 86400, "week"),
+    (86400, "day"),
+    (3600, "hour"),
+    (60, "minute"),
+)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _span(seconds: float) -> str:
+    for size, unit in _UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return ""
+
+
+def relative(moment: datetime | None, now: datetime | None = None, *, never: str = "Never") -> str:
+    """`moment` relative to `now`: "just now", "3 days ago", "in 2 hours"; `never` for None."""
+    if moment is None:
+        return never
+    now = now or now_utc()
+    delta = (moment - now).total_seconds()
+    span = _span(abs(delta))
+    if not span:
+        return "just now" if delta <= 0 else "in a moment"
+    return f"in {span}" if delta > 0 else f"{span} ago"
+
+
+def exact(moment: datetime | None, *, never: str = "never") -> str:
+    """`moment` as an exact UTC time for details lines: `2026-11-26 20:12:53 UTC`."""
+    if moment is None:
+        return never
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
