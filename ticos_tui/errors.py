@@ -60,3 +60,13 @@ class RateLimited(ApiError):
 
 class ServerError(ApiError):
     """5xx: the server failed; retrying later may help."""
+
+
+class UsageError(TicosError):
+    """The command or its settings cannot work as given (a bad flag, URL or config file); exit 2."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """The configuration (flags, environment, config.toml, stored login) is unusable."""
