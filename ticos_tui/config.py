@@ -1,0 +1,165 @@
+"""Which Ticos service to talk to, with which credential: flags, environment, then config.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from ticos_tui import paths
+from ticos_tui.errors import ConfigError
+
+CONFIG_FILE = "config.toml"
+EMBEDDED_BASE_URL = "http://ticos.local/v1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a client needs to connect, and where each part came from (for `status`)."""
+
+    mode: Literal["embedded", "remote"]
+    base_url: str
+    data_dir: Path
+    token: str | None = field(repr=False)
+    token_source: str
+    config_file: Path
+
+    @property
+    def mode_label(self) -> str:
+        """`local` for the embedded service, else the server's host[:port]."""
+        if self.mode == "embedded":
+            return "local"
+        return urlsplit(self.base_url).netloc
+
+
+def normalize_base_url(url: str) -> str:
+    """`url` as `scheme://host[:port]/…/v1`, without a trailing slash; ConfigError when unusable.
+
+    Credentials, queries and fragments are refused: a URL is printed in messages,
+    so it must never carry a secret.
+    """
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"base URL {text!r} is not an http(s) URL; use e.g. https://api.ticos.ai/v1 "
+            "or http://127.0.0.1:8765"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            "the base URL must not carry credentials; use TICOS_TOKEN or `ticos-tui login`"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"the base URL must not have a query or fragment: {text!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for an out-of-range port
+    except ValueError:
+        raise ConfigError(f"the base URL has an invalid port: {text!r}") from None
+    path = parts.path.rstrip("/")
+    if not path.endswith("/v1"):
+        path += "/v1"
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+
+def config_file_path(env: Mapping[str, str] | None = None) -> Path:
+    return paths.config_dir(env) / CONFIG_FILE
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings in `config.toml` (empty when there is none); ConfigError when unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path} is not valid TOML: {err}") from None
+    for key in ("base_url", "data_dir", "token"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{path}: {key} must be a string")
+    return data
+
+
+def resolve_data_dir(
+    flag: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """`--data-dir`, else `TICOS_HOME`, else `data_dir` in config.toml, else the default."""
+    env = os.environ if env is None else env
+    if flag:
+        return Path(flag).expanduser()
+    if env.get("TICOS_HOME"):
+        return Path(env["TICOS_HOME"]).expanduser()
+    from_file = read_config_file(config_file_path(env)).get("data_dir")
+    if from_file:
+        return Path(from_file).expanduser()
+    return paths.data_dir(None, {})
+
+
+def resolve_settings(
+    *,
+    base_url: str | None = None,
+    data_dir: str | Path | None = None,
+    token: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from flags, then environment, then config.toml, then the embedded default.
+
+    Remote mode takes its token from the flag or `TICOS_TOKEN`, else the login stored
+    for that base URL (keyring, else the 0600 file), else `token` in config.toml.
+    Embedded mode may leave it None: connecting asks the local service for one.
+    """
+    env = os.environ if env is None else env
+    config_file = config_file_path(env)
+    file_settings = read_config_file(config_file)
+
+    if data_dir:
+        resolved_dir = Path(data_dir).expanduser()
+    elif env.get("TICOS_HOME"):
+        resolved_dir = Path(env["TICOS_HOME"]).expanduser()
+    elif file_settings.get("data_dir"):
+        resolved_dir = Path(file_settings["data_dir"]).expanduser()
+    else:
+        resolved_dir = paths.data_dir(None, {})
+
+    raw_url = base_url or env.get("TICOS_BASE_URL") or file_settings.get("base_url")
+    mode: Literal["embedded", "remote"] = "remote" if raw_url else "embedded"
+    url = normalize_base_url(raw_url) if raw_url else EMBEDDED_BASE_URL
+
+    resolved_token: str | None = None
+    source = ""
+    if token:
+        resolved_token, source = token, "--token flag"
+    elif env.get("TICOS_TOKEN"):
+        resolved_token, source = env["TICOS_TOKEN"], "TICOS_TOKEN"
+    elif mode == "remote":
+        from ticos_tui.credentials import load_token
+
+        stored = load_token(url, env)
+        if stored is not None:
+            resolved_token, source = stored.token, stored.source
+        elif file_settings.get("token"):
+            resolved_token, source = file_settings["token"], f"config file {config_file}"
+        else:
+            source = "none (set TICOS_TOKEN or run `ticos-tui login`)"
+    else:
+        source = f"local service ({resolved_dir / 'session-token'})"
+    if resolved_token is not None:
+        resolved_token = resolved_token.strip()
+        if not (resolved_token.isascii() and resolved_token.isprintable()) or " " in resolved_token:
+            raise ConfigError(f"the token from {source} holds spaces, control or non-ASCII chars")
+
+    return Settings(
+        mode=mode,
+        base_url=url,
+        data_dir=resolved_dir,
+        token=resolved_token,
+        token_source=source,
+        config_file=config_file,
+    )
