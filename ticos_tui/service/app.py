@@ -1,0 +1,283 @@
+"""The Starlette app: the contract's routes, their handlers and the error answers."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ticos_tui.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.service.auth import (
+    FailedAuthLimiter,
+    Principal,
+    authenticate,
+    client_of,
+    key_problem,
+)
+from ticos_tui.service.store import FLUSH_INTERVAL, Store
+from ticos_tui.service.validation import (
+    ApiProblem,
+    invalid,
+    query_int,
+    query_status,
+    read_json,
+    validate_expires_at,
+    validate_grace,
+    validate_name,
+    validate_scopes,
+)
+
+log = logging.getLogger(__name__)
+
+_KEY_ID = re.compile(r"key_[0-9A-Za-z]{1,40}", re.ASCII)
+_CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
+_CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)
+_NO_STORE = {"Cache-Control": "no-store"}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"s:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    bad = invalid("cursor", "malformed; pass back the next_cursor of a previous page")
+    if not _CURSOR.fullmatch(cursor):
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        raise bad from None
+    match = _CURSOR_BODY.fullmatch(raw)
+    if match is None:
+        raise bad
+    return int(match.group(1))
+
+
+def _openapi_bytes() -> bytes:
+    return resources.files("ticos_tui.service").joinpath("openapi.json").read_bytes()
+
+
+def _route(path: str, **handlers: Handler) -> Route:
+    """One route per path, so a wrong method gets 405 with an `Allow` listing every method."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return Route(path, endpoint, methods=list(handlers))
+
+
+def create_app(
+    data_dir: Path,
+    *,
+    failed_auth_limit: int = 30,
+    failed_auth_window: float = 60.0,
+    clock: Callable[[], float] = time.time,
+) -> Starlette:
+    """The service over the database in `data_dir` (opened now: works without lifespan events).
+
+    Args:
+        data_dir: the data folder; `ticos.db` is created there (0600, folder 0700).
+        failed_auth_limit: failed authentications per client and window before 429.
+        failed_auth_window: the window, in seconds.
+        clock: the wall clock (tests move it to expire keys).
+    """
+    store = Store(Path(data_dir), clock=clock)
+    limiter = FailedAuthLimiter(failed_auth_limit, failed_auth_window)
+    openapi: list[bytes] = []
+
+    def auth(request: Request, scope: str, also: str | None = None) -> Principal:
+        store.flush_if_due()
+        return authenticate(request, store, limiter, scope, also)
+
+    def key_id_of(request: Request) -> str:
+        key_id = request.path_params["key_id"]
+        if not _KEY_ID.fullmatch(key_id):
+            raise ApiProblem(404, "no such API key")
+        return str(key_id)
+
+    def found(value: Any) -> Any:
+        if value is None:
+            raise ApiProblem(404, "no such API key")
+        return value
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def openapi_json(request: Request) -> Response:
+        if not openapi:
+            openapi.append(_openapi_bytes())
+        return Response(openapi[0], media_type="application/json")
+
+    async def account(request: Request) -> Response:
+        principal = auth(request, "account:read")
+        return JSONResponse(found(store.account(principal.account_id)))
+
+    async def list_keys(request: Request) -> Response:
+        principal = auth(request, "api_keys:read")
+        status = query_status(request)
+        limit = query_int(request, "limit", 100, 1, 1000)
+        raw_cursor = request.query_params.get("cursor")
+        before = None if raw_cursor is None else decode_cursor(raw_cursor)
+        data, next_seq = store.list_keys(principal.account_id, status, limit, before)
+        next_cursor = None if next_seq is None else encode_cursor(next_seq)
+        return JSONResponse({"data": data, "next_cursor": next_cursor})
+
+    async def create_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:write")
+        body = await read_json(request)
+        if "name" not in body:
+            raise invalid("name", "is required")
+        name = validate_name(body["name"])
+        scopes = validate_scopes(body.get("scopes"))
+        expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+        created, key = store.create_key(principal.account_id, name, scopes, expires_at)
+        created["key"] = key
+        return JSONResponse(created, status_code=201, headers=_NO_STORE)
+
+    async def get_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:read")
+        return JSONResponse(found(store.get_key(principal.account_id, key_id_of(request))))
+
+    async def rename_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:write")
+        key_id = key_id_of(request)
+        body = await read_json(request)
+        if "name" not in body:
+            raise invalid("name", "is required")
+        name = validate_name(body["name"])
+        return JSONResponse(found(store.rename_key(principal.account_id, key_id, name)))
+
+    async def delete_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:write")
+        found(store.revoke_key(principal.account_id, key_id_of(request), delete=True))
+        return Response(status_code=204)
+
+    async def revoke_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:write")
+        return JSONResponse(found(store.revoke_key(principal.account_id, key_id_of(request))))
+
+    async def roll_key(request: Request) -> Response:
+        principal = auth(request, "api_keys:write")
+        key_id = key_id_of(request)
+        body = await read_json(request, required=False)
+        grace = validate_grace(body.get("grace_seconds"))
+        created, key = found(store.roll_key(principal.account_id, key_id, grace))
+        created["key"] = key
+        return JSONResponse(created, status_code=201, headers=_NO_STORE)
+
+    async def key_usage(request: Request) -> Response:
+        principal = auth(request, "api_keys:read", also="usage:read")
+        key_id = key_id_of(request)
+        days = query_int(request, "days", 30, 1, 90)
+        return JSONResponse({"days": found(store.usage(principal.account_id, key_id, days))})
+
+    async def verify(request: Request) -> Response:
+        # The hot path: throttle check, checksum (no database for a malformed key), one indexed
+        # lookup by hash, and the use counted in memory.
+        client = client_of(request)
+        limiter.check(client)
+        body = await read_json(request)
+        if "key" not in body:
+            raise invalid("key", "is required")
+        candidate = body["key"]
+        if not isinstance(candidate, str):
+            raise invalid("key", "must be a string")
+        store.flush_if_due()
+        if not is_well_formed_key(candidate):
+            reason: str | None = "malformed"
+            key = None
+        else:
+            key = store.key_by_hash(secret_hash(candidate))
+            reason = key_problem(key, store.now())
+        if reason is not None or key is None:
+            limiter.failed(client)
+            return JSONResponse({"valid": False, "reason": reason})
+        store.record_use(key.id)
+        return JSONResponse(
+            {
+                "valid": True,
+                "key_id": key.id,
+                "account_id": key.account_id,
+                "scopes": key.scopes,
+                "expires_at": key.expires_at,
+            }
+        )
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiProblem)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
+
+    async def http_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        detail = {404: "not found: no such endpoint", 405: "method not allowed"}.get(
+            exc.status_code, str(exc.detail)
+        )
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Never a stack trace or input in the answer; the server's own log has the details.
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Served mode: flush coalesced uses on a timer too, and everything at shutdown.
+        async def flusher() -> None:
+            while True:
+                await asyncio.sleep(FLUSH_INTERVAL)
+                try:
+                    store.flush_if_due()
+                except Exception:  # a full disk must not stop the timer
+                    log.exception("flushing key uses failed")
+
+        task = asyncio.create_task(flusher())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            store.close()
+
+    routes = [
+        _route("/v1/healthz", GET=healthz),
+        _route("/v1/openapi.json", GET=openapi_json),
+        _route("/v1/account", GET=account),
+        _route("/v1/api-keys", GET=list_keys, POST=create_key),
+        _route("/v1/api-keys/verify", POST=verify),
+        _route("/v1/api-keys/{key_id}", GET=get_key, PATCH=rename_key, DELETE=delete_key),
+        _route("/v1/api-keys/{key_id}/revoke", POST=revoke_key),
+        _route("/v1/api-keys/{key_id}/roll", POST=roll_key),
+        _route("/v1/api-keys/{key_id}/usage", GET=key_usage),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ApiProblem: problem,
+            HTTPException: http_problem,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.router.redirect_slashes = False
+    app.state.store = store
+    app.state.limiter = limiter
+    return app

@@ -1,0 +1,138 @@
+"""Who is calling: bearer credentials looked up by hash, scopes, and the failed-attempt throttle."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from ticos_tui.keyformat import (
+    KEY_PREFIX,
+    TOKEN_PREFIX,
+    is_well_formed_key,
+    is_well_formed_token,
+    secret_hash,
+)
+from ticos_tui.service.store import KeyAuth, Store
+from ticos_tui.service.validation import ApiProblem
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    account_id: str
+    key_id: str | None  # None: a session token (all scopes)
+    scopes: tuple[str, ...]
+
+
+class FailedAuthLimiter:
+    """Counts failed authentications per client in fixed windows; over the limit means 429."""
+
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._windows: dict[str, list[float]] = {}  # client -> [window start, failures]
+
+    def retry_after(self, client: str) -> int | None:
+        """Seconds until `client` may try again, or None when it is not throttled."""
+        entry = self._windows.get(client)
+        if entry is None or entry[1] < self.limit:
+            return None
+        left = entry[0] + self.window - self.clock()
+        if left <= 0:
+            del self._windows[client]
+            return None
+        return max(1, math.ceil(left))
+
+    def failed(self, client: str) -> None:
+        now = self.clock()
+        entry = self._windows.get(client)
+        if entry is None or now - entry[0] >= self.window:
+            if len(self._windows) >= 10_000:
+                self._prune(now)
+            self._windows[client] = [now, 1]
+        else:
+            entry[1] += 1
+
+    def check(self, client: str) -> None:
+        retry = self.retry_after(client)
+        if retry is not None:
+            raise ApiProblem(
+                429,
+                "too many failed authentication attempts from this client; retry later",
+                {"Retry-After": str(retry)},
+            )
+
+    def _prune(self, now: float) -> None:
+        for client in [c for c, (start, _) in self._windows.items() if now - start >= self.window]:
+            del self._windows[client]
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def key_problem(key: KeyAuth | None, now: str) -> str | None:
+    """Why a looked-up key cannot be used (`unknown`, `revoked`, `expired`), or None if it can."""
+    if key is None:
+        return "unknown"
+    if key.revoked_at is not None or key.deleted:
+        return "revoked"
+    if key.expires_at is not None and key.expires_at <= now:
+        return "expired"
+    return None
+
+
+_DETAILS = {
+    "missing": "missing credential: send Authorization: Bearer <session token or API key>",
+    "malformed": "malformed credential: not a well-formed session token or API key",
+    "unknown": "unknown credential",
+    "revoked": "revoked credential",
+    "expired": "expired credential",
+}
+
+
+def authenticate(
+    request: Request, store: Store, limiter: FailedAuthLimiter, scope: str, also: str | None = None
+) -> Principal:
+    """The caller behind the Authorization header, allowed `scope` (or `also`); else 401/403/429."""
+    client = client_of(request)
+    limiter.check(client)
+    header = request.headers.get("authorization")
+    if not header or not header.strip():
+        raise ApiProblem(401, _DETAILS["missing"], _CHALLENGE)
+    scheme, _, credential = header.strip().partition(" ")
+    credential = credential.strip()
+    principal: Principal | None = None
+    reason = "malformed"
+    if scheme.lower() == "bearer":
+        # Secrets are only ever compared through an indexed lookup of their SHA-256, never with
+        # `==` on the secret itself.
+        if credential.startswith(KEY_PREFIX) and is_well_formed_key(credential):
+            key = store.key_by_hash(secret_hash(credential))
+            problem = key_problem(key, store.now())
+            if problem is None and key is not None:
+                store.record_use(key.id)
+                principal = Principal(key.account_id, key.id, tuple(key.scopes))
+            else:
+                reason = problem or "unknown"
+        elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
+            account_id = store.account_for_token_hash(secret_hash(credential))
+            if account_id is not None:
+                principal = Principal(account_id, None, ("*",))
+            else:
+                reason = "unknown"
+    if principal is None:
+        limiter.failed(client)
+        raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
+    granted = principal.scopes
+    if "*" not in granted and scope not in granted and (also is None or also not in granted):
+        raise ApiProblem(403, f"this API key lacks the '{scope}' scope")
+    return principal

@@ -1,0 +1,460 @@
+"""The service's SQLite database: schema and migrations, accounts, session tokens, keys and usage."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ticos_tui.keyformat import BASE62, generate_key, generate_token, secret_hash, snippet
+from ticos_tui.paths import ensure_private_dir
+
+DB_NAME = "ticos.db"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DAY = 86_400
+FLUSH_INTERVAL = 1.0
+
+# Each entry moves the schema from version N to N+1 (N = its index). A later release appends
+# steps; `migrate` runs the missing ones in one transaction, so keys survive an upgrade.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        is_local INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE session_tokens (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        created_at TEXT NOT NULL
+    );
+    -- seq is monotonic (AUTOINCREMENT never reuses a value): it orders keys newest first
+    -- and is the keyset-pagination position, so new keys only ever appear at the head.
+    CREATE TABLE api_keys (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        snippet TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        expires_at TEXT,
+        revoked_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX api_keys_account_seq ON api_keys(account_id, seq);
+    CREATE TABLE key_usage (
+        key_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        PRIMARY KEY (key_id, day)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
+
+
+def format_ts(ts: float) -> str:
+    """Epoch seconds as the contract's RFC 3339 UTC form (stored this way, so reads never format)."""
+    return time.strftime(TIME_FORMAT, time.gmtime(int(ts)))
+
+
+def new_id(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(BASE62) for _ in range(20))
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION; returns the version it found."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {found} is newer than this ticos-tui ({SCHEMA_VERSION})"
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have migrated meanwhile.
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in MIGRATIONS[found:]:
+            for statement in step.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAuth:
+    """What an API-key lookup by hash found (the hot path of verify and of key-authenticated calls)."""
+
+    id: str
+    account_id: str
+    scopes: list[str]
+    expires_at: str | None
+    revoked_at: str | None
+    deleted: bool
+
+
+class Store:
+    """One SQLite connection guarded by a lock; every write in its own transaction.
+
+    Handlers call it synchronously from the event loop: each call is short (a page of 1000
+    keys is a few milliseconds), which is cheaper and simpler than a thread hop.
+    """
+
+    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+        ensure_private_dir(data_dir)
+        self.path = data_dir / DB_NAME
+        if not self.path.exists():
+            # Create it 0600 before SQLite opens it, so it is never readable by others.
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode is durable against a process kill (only power loss can lose the
+        # last commits), which is the failure the crash tests exercise.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        migrate(self._conn)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+        self._scopes_cache: dict[str, list[str]] = {}
+        # Coalesced uses: key id -> last use time, (key id, day) -> count. Flushed at most
+        # FLUSH_INTERVAL later, and always before a read that returns them.
+        self._pending_last_used: dict[str, str] = {}
+        self._pending_usage: dict[tuple[str, str], int] = {}
+        self._last_flush = time.monotonic()
+        self._closed = False
+        ref = weakref.ref(self)
+        self._atexit = lambda: (s := ref()) is not None and s.close()
+        atexit.register(self._atexit)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self.flush_uses()
+            self._closed = True
+            self._conn.close()
+        atexit.unregister(self._atexit)
+
+    def now(self) -> str:
+        return format_ts(self.clock())
+
+    def scopes_of(self, text: str) -> list[str]:
+        scopes = self._scopes_cache.get(text)
+        if scopes is None:
+            scopes = self._scopes_cache[text] = json.loads(text)
+        return scopes
+
+    # -- accounts and session tokens ------------------------------------------------------
+
+    def create_account(self, name: str, email: str, *, local: bool = False) -> str:
+        account_id = new_id("acc_")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO accounts (id, name, email, created_at, is_local) VALUES (?,?,?,?,?)",
+                (account_id, name, email, self.now(), int(local)),
+            )
+        return account_id
+
+    def local_account(self) -> str | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id FROM accounts WHERE is_local = 1 ORDER BY rowid LIMIT 1"
+            ).fetchone()
+        return row[0] if row else None
+
+    def account(self, account_id: str) -> dict[str, str] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, name, email, created_at FROM accounts WHERE id = ?", (account_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "name": row[1], "email": row[2], "created_at": row[3]}
+
+    def issue_session_token(self, account_id: str) -> str:
+        """A new session token for the account; only its hash is stored."""
+        token = generate_token()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO session_tokens (token_hash, account_id, created_at) VALUES (?,?,?)",
+                (secret_hash(token), account_id, self.now()),
+            )
+        return token
+
+    def account_for_token_hash(self, token_hash: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT account_id FROM session_tokens WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        return row[0] if row else None
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def key_by_hash(self, key_hash: str) -> KeyAuth | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
+                " FROM api_keys WHERE key_hash = ?",
+                (key_hash,),
+            ).fetchone()
+        if row is None:
+            return None
+        return KeyAuth(row[0], row[1], self.scopes_of(row[2]), row[3], row[4], bool(row[5]))
+
+    def _insert_key(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        now: str,
+    ) -> tuple[str, str]:
+        key = generate_key()
+        key_id = new_id("key_")
+        conn.execute(
+            "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"
+            " expires_at) VALUES (?,?,?,?,?,?,?,?)",
+            (key_id, account_id, name, secret_hash(key), snippet(key), json.dumps(scopes),
+             now, expires_at),
+        )  # fmt: skip
+        return key_id, key
+
+    def create_key(
+        self, account_id: str, name: str, scopes: list[str], expires_at: str | None
+    ) -> tuple[dict[str, Any], str]:
+        """Insert a new key; returns its ApiKey object and the full key (never stored)."""
+        now = self.now()
+        with self._write() as conn:
+            key_id, key = self._insert_key(conn, account_id, name, scopes, expires_at, now)
+            row = self._key_row(conn, account_id, key_id)
+        assert row is not None
+        return self.key_json(row, now), key
+
+    def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
+        """Seed many `*` keys in one transaction (benchmarks and tests); the keys are discarded."""
+        now = self.now()
+        with self._write() as conn:
+            for name in names:
+                self._insert_key(conn, account_id, name, ["*"], None, now)
+
+    @staticmethod
+    def _key_row(conn: sqlite3.Connection, account_id: str, key_id: str) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = conn.execute(
+            f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE id = ? AND account_id = ? AND deleted = 0",
+            (key_id, account_id),
+        ).fetchone()
+        return row
+
+    def key_json(self, row: tuple[Any, ...], now: str) -> dict[str, Any]:
+        key_id, name, snip, scopes, created_at, last_used_at, expires_at, revoked_at = row
+        if revoked_at is not None:
+            status = "revoked"
+        elif expires_at is not None and expires_at <= now:
+            status = "expired"
+        else:
+            status = "active"
+        return {
+            "id": key_id,
+            "name": name,
+            "snippet": snip,
+            "status": status,
+            "scopes": self.scopes_of(scopes),
+            "created_at": created_at,
+            "last_used_at": last_used_at,
+            "expires_at": expires_at,
+            "revoked_at": revoked_at,
+        }
+
+    def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+        self.flush_uses()
+        with self._lock:
+            row = self._key_row(self._conn, account_id, key_id)
+        return None if row is None else self.key_json(row, self.now())
+
+    def list_keys(
+        self, account_id: str, status: str, limit: int, before_seq: int | None
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """A page of keys newest first, strictly older than `before_seq`; and the next position."""
+        self.flush_uses()
+        now = self.now()
+        where = "account_id = ? AND deleted = 0"
+        params: list[Any] = [account_id]
+        if before_seq is not None:
+            where += " AND seq < ?"
+            params.append(before_seq)
+        if status == "active":
+            where += " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+            params.append(now)
+        elif status == "revoked":
+            where += " AND revoked_at IS NOT NULL"
+        elif status == "expired":
+            where += " AND revoked_at IS NULL AND expires_at <= ?"
+            params.append(now)
+        params.append(limit + 1)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT seq, {_KEY_COLUMNS} FROM api_keys WHERE {where}"  # noqa: S608 - fixed fragments
+                " ORDER BY seq DESC LIMIT ?",
+                params,
+            ).fetchall()
+        next_seq = rows[limit - 1][0] if len(rows) > limit else None
+        key_json = self.key_json
+        return [key_json(row[1:], now) for row in rows[:limit]], next_seq
+
+    def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
+        self.flush_uses()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE api_keys SET name = ? WHERE id = ? AND account_id = ? AND deleted = 0",
+                (name, key_id, account_id),
+            )
+            row = self._key_row(conn, account_id, key_id) if cur.rowcount else None
+        return None if row is None else self.key_json(row, self.now())
+
+    def revoke_key(
+        self, account_id: str, key_id: str, *, delete: bool = False
+    ) -> dict[str, Any] | None:
+        """Revoke (idempotent: the first revocation time stays); `delete` also hides it."""
+        self.flush_uses()
+        now = self.now()
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?), deleted = ?"
+                " WHERE id = ? AND account_id = ? AND deleted = 0",
+                (now, int(delete), key_id, account_id),
+            )
+            if not cur.rowcount:
+                return None
+            row = None if delete else self._key_row(conn, account_id, key_id)
+        return {} if row is None else self.key_json(row, now)
+
+    def roll_key(
+        self, account_id: str, key_id: str, grace_seconds: int
+    ) -> tuple[dict[str, Any], str] | None:
+        """A new key with the old one's name and scopes; the old one expires after the grace."""
+        self.flush_uses()
+        ts = self.clock()
+        now = format_ts(ts)
+        with self._write() as conn:
+            old = self._key_row(conn, account_id, key_id)
+            if old is None:
+                return None
+            if grace_seconds == 0:
+                conn.execute(
+                    "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+                    (now, key_id),
+                )
+            else:
+                # Never extend a key: an earlier expiry it already had stays.
+                conn.execute(
+                    "UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL"
+                    " AND expires_at < ?1 THEN expires_at ELSE ?1 END WHERE id = ?2",
+                    (format_ts(ts + grace_seconds), key_id),
+                )
+            new_id_, key = self._insert_key(
+                conn, account_id, old[1], self.scopes_of(old[3]), None, now
+            )
+            row = self._key_row(conn, account_id, new_id_)
+        assert row is not None
+        return self.key_json(row, now), key
+
+    # -- usage -----------------------------------------------------------------------------
+
+    def record_use(self, key_id: str) -> None:
+        """Count one authenticated use of a key in memory; written out at most ~1 s later."""
+        ts = self.clock()
+        now = format_ts(ts)
+        self._pending_last_used[key_id] = now
+        slot = (key_id, now[:10])
+        pending = self._pending_usage
+        pending[slot] = pending.get(slot, 0) + 1
+        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL:
+            self.flush_uses()
+
+    def flush_if_due(self) -> None:
+        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL:
+            self.flush_uses()
+
+    def flush_uses(self) -> None:
+        with self._lock:
+            self._last_flush = time.monotonic()
+            if not self._pending_last_used or self._closed:
+                return
+            last_used, self._pending_last_used = self._pending_last_used, {}
+            usage, self._pending_usage = self._pending_usage, {}
+            with self._write() as conn:
+                conn.executemany(
+                    "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
+                    [(t, k) for k, t in last_used.items()],
+                )
+                conn.executemany(
+                    "INSERT INTO key_usage (key_id, day, requests) VALUES (?,?,?)"
+                    " ON CONFLICT (key_id, day) DO UPDATE SET requests = requests + excluded.requests",
+                    [(k, d, n) for (k, d), n in usage.items()],
+                )
+
+    def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
+        """One entry per UTC day, oldest first, zeros included; None for an unknown key."""
+        self.flush_uses()
+        ts = self.clock()
+        wanted = [time.strftime("%Y-%m-%d", time.gmtime(int(ts) - DAY * i)) for i in range(days)]
+        wanted.reverse()
+        with self._lock:
+            if self._key_row(self._conn, account_id, key_id) is None:
+                return None
+            counts = dict(
+                self._conn.execute(
+                    "SELECT day, requests FROM key_usage WHERE key_id = ? AND day >= ?",
+                    (key_id, wanted[0]),
+                ).fetchall()
+            )
+        return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])

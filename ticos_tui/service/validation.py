@@ -1,0 +1,181 @@
+"""Reading request bodies and query values strictly, and the contract's validation rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import ClientDisconnect, Request
+
+from ticos_tui.models import SCOPES, STATUSES
+
+MAX_BODY = 16 * 1024
+NAME_MAX = 100
+MAX_GRACE = 604_800
+
+# Forbidden anywhere in a (trimmed) name: C0, DEL, C1, line/paragraph separators, bidi
+# embeddings/overrides and isolates, and lone surrogates (which JSON's \ud800 escapes can carry
+# but UTF-8 cannot store).
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+_UINT = re.compile(r"[0-9]{1,7}", re.ASCII)
+
+
+class ApiProblem(Exception):
+    """An error answer of the contract: status, `detail`, and any headers it needs."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def invalid(field: str, problem: str) -> ApiProblem:
+    return ApiProblem(422, f"{field}: {problem}")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A body with the same key twice is ambiguous (parsers disagree on which wins, which is how
+    # request-smuggling style bugs start), so it is refused as unreadable rather than guessed.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
+    """The body as a JSON object: 413 past 16 KiB, 400 if unreadable; {} if empty and optional."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not _UINT.fullmatch(length.strip()):
+            raise ApiProblem(400, "body: invalid Content-Length")
+        if int(length) > MAX_BODY:
+            raise ApiProblem(413, f"body: larger than {MAX_BODY} bytes")
+    chunks = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiProblem(413, f"body: larger than {MAX_BODY} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ApiProblem(400, "body: the client went away before sending it") from None
+    body = b"".join(chunks)
+    if not body.strip():
+        if required:
+            raise ApiProblem(400, "body: a JSON object is required")
+        return {}
+    content_type = request.headers.get("content-type", "")
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media != "application/json" and not (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        raise ApiProblem(400, "body: Content-Type must be application/json")
+    charset = params.strip().lower()
+    if charset and charset.replace(" ", "") not in (
+        "charset=utf-8",
+        "charset=utf8",
+        'charset="utf-8"',
+    ):
+        raise ApiProblem(400, "body: only UTF-8 JSON is accepted")
+    try:
+        text = body.decode("utf-8")
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except UnicodeDecodeError:
+        raise ApiProblem(400, "body: not valid UTF-8") from None
+    except (ValueError, RecursionError):
+        raise ApiProblem(400, "body: not valid JSON (or a key appears twice)") from None
+    if not isinstance(data, dict):
+        raise ApiProblem(400, "body: must be a JSON object")
+    return data
+
+
+def validate_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise invalid("name", "must be a string")
+    name = value.strip()
+    if not name:
+        raise invalid("name", "must not be empty")
+    if len(name) > NAME_MAX:
+        raise invalid("name", f"must be at most {NAME_MAX} characters after trimming")
+    if _FORBIDDEN.search(name):
+        raise invalid(
+            "name",
+            "must not contain control characters, line separators, bidi controls or lone surrogates",
+        )
+    return name
+
+
+def validate_scopes(value: Any) -> list[str]:
+    if value is None:
+        return ["*"]
+    if not isinstance(value, list):
+        raise invalid("scopes", "must be a list of scope names")
+    if not value:
+        raise invalid("scopes", "must name at least one scope")
+    scopes: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or item not in SCOPES:
+            raise invalid("scopes", "unknown scope; known scopes are " + ", ".join(SCOPES))
+        if item not in scopes:
+            scopes.append(item)
+    return scopes
+
+
+def validate_expires_at(value: Any, now: float) -> str | None:
+    """A future time at most 10 years ahead, normalised to the contract's `...Z` second form."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise invalid("expires_at", "must be an RFC 3339 time such as 2030-01-31T12:00:00Z")
+    try:
+        moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise invalid("expires_at", "is not a real date and time") from None
+    moment = moment.replace(microsecond=0)
+    current = datetime.fromtimestamp(int(now), UTC)
+    if moment <= current:
+        raise invalid("expires_at", "must be in the future")
+    try:
+        limit = current.replace(year=current.year + 10)
+    except ValueError:  # 29 February
+        limit = current.replace(year=current.year + 10, day=28)
+    if moment > limit:
+        raise invalid("expires_at", "must be at most 10 years ahead")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def validate_grace(value: Any) -> int:
+    if value is None:
+        return 0
+    # bool is an int in Python but not an integer in JSON.
+    if type(value) is not int or not 0 <= value <= MAX_GRACE:
+        raise invalid("grace_seconds", f"must be an integer from 0 to {MAX_GRACE}")
+    return value
+
+
+def query_int(request: Request, field: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(field)
+    if raw is None:
+        return default
+    if not _UINT.fullmatch(raw) or not low <= int(raw) <= high:
+        raise invalid(field, f"must be an integer from {low} to {high}")
+    return int(raw)
+
+
+def query_status(request: Request) -> str:
+    raw = request.query_params.get("status", "all")
+    if raw != "all" and raw not in STATUSES:
+        raise invalid("status", "must be one of active, revoked, expired, all")
+    return raw
