@@ -1,0 +1,277 @@
+"""`ticos-tui scan`: argparse wiring, the report, and the exit code pre-commit relies on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from ticos_tui.sanitize import visible
+from ticos_tui.scan.check import Checked
+from ticos_tui.scan.detect import STATUSES, Finding, ScanStats
+from ticos_tui.scan.history import HistoryUnavailable
+from ticos_tui.scan.scanner import scan_paths
+from ticos_tui.scan.walk import git_toplevel
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Find Ticos API keys (tk_… with a valid checksum) in files, and optionally in git
+history, and ask the configured Ticos service whether each is still active.
+
+PATH defaults to the current folder. Inside a git work tree the files are those
+git lists (tracked, plus untracked files that .gitignore does not ignore); outside
+git, .gitignore files are honoured all the same, and .git/ is never read. Files
+named explicitly are always scanned (that is how pre-commit passes them).
+Binary and minified files are scanned too. A key is shown only as its snippet
+(tk_AbC1…wXyZ), never whole.
+"""
+
+EPILOG = """\
+statuses:
+  active     the service accepts this key: revoke it (the command is shown)
+  revoked    the service says it was revoked
+  expired    the service says it expired
+  unknown    the service does not know it (it may belong to another server)
+  unchecked  not verified (--offline, or the service could not be asked)
+
+exit status:
+  0  no key found, or every key found is revoked or expired
+  1  a key that is active, unknown or unchecked was found: a pre-commit hook
+     fails, since only a key the service says is dead is safe to commit
+  2  usage error (bad flag, missing PATH, --history outside git, bad config)
+
+Verifying a key counts as a use of it (its last-used time changes).
+
+pre-commit (.pre-commit-config.yaml):
+  - repo: local
+    hooks:
+      - id: ticos-scan
+        name: ticos-tui leak scan
+        entry: ticos-tui scan
+        language: system
+        pass_filenames: true
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `scan` subcommand (with `func=run`) to the CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "scan",
+        help="find leaked API keys in files and git history",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="also scan every commit of every ref (git log -p --all); reports commit:path:line",
+    )
+    parser.add_argument(
+        "--no-ignore", action="store_true", help="also scan files that .gitignore ignores"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the findings as JSON (snippets only)"
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not ask the service; every key found is reported as unchecked (exit 1)",
+    )
+    # SUPPRESS: when the main parser already took these before `scan`, a default
+    # here would silently overwrite what the user typed.
+    parser.add_argument(
+        "--base-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="the Ticos service that verifies keys (default: TICOS_BASE_URL, config, local)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="data folder of the local service (default: TICOS_HOME, config, platform default)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, verify, report; return the exit code (0 clean, 1 a live-or-unknown key, 2 usage)."""
+    out, err = sys.stdout, sys.stderr
+    paths: list[str] = list(args.paths) or ["."]
+    base_url = getattr(args, "base_url", None)
+    data_dir = getattr(args, "data_dir", None)
+
+    for path in paths:
+        if not os.path.exists(path):
+            _say(err, f"no such file or folder: {visible(path)}")
+            return EXIT_USAGE
+        if (
+            args.history
+            and git_toplevel(path if os.path.isdir(path) else os.path.dirname(path) or ".") is None
+        ):
+            _say(err, f"--history needs a git repository: {visible(path)} is not in one")
+            return EXIT_USAGE
+
+    settings = None
+    if not args.offline:
+        from ticos_tui.config import resolve_settings
+        from ticos_tui.errors import UsageError
+
+        try:
+            settings = resolve_settings(base_url=base_url, data_dir=data_dir)
+        except UsageError as exc:
+            _say(err, visible(exc))
+            return EXIT_USAGE
+
+    stats = ScanStats()
+    try:
+        findings = list(
+            scan_paths(paths, no_ignore=args.no_ignore, history=args.history, stats=stats)
+        )
+    except HistoryUnavailable as exc:
+        _say(err, f"--history: {visible(exc)}")
+        return EXIT_USAGE
+
+    problem: str | None = None
+    if findings:
+        if settings is None:
+            problem = "--offline was given"
+        else:
+            import asyncio
+
+            findings, problem = asyncio.run(_verify_with(settings, findings))
+
+    revoke_flags = _revoke_flags(base_url, data_dir)
+    for path, why in stats.unreadable:
+        _say(err, f"cannot read {visible(path)}: {visible(why)}")
+    if args.json:
+        _print_json(out, findings, stats, problem, revoke_flags)
+    else:
+        _print_text(out, err, findings, stats, problem, revoke_flags)
+    return EXIT_FOUND if any(f.blocking for f in findings) else EXIT_CLEAN
+
+
+async def _verify_with(settings: object, findings: list[Finding]) -> Checked:
+    from ticos_tui.connect import open_client
+    from ticos_tui.errors import TicosError
+    from ticos_tui.scan.check import check_findings
+
+    try:
+        client = open_client(settings)  # type: ignore[arg-type]
+    except TicosError as exc:
+        return Checked(findings, str(exc))
+    try:
+        return await check_findings(findings, client.verify)
+    finally:
+        await client.aclose()
+
+
+def revoke_command(finding: Finding, flags: str = "") -> str | None:
+    if finding.status != "active" or not finding.key_id:
+        return None
+    return f"ticos-tui keys revoke {finding.key_id}{flags}"
+
+
+def _revoke_flags(base_url: str | None, data_dir: str | None) -> str:
+    import shlex
+
+    flags = ""
+    if base_url:
+        flags += f" --base-url {shlex.quote(base_url)}"
+    if data_dir:
+        flags += f" --data-dir {shlex.quote(data_dir)}"
+    return flags
+
+
+def _print_text(
+    out: TextIO,
+    err: TextIO,
+    findings: Sequence[Finding],
+    stats: ScanStats,
+    problem: str | None,
+    revoke_flags: str,
+) -> None:
+    for finding in findings:
+        line = f"{visible(finding)} {finding.status}"
+        command = revoke_command(finding, revoke_flags)
+        if command:
+            line += f" — revoke it: {visible(command)}"
+        out.write(line + "\n")
+    out.flush()
+    scanned = f"{stats.files} files, {stats.bytes / 1e6:.1f} MB"
+    if not findings:
+        _say(err, f"no API keys found ({scanned})")
+        return
+    counts = Counter(f.status for f in findings)
+    breakdown = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    _say(err, f"{_plural(len(findings), 'key')} found ({breakdown}) in {scanned}")
+    if problem:
+        _say(err, f"keys not checked with the service: {visible(problem)}")
+    if any(f.blocking for f in findings):
+        _say(
+            err,
+            "remove these keys from the files (and from git history if they were committed) "
+            "and revoke the ones that are active",
+        )
+
+
+def _print_json(
+    out: TextIO,
+    findings: Sequence[Finding],
+    stats: ScanStats,
+    problem: str | None,
+    revoke_flags: str,
+) -> None:
+    document = {
+        "findings": [
+            {
+                "path": f.path,
+                "line": f.line,
+                "commit": f.commit,
+                "snippet": f.snippet,
+                "status": f.status,
+                "key_id": f.key_id,
+                "revoke_command": revoke_command(f, revoke_flags),
+            }
+            for f in findings
+        ],
+        "files_scanned": stats.files,
+        "bytes_scanned": stats.bytes,
+        "unreadable": [{"path": p, "reason": why} for p, why in stats.unreadable],
+        "unchecked_reason": problem,
+    }
+    # ensure_ascii keeps odd bytes in names escaped, so nothing reaches the terminal raw.
+    out.write(json.dumps(document, indent=2) + "\n")
+    out.flush()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _say(stream: TextIO, message: str) -> None:
+    stream.write(f"ticos-tui scan: {message}\n")
+    stream.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`ticos-tui scan` on its own parser (tests, and use before the main CLI wires it)."""
+    parser = argparse.ArgumentParser(
+        prog="ticos-tui scan",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
