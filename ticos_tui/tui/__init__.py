@@ -1,0 +1,1 @@
+"""The Textual user interface: screens, widgets and modals (no SQL, no HTTP details)."""

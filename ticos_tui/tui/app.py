@@ -1,0 +1,136 @@
+"""TicosApp: wires the Account Settings screen to one client; `make_app()` builds it for the CLI and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from ticos_tui.config import Settings
+from ticos_tui.errors import TicosError
+from ticos_tui.sanitize import visible
+from ticos_tui.tui.screens.account_settings import AccountSettingsScreen
+
+if TYPE_CHECKING:
+    from ticos_tui.client import TicosClient
+
+ClientFactory = Callable[[], "TicosClient"]
+
+
+class TicosApp(App[None]):
+    """Thin shell: owns the client and the app-wide keys (quit, help, account menu)."""
+
+    TITLE = "ticos-tui"
+    CSS_PATH = "ticos.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+a", "account_menu", "Account", show=False),
+    ]
+
+    def __init__(self, settings: Settings, *, client_factory: ClientFactory | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._client_factory = client_factory
+        self._client: TicosClient | None = None
+        self._connect_lock = asyncio.Lock()
+        # Read once: the benchmark asks the app to exit when keys first show, or when all have loaded.
+        self._bench_ready = os.environ.get("TICOS_BENCH_READY", "")
+
+    # ---- client -----------------------------------------------------------------------
+
+    def _open_client(self) -> TicosClient:
+        if self._client_factory is not None:
+            return self._client_factory()
+        from ticos_tui.connect import open_client
+
+        return open_client(self.settings)
+
+    async def get_client(self) -> TicosClient:
+        """The client, opened on first use in a thread (httpx and the service import off the UI thread)."""
+        async with self._connect_lock:
+            if self._client is None:
+                try:
+                    self._client = await asyncio.to_thread(self._open_client)
+                except TicosError:
+                    raise
+                except Exception as err:
+                    raise TicosError(f"Could not open the Ticos service: {err}") from None
+            return self._client
+
+    async def on_unmount(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # ---- screens ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(AccountSettingsScreen(self.settings.mode_label))
+        self.load_account()
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        screen = self.screen
+        try:
+            account = await (await self.get_client()).account()
+        except TicosError as err:
+            if isinstance(screen, AccountSettingsScreen):
+                screen.show_account_error(str(err))
+            return
+        if isinstance(screen, AccountSettingsScreen):
+            screen.show_account(account)
+
+    def action_help(self) -> None:
+        from ticos_tui.tui.modals.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    @work(exclusive=True, group="account-menu")
+    async def action_account_menu(self) -> None:
+        from ticos_tui.tui.modals.account_menu import AccountMenu
+
+        if isinstance(self.screen, AccountMenu):
+            return
+        choice = await self.push_screen_wait(AccountMenu())
+        if choice == "quit":
+            self.exit()
+        elif choice == "settings":
+            while not isinstance(self.screen, AccountSettingsScreen) and len(self.screen_stack) > 1:
+                self.pop_screen()
+
+    def notify_error(self, title: str, message: str) -> None:
+        self.notify(visible(message), title=title, severity="error", markup=False, timeout=8)
+
+    # ---- benchmark hooks (no effect unless TICOS_BENCH_READY is set) -------------------
+
+    def keys_visible(self) -> None:
+        if self._bench_ready == "first":
+            self.call_after_refresh(self._bench_exit, "first")
+
+    def keys_loaded(self) -> None:
+        if self._bench_ready == "all":
+            self.call_after_refresh(self._bench_exit, "all")
+
+    def _bench_exit(self, what: str) -> None:
+        sys.stderr.write(f"TICOS_BENCH_READY {what} {time.perf_counter():.6f}\n")
+        self.exit()
+
+
+def make_app(
+    settings: Settings | None = None, *, client_factory: ClientFactory | None = None
+) -> TicosApp:
+    """The app for `settings` (resolved from the environment when None)."""
+    if settings is None:
+        from ticos_tui.config import resolve_settings
+
+        settings = resolve_settings()
+    return TicosApp(settings, client_factory=client_factory)

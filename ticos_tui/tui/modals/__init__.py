@@ -1,0 +1,1 @@
+"""Modal dialogs: create, key shown once, rename, confirm, help, account menu."""

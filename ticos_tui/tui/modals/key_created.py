@@ -1,0 +1,116 @@
+"""KeyCreatedDialog: the full key, shown this once, with copy buttons and the warning to store it safely."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from ticos_tui.models import CreatedKey
+from ticos_tui.sanitize import literal
+from ticos_tui.tui import clipboard
+from ticos_tui.tui.modals.confirm import ConfirmDialog
+
+WARNING = (
+    "This is the only time the full key is shown. Store it in an environment variable "
+    "or a secret manager now: never in code, and never in git."
+)
+
+
+class KeyCreatedDialog(ModalScreen[None]):
+    """Shows a new key once. The key lives only in this screen; closing it drops the last reference."""
+
+    DEFAULT_CSS = """
+    KeyCreatedDialog { align: center middle; }
+    KeyCreatedDialog > Vertical {
+        width: 76; max-width: 100%; height: auto; padding: 1 2;
+        border: thick $success 60%; background: $surface;
+    }
+    KeyCreatedDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    KeyCreatedDialog #full-key {
+        width: 100%; padding: 0 1; background: $boost; text-style: bold; color: $text;
+    }
+    KeyCreatedDialog .warning { color: $warning; margin: 1 0; }
+    KeyCreatedDialog #copy-status { color: $success; height: auto; }
+    KeyCreatedDialog .dialog-buttons { height: auto; margin-top: 1; }
+    KeyCreatedDialog .dialog-buttons Button { margin-right: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy key"),
+        Binding("x", "copy_export", "Copy as export"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, created: CreatedKey, *, title: str = "API key created") -> None:
+        super().__init__()
+        self._created: CreatedKey | None = created
+        self._title = title
+        self.copied_to: str | None = None
+
+    def compose(self) -> ComposeResult:
+        created = self._created
+        assert created is not None
+        with Vertical():
+            yield Label(Text(self._title), classes="dialog-title")
+            yield Static(literal(f"Name: {created.api_key.name}"))
+            yield Static(Text(created.key, no_wrap=True, overflow="fold"), id="full-key")
+            yield Static(Text("⚠ " + WARNING), classes="warning")
+            yield Static("", id="copy-status")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy to clipboard (c)", id="copy", variant="primary")
+                yield Button("Copy as export (x)", id="copy-export")
+                yield Button("Done", id="done")
+
+    def on_mount(self) -> None:
+        self.query_one("#copy", Button).focus()
+
+    def _copy(self, text: str, what: str) -> None:
+        where = clipboard.copy_text(self.app, text)
+        self.copied_to = where
+        self.query_one("#copy-status", Static).update(Text(f"✓ Copied {what} to the {where}."))
+        self.query_one("#done", Button).focus()  # the next enter closes
+
+    def action_copy(self) -> None:
+        if self._created is not None:
+            self._copy(self._created.key, "the key")
+
+    def action_copy_export(self) -> None:
+        if self._created is not None:
+            self._copy(f"export TICOS_API_KEY={self._created.key}", "an export line")
+
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy()
+
+    @on(Button.Pressed, "#copy-export")
+    def _copy_export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_copy_export()
+
+    @on(Button.Pressed, "#done")
+    def _done_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    @work(exclusive=True, group="key-created-close")
+    async def action_close(self) -> None:
+        if self.copied_to is None:
+            really = await self.app.push_screen_wait(
+                ConfirmDialog(
+                    "Close without copying?",
+                    Text("You have not copied this key. Close anyway? It cannot be shown again."),
+                    confirm_label="Close anyway",
+                    cancel_label="Go back",
+                )
+            )
+            if not really:
+                return
+        self._created = None  # the app keeps no reference to the key once this closes
+        self.dismiss(None)

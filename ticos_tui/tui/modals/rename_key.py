@@ -1,0 +1,23 @@
+"""RenameKeyDialog: the create dialog's validated name input, prefilled with the key's current name."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from ticos_tui.models import ApiKey
+from ticos_tui.tui.modals.create_key import NameDialog
+
+
+class RenameKeyDialog(NameDialog):
+    """Rename `key`; dismisses with the updated `ApiKey`, or None when cancelled."""
+
+    title_text = "Rename API Key"
+    submit_label = "Rename"
+
+    def __init__(self, key: ApiKey, rename: Callable[[str, str], Awaitable[ApiKey]]) -> None:
+        super().__init__(initial=key.name)
+        self._key = key
+        self._rename = rename
+
+    async def perform(self, name: str) -> object:
+        return await self._rename(self._key.id, name)

@@ -1,0 +1,327 @@
+"""ApiKeysPane: "Your API Keys": the table with its loading, empty and error states, and every key action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
+
+from ticos_tui.errors import TicosError
+from ticos_tui.models import ApiKey
+from ticos_tui.sanitize import literal, visible
+from ticos_tui.tui import clipboard
+from ticos_tui.tui.modals.confirm import ConfirmDialog
+from ticos_tui.tui.modals.create_key import CreateKeyDialog
+from ticos_tui.tui.modals.key_created import KeyCreatedDialog
+from ticos_tui.tui.modals.rename_key import RenameKeyDialog
+from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+from ticos_tui.tui.widgets.key_details import KeyDetails
+
+if TYPE_CHECKING:
+    from ticos_tui.client import TicosClient
+    from ticos_tui.tui.app import TicosApp
+
+EMPTY_TEXT = (
+    "You have no API keys yet.\n\n"
+    "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
+    "application, so you can revoke one without breaking the others."
+)
+
+
+class ApiKeysPane(Vertical):
+    """Owns the keys list: loads it in a worker, keeps the table current after each action."""
+
+    DEFAULT_CSS = """
+    ApiKeysPane { padding: 0 1; }
+    ApiKeysPane .section-header { height: 1; margin: 1 0 1 0; }
+    ApiKeysPane .section-header .section-title { width: auto; }
+    ApiKeysPane #keys-count { width: 1fr; color: $text-muted; padding-left: 2; }
+    ApiKeysPane #keys-filter { display: none; margin-bottom: 1; }
+    ApiKeysPane.-filtering #keys-filter { display: block; }
+    ApiKeysPane #keys-body { height: 1fr; }
+    ApiKeysPane #keys-loading { align: center middle; }
+    ApiKeysPane #keys-loading LoadingIndicator { height: 1; }
+    ApiKeysPane #keys-loading Label { width: 100%; content-align: center middle; }
+    ApiKeysPane #keys-empty, ApiKeysPane #keys-error { padding: 1 2; }
+    ApiKeysPane #keys-error-message { color: $error; margin-bottom: 1; }
+    ApiKeysPane #keys-retry { margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "create", "Create"),
+        Binding("e", "rename", "Rename"),
+        Binding("d", "revoke", "Revoke"),
+        Binding("delete", "delete", "Delete"),
+        Binding("c", "copy_id", "Copy id"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.loaded = False
+        self.pages_loaded = 0
+
+    # ---- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="section-header"):
+            yield Label(Text("Your API Keys"), classes="section-title")
+            yield Label("", id="keys-count")
+            yield Button("Create New API Key", id="create-key", variant="primary", compact=True)
+        yield Input(
+            placeholder="Filter by name…  (enter: back to the list, escape: clear)",
+            id="keys-filter",
+        )
+        with ContentSwitcher(initial="keys-loading", id="keys-body"):
+            with Vertical(id="keys-loading"):
+                yield LoadingIndicator()
+                yield Label("Loading…")
+            with Vertical(id="keys-empty"):
+                yield Static(Text(EMPTY_TEXT))
+            with Vertical(id="keys-error"):
+                yield Static("", id="keys-error-message")
+                yield Static(Text("Press r to retry."))
+                yield Button("Retry (r)", id="keys-retry", compact=True)
+            yield ApiKeysTable(id="keys-table")
+        yield KeyDetails(id="key-details")
+
+    @property
+    def table(self) -> ApiKeysTable:
+        return self.query_one(ApiKeysTable)
+
+    @property
+    def ticos_app(self) -> TicosApp:
+        return cast("TicosApp", self.app)
+
+    def on_mount(self) -> None:
+        self.query_one("#create-key", Button).focus()
+        self.load_keys()
+
+    def _show(self, state: str) -> None:
+        self.query_one("#keys-body", ContentSwitcher).current = state
+        if state == "keys-table":
+            if not isinstance(self.app.focused, Input):
+                self.table.focus()
+        elif self.app.focused is None or isinstance(self.app.focused, ApiKeysTable):
+            self.query_one("#create-key", Button).focus()
+
+    def _update_count(self) -> None:
+        table = self.table
+        total, shown = table.total, len(table.rows)
+        text = f"{total} key{'s' if total != 1 else ''}"
+        if table.filter_text:
+            text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        self.query_one("#keys-count", Label).update(Text(text))
+
+    # ---- loading ----------------------------------------------------------------------
+
+    @work(exclusive=True, group="keys-load", exit_on_error=False)
+    async def load_keys(self, select_id: str | None = None) -> None:
+        """Fetch every key page by page; the first page shows at once, the rest stream in."""
+        table = self.table
+        first_load = not self.loaded
+        if first_load:
+            self._show("keys-loading")
+        try:
+            client = await self.ticos_app.get_client()
+            pages: list[ApiKey] = []
+            self.pages_loaded = 0
+            async for page in client.iter_key_pages(page_size=1000):
+                self.pages_loaded += 1
+                if first_load:
+                    if self.pages_loaded == 1:
+                        table.replace_keys(page)
+                        self._show("keys-table" if page else "keys-empty")
+                        self.ticos_app.keys_visible()
+                    else:
+                        table.append_keys(page)
+                    self._update_count()
+                else:
+                    pages.extend(page)
+        except TicosError as err:
+            self._load_failed(str(err))
+            return
+        if not first_load:
+            table.replace_keys(pages, select_id=select_id)
+        self.loaded = True
+        self._show("keys-table" if table.total else "keys-empty")
+        self._update_count()
+        self.ticos_app.keys_loaded()
+
+    def _load_failed(self, message: str) -> None:
+        if self.table.total:
+            # Keep what the user already sees; say what happened and how to retry.
+            self.app.notify(
+                visible(f"Could not refresh the keys: {message}\nPress r to retry."),
+                title="Refresh failed",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+            self._show("keys-table")
+            return
+        self.query_one("#keys-error-message", Static).update(
+            literal(f"Could not load your API keys.\n{message}")
+        )
+        self._show("keys-error")
+
+    # ---- table events -----------------------------------------------------------------
+
+    @on(ApiKeysTable.Highlighted)
+    def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
+        self.query_one(KeyDetails).show_key(event.key)
+
+    @on(Button.Pressed, "#create-key")
+    def _create_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_create()
+
+    @on(Button.Pressed, "#keys-retry")
+    def _retry_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_refresh()
+
+    # ---- filter and sort --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        self.query_one("#keys-filter", Input).focus()
+
+    @on(Input.Changed, "#keys-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_count()
+
+    @on(Input.Submitted, "#keys-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.table.total:
+            self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#keys-filter", Input)
+        if not self.has_class("-filtering") and not field.value:
+            return
+        field.value = ""
+        self.table.set_filter("")
+        self.remove_class("-filtering")
+        self._update_count()
+        if self.table.total:
+            self.table.focus()
+        else:
+            self.query_one("#create-key", Button).focus()
+
+    def action_sort(self) -> None:
+        column = self.table.cycle_sort()
+        self.app.notify(f"Sorted by {column.replace('_', ' ')}", timeout=1.5)
+
+    # ---- actions ----------------------------------------------------------------------
+
+    def _selected(self, verb: str) -> ApiKey | None:
+        key = self.table.selected_key if self.loaded or self.table.total else None
+        if key is None:
+            self.app.notify(f"Select a key to {verb} first.", severity="warning", timeout=3)
+        return key
+
+    def _error(self, title: str, err: TicosError) -> None:
+        self.app.notify(visible(str(err)), title=title, severity="error", markup=False, timeout=8)
+
+    def action_refresh(self) -> None:
+        self.load_keys()
+
+    def action_copy_id(self) -> None:
+        key = self._selected("copy")
+        if key is None:
+            return
+        where = clipboard.copy_text(self.app, key.id)
+        self.app.notify(visible(f"Copied the id {key.id} to the {where}."), markup=False, timeout=3)
+
+    @work(exclusive=True, group="keys-action", exit_on_error=False)
+    async def action_create(self) -> None:
+        client: TicosClient = await self.ticos_app.get_client()
+
+        async def create(name: str, scopes: list[str] | None, expires_at: object) -> object:
+            return await client.create_key(name, scopes=scopes, expires_at=expires_at)  # type: ignore[arg-type]
+
+        created = await self.app.push_screen_wait(CreateKeyDialog(create))  # type: ignore[arg-type]
+        if created is None:
+            return
+        self.table.upsert(created.api_key, select=True)
+        self.loaded = True
+        self._show("keys-table")
+        self._update_count()
+        await self.app.push_screen_wait(KeyCreatedDialog(created))
+        del created  # nothing in the app refers to the full key any more
+
+    @work(exclusive=True, group="keys-action", exit_on_error=False)
+    async def action_rename(self) -> None:
+        key = self._selected("rename")
+        if key is None:
+            return
+        client = await self.ticos_app.get_client()
+        updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
+        if isinstance(updated, ApiKey):
+            self.table.upsert(updated)
+            self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
+
+    @work(exclusive=True, group="keys-action", exit_on_error=False)
+    async def action_revoke(self) -> None:
+        key = self._selected("revoke")
+        if key is None:
+            return
+        if key.status == "revoked":
+            self.app.notify(visible(f"“{key.name}” is already revoked."), markup=False, timeout=3)
+            return
+        body = Text.assemble(
+            "Revoke ",
+            literal(key.name, style="bold"),
+            f" ({key.snippet})?\n\n",
+            "Applications using this key will stop working immediately. This cannot be undone.",
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmDialog("Revoke API key", body, confirm_label="Revoke")
+        ):
+            return
+        try:
+            client = await self.ticos_app.get_client()
+            updated = await client.revoke_key(key.id)
+        except TicosError as err:
+            self._error("Revoke failed", err)
+            return
+        self.table.upsert(updated)
+        self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
+
+    @work(exclusive=True, group="keys-action", exit_on_error=False)
+    async def action_delete(self) -> None:
+        key = self._selected("delete")
+        if key is None:
+            return
+        body = Text.assemble(
+            "Delete ",
+            literal(key.name, style="bold"),
+            f" ({key.snippet})?\n\n",
+            "The key is revoked and removed from every list. Applications using it stop working "
+            "immediately. This cannot be undone.",
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmDialog("Delete API key", body, confirm_label="Delete")
+        ):
+            return
+        try:
+            client = await self.ticos_app.get_client()
+            await client.delete_key(key.id)
+        except TicosError as err:
+            self._error("Delete failed", err)
+            return
+        self.table.remove(key.id)
+        self._update_count()
+        if not self.table.total:
+            self._show("keys-empty")
+        self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)

@@ -1,0 +1,425 @@
+"""ApiKeysTable: a virtual table of API keys on Textual's line API, fluid at tens of thousands of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ticos_tui.models import ApiKey
+from ticos_tui.sanitize import visible
+from ticos_tui.timefmt import now_utc, relative
+
+_STATUS_ORDER = {"active": 0, "expired": 1, "revoked": 2}
+_FAR_PAST = datetime.min.replace(year=1)
+
+
+def _scopes_summary(key: ApiKey) -> str:
+    if "*" in key.scopes:
+        return "Full access"
+    if not key.scopes:
+        return "None"
+    if len(key.scopes) == 1:
+        return key.scopes[0]
+    return f"{len(key.scopes)} scopes"
+
+
+def _expires_text(key: ApiKey, now: datetime) -> str:
+    if key.status == "expired":
+        return "expired"
+    if key.status == "revoked" and key.expires_at is None:
+        return "—"
+    return relative(key.expires_at, now, never="Never")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: how to read a cell, how to sort by it, and how readily it is dropped when narrow."""
+
+    key: str
+    title: str
+    width: int  # preferred width in cells; the Name column takes what is left
+    text: Callable[[ApiKey, datetime], str]
+    sort_key: Callable[[ApiKey], Any]
+    sort_reverse: bool = False
+    drop_order: int = 0  # 0: never dropped; higher: dropped first when the table is narrow
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", 16, lambda k, now: visible(k.name), lambda k: k.name.casefold()),
+    Column("key", "Key", 12, lambda k, now: k.snippet, lambda k: k.snippet, drop_order=0),
+    Column(
+        "created",
+        "Created",
+        13,
+        lambda k, now: relative(k.created_at, now),
+        lambda k: (k.created_at, k.id),
+        sort_reverse=True,
+        drop_order=3,
+    ),
+    Column(
+        "last_used",
+        "Last Used",
+        13,
+        lambda k, now: relative(k.last_used_at, now),
+        lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
+        sort_reverse=True,
+        drop_order=4,
+    ),
+    Column(
+        "status",
+        "Status",
+        7,
+        lambda k, now: k.status,
+        lambda k: (_STATUS_ORDER.get(k.status, 9), k.name.casefold()),
+    ),
+    Column(
+        "expires",
+        "Expires",
+        12,
+        _expires_text,
+        lambda k: (k.expires_at is None, k.expires_at or k.created_at),
+        drop_order=2,
+    ),
+    Column(
+        "scopes", "Scopes", 11, lambda k, now: _scopes_summary(k), lambda k: k.scopes, drop_order=1
+    ),
+)
+SORTABLE = ("created", "name", "last_used", "status", "expires")
+_GAP = 2
+_MIN_NAME = 16
+
+
+class ApiKeysTable(ScrollView, can_focus=True):
+    """The keys of an account, filtered and sorted in memory; only the visible lines are ever rendered."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select", "Details", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "api-keys-table--header",
+        "api-keys-table--cursor",
+        "api-keys-table--active",
+        "api-keys-table--revoked",
+        "api-keys-table--expired",
+        "api-keys-table--muted",
+    }
+    DEFAULT_CSS = """
+    ApiKeysTable {
+        height: 1fr;
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    ApiKeysTable > .api-keys-table--header { text-style: bold; color: $text; background: $panel; }
+    ApiKeysTable > .api-keys-table--cursor { background: $block-cursor-blurred-background; }
+    ApiKeysTable:focus > .api-keys-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    ApiKeysTable > .api-keys-table--active { color: $success; }
+    ApiKeysTable > .api-keys-table--revoked { color: $error; }
+    ApiKeysTable > .api-keys-table--expired { color: $warning; }
+    ApiKeysTable > .api-keys-table--muted { color: $text-muted; }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to `key` (None when the table is empty)."""
+
+        def __init__(self, table: ApiKeysTable, key: ApiKey | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    class Selected(Message):
+        """`enter` or a second click on the row of `key`."""
+
+        def __init__(self, table: ApiKeysTable, key: ApiKey) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    class SortChanged(Message):
+        def __init__(self, table: ApiKeysTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ):
+        super().__init__(name=name, id=id, classes=classes)
+        self._keys: dict[str, ApiKey] = {}  # insertion order = server order (newest first)
+        self._rows: list[ApiKey] = []  # filtered and sorted: what the user sees
+        self._folded: dict[str, str] = {}  # casefolded names, for filtering without re-folding
+        self._filter = ""
+        self.sort_column = "created"
+        self._now = now_utc()
+        self._last_highlighted: str | None = None
+
+    # ---- data -------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[ApiKey]:
+        """The keys as shown: filtered and sorted."""
+        return self._rows
+
+    @property
+    def total(self) -> int:
+        return len(self._keys)
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def selected_key(self) -> ApiKey | None:
+        if 0 <= self.cursor_row < len(self._rows):
+            return self._rows[self.cursor_row]
+        return None
+
+    def key_by_id(self, key_id: str) -> ApiKey | None:
+        return self._keys.get(key_id)
+
+    def replace_keys(self, keys: Iterable[ApiKey], *, select_id: str | None = None) -> None:
+        """Show `keys` (server order), keeping the cursor on the same key (or on `select_id`)."""
+        keep = select_id or self._selected_id()
+        self._keys = {key.id: key for key in keys}
+        self._folded = {key.id: key.name.casefold() for key in self._keys.values()}
+        self._recompute(keep)
+
+    def append_keys(self, keys: Iterable[ApiKey]) -> None:
+        """Add a page of keys as it arrives, without moving the cursor off the key it is on."""
+        keep = self._selected_id()
+        for key in keys:
+            self._keys[key.id] = key
+            self._folded[key.id] = key.name.casefold()
+        self._recompute(keep)
+
+    def upsert(self, key: ApiKey, *, select: bool = False) -> None:
+        """Add or update one key in place; a new key goes to the head, as the server orders them."""
+        keep = key.id if select else self._selected_id()
+        if key.id not in self._keys:
+            self._keys = {key.id: key, **self._keys}
+        else:
+            self._keys[key.id] = key
+        self._folded[key.id] = key.name.casefold()
+        self._recompute(keep)
+
+    def remove(self, key_id: str) -> None:
+        old_index = self.cursor_row
+        keep = self._selected_id()
+        self._keys.pop(key_id, None)
+        self._folded.pop(key_id, None)
+        if keep == key_id:
+            keep = None
+        self._recompute(keep, fallback_index=old_index)
+
+    def set_filter(self, text: str) -> None:
+        if text == self._filter:
+            return
+        keep = self._selected_id()
+        self._filter = text
+        self._recompute(keep)
+
+    def sort_by(self, column: str) -> None:
+        if column not in SORTABLE:
+            raise ValueError(f"not sortable: {column}")
+        keep = self._selected_id()
+        self.sort_column = column
+        self._recompute(keep)
+        self.post_message(self.SortChanged(self, column))
+
+    def cycle_sort(self) -> str:
+        """Sort by the next column in `SORTABLE`; returns its key."""
+        index = SORTABLE.index(self.sort_column) if self.sort_column in SORTABLE else -1
+        self.sort_by(SORTABLE[(index + 1) % len(SORTABLE)])
+        return self.sort_column
+
+    def _selected_id(self) -> str | None:
+        key = self.selected_key
+        return key.id if key else None
+
+    def _recompute(self, keep_id: str | None, *, fallback_index: int | None = None) -> None:
+        needle = self._filter.casefold()
+        if needle:
+            folded = self._folded
+            rows = [k for k in self._keys.values() if needle in folded[k.id]]
+        else:
+            rows = list(self._keys.values())
+        if self.sort_column != "created":  # server order is already newest first
+            column = next(c for c in COLUMNS if c.key == self.sort_column)
+            rows.sort(key=column.sort_key, reverse=column.sort_reverse)
+        self._rows = rows
+        index = 0
+        if keep_id is not None:
+            for i, key in enumerate(rows):
+                if key.id == keep_id:
+                    index = i
+                    break
+            else:
+                index = min(fallback_index or self.cursor_row, max(len(rows) - 1, 0))
+        elif fallback_index is not None:
+            index = min(fallback_index, max(len(rows) - 1, 0))
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._now = now_utc()
+        self.cursor_row = index
+        self.refresh()
+
+    # ---- cursor -----------------------------------------------------------------------
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor_row(self, value: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        key = self.selected_key
+        key_id = key.id if key else None
+        # Post on every change of key or of its data, so details panels stay current.
+        self._last_highlighted = key_id
+        self.post_message(self.Highlighted(self, key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(self.scrollable_content_region.height - 1, 1)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(self.scrollable_content_region.height - 2, 1)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(self.scrollable_content_region.height - 2, 1)
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self._rows) - 1
+
+    def action_select(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def _on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None and column.key in SORTABLE:
+                self.sort_by(column.key)
+            return
+        row = event.y - 1 + round(self.scroll_y)
+        if 0 <= row < len(self._rows):
+            if row == self.cursor_row and event.chain >= 2:
+                self.action_select()
+            self.cursor_row = row
+
+    # ---- rendering --------------------------------------------------------------------
+
+    def _layout(self) -> list[tuple[Column, int]]:
+        """The columns that fit the width, with their widths; Name takes the slack."""
+        width = self.scrollable_content_region.width - 1  # one cell of left padding
+        columns = list(COLUMNS)
+        while True:
+            fixed = sum(c.width for c in columns if c.key != "name") + _GAP * (len(columns) - 1)
+            droppable = [c for c in columns if c.drop_order]
+            if width - fixed >= _MIN_NAME or not droppable:
+                break
+            columns.remove(max(droppable, key=lambda c: c.drop_order))
+        name_width = max(width - fixed, 4)
+        return [(c, name_width if c.key == "name" else c.width) for c in columns]
+
+    def _column_at(self, x: int) -> Column | None:
+        position = 1 + round(self.scroll_x)
+        for column, width in self._layout():
+            if position <= x < position + width + _GAP:
+                return column
+            position += width + _GAP
+        return None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("api-keys-table--header")
+            cells = []
+            for column, col_width in self._layout():
+                title = column.title
+                if column.key == self.sort_column:
+                    title += " ▼" if column.sort_reverse or column.key == "created" else " ▲"
+                cells.append(set_cell_size(title, col_width))
+            text = " " + (" " * _GAP).join(cells)
+            return Strip([Segment(set_cell_size(text, width), base + header)], width)
+        row = y - 1 + round(self.scroll_y)
+        if row >= len(self._rows):
+            return Strip.blank(width, base)
+        key = self._rows[row]
+        is_cursor = row == self.cursor_row
+        cursor_style = (
+            self.get_component_rich_style("api-keys-table--cursor") if is_cursor else None
+        )
+        segments = [Segment(" ", base)]
+        used = 1
+        for index, (column, col_width) in enumerate(self._layout()):
+            if index:
+                segments.append(Segment(" " * _GAP, base))
+                used += _GAP
+            text = column.text(key, self._now)
+            style = base
+            if column.key == "status":
+                style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
+            elif column.key in ("key", "created", "last_used", "expires", "scopes"):
+                style = base + self.get_component_rich_style("api-keys-table--muted")
+            if cell_len(text) > col_width:
+                text = set_cell_size(text, col_width - 1) + "…"
+            segments.append(Segment(set_cell_size(text, col_width), style))
+            used += col_width
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        strip = Strip(segments, max(used, width))
+        if cursor_style is not None:
+            strip = strip.apply_style(
+                Style.from_color(bgcolor=cursor_style.bgcolor) + Style(bold=cursor_style.bold)
+            )
+            if cursor_style.color is not None:
+                strip = Strip(
+                    [
+                        Segment(s.text, (s.style or Style()) + Style(color=cursor_style.color))
+                        for s in strip
+                    ]
+                )
+        return strip.crop(0, width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._rows) + 1)
+        self._scroll_cursor_into_view()
+
+    def row_region(self, row: int) -> Region:
+        return Region(0, row + 1, self.size.width, 1)
