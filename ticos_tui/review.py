@@ -1,0 +1,85 @@
+"""Key review: the active keys a careful person would act on, each with the reasons why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ticos_tui.models import ApiKey, UsageDay
+
+NEVER_USED_AFTER = timedelta(days=7)
+UNUSED_FOR = timedelta(days=90)
+FULL_ACCESS_IDLE = timedelta(days=7)
+EXPIRING_WITHIN = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    key: ApiKey
+    reasons: tuple[str, ...]
+
+
+def _days(span: timedelta) -> str:
+    count = int(span.total_seconds() // 86400)
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _name_slot(name: str) -> str:
+    # "CI deploy" and "ci  deploy " are the same name to a person reading a list.
+    return " ".join(name.split()).casefold()
+
+
+def _idle_last_week(key: ApiKey, now: datetime, days: Sequence[UsageDay] | None) -> bool:
+    """No request in the last 7 days, by last_used_at, and by the daily figures when given."""
+    if key.last_used_at is not None and now - key.last_used_at < FULL_ACCESS_IDLE:
+        return False
+    if days:
+        since = (now - FULL_ACCESS_IDLE).date()
+        if any(d.requests > 0 for d in days if d.date > since):
+            return False
+    return True
+
+
+def review_keys(
+    keys: Sequence[ApiKey],
+    *,
+    now: datetime,
+    usage: Mapping[str, Sequence[UsageDay]] | None = None,
+) -> list[ReviewItem]:
+    """The active keys among `keys` worth a second look, in the order given.
+
+    Reasons: never used and older than 7 days; not used for 90 days; full access (`*`)
+    and no use in the last week (narrower scopes would likely do); expiring within
+    7 days; more than one active key with the same name. `usage` (key id to daily
+    figures) is optional: `last_used_at` alone answers every rule, the figures only
+    confirm the full-access one when a server updates `last_used_at` lazily.
+    """
+    active = [
+        k for k in keys if k.status == "active" and (k.expires_at is None or k.expires_at > now)
+    ]
+    names = Counter(_name_slot(k.name) for k in active)
+    items: list[ReviewItem] = []
+    for key in active:
+        reasons: list[str] = []
+        age = now - key.created_at
+        if key.last_used_at is None and age >= NEVER_USED_AFTER:
+            reasons.append(f"never used, created {_days(age)} ago")
+        if key.last_used_at is not None and now - key.last_used_at >= UNUSED_FOR:
+            reasons.append(f"not used for {_days(now - key.last_used_at)}")
+        if (
+            key.full_access
+            and age >= FULL_ACCESS_IDLE
+            and _idle_last_week(key, now, (usage or {}).get(key.id))
+        ):
+            reasons.append("full access (*) but no use in the last 7 days: would fewer scopes do?")
+        if key.expires_at is not None and key.expires_at - now <= EXPIRING_WITHIN:
+            left = key.expires_at - now
+            when = "within a day" if left < timedelta(days=1) else f"in {_days(left)}"
+            reasons.append(f"expires {when}")
+        if names[_name_slot(key.name)] > 1:
+            reasons.append(f"{names[_name_slot(key.name)]} active keys share this name")
+        if reasons:
+            items.append(ReviewItem(key, tuple(reasons)))
+    return items
