@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import Route
 
 from ticos_tui.keyformat import is_well_formed_key, secret_hash
@@ -34,6 +35,7 @@ from ticos_tui.service.validation import (
     invalid,
     query_int,
     query_status,
+    query_value,
     read_json,
     validate_expires_at,
     validate_grace,
@@ -49,6 +51,15 @@ _CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+class KeyIdConvertor(StringConvertor):
+    """Only `key_…` ids match a key's path, so `/v1/api-keys/verify` with a wrong method is a 405."""
+
+    regex = "key_[0-9A-Za-z]{1,40}"
+
+
+register_url_convertor("key_id", KeyIdConvertor())
 
 
 def encode_cursor(seq: int) -> str:
@@ -133,7 +144,7 @@ def create_app(
         principal = auth(request, "api_keys:read")
         status = query_status(request)
         limit = query_int(request, "limit", 100, 1, 1000)
-        raw_cursor = request.query_params.get("cursor")
+        raw_cursor = query_value(request, "cursor")
         before = None if raw_cursor is None else decode_cursor(raw_cursor)
         data, next_seq = store.list_keys(principal.account_id, status, limit, before)
         next_cursor = None if next_seq is None else encode_cursor(next_seq)
@@ -255,7 +266,9 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            store.close()
+            # Flush, but keep the connection: a host may run lifespan more than once (test
+            # clients do, per request), and the app must keep working after it.
+            store.flush_uses()
 
     routes = [
         _route("/v1/healthz", GET=healthz),
@@ -263,10 +276,10 @@ def create_app(
         _route("/v1/account", GET=account),
         _route("/v1/api-keys", GET=list_keys, POST=create_key),
         _route("/v1/api-keys/verify", POST=verify),
-        _route("/v1/api-keys/{key_id}", GET=get_key, PATCH=rename_key, DELETE=delete_key),
-        _route("/v1/api-keys/{key_id}/revoke", POST=revoke_key),
-        _route("/v1/api-keys/{key_id}/roll", POST=roll_key),
-        _route("/v1/api-keys/{key_id}/usage", GET=key_usage),
+        _route("/v1/api-keys/{key_id:key_id}", GET=get_key, PATCH=rename_key, DELETE=delete_key),
+        _route("/v1/api-keys/{key_id:key_id}/revoke", POST=revoke_key),
+        _route("/v1/api-keys/{key_id:key_id}/roll", POST=roll_key),
+        _route("/v1/api-keys/{key_id:key_id}/usage", GET=key_usage),
     ]
     app = Starlette(
         routes=routes,

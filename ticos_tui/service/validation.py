@@ -159,14 +159,23 @@ def validate_expires_at(value: Any, now: float) -> str | None:
 def validate_grace(value: Any) -> int:
     if value is None:
         return 0
-    # bool is an int in Python but not an integer in JSON.
+    # JSON has one number type: 5.0 is the integer 5, while true is not a number at all.
+    if type(value) is float and value.is_integer():
+        value = int(value)
     if type(value) is not int or not 0 <= value <= MAX_GRACE:
         raise invalid("grace_seconds", f"must be an integer from 0 to {MAX_GRACE}")
     return value
 
 
+def query_value(request: Request, field: str) -> str | None:
+    values = request.query_params.getlist(field)
+    if len(values) > 1:
+        raise invalid(field, "given more than once")
+    return values[0] if values else None
+
+
 def query_int(request: Request, field: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(field)
+    raw = query_value(request, field)
     if raw is None:
         return default
     if not _UINT.fullmatch(raw) or not low <= int(raw) <= high:
@@ -175,7 +184,9 @@ def query_int(request: Request, field: str, default: int, low: int, high: int) -
 
 
 def query_status(request: Request) -> str:
-    raw = request.query_params.get("status", "all")
+    raw = query_value(request, "status")
+    if raw is None:
+        return "all"
     if raw != "all" and raw not in STATUSES:
         raise invalid("status", "must be one of active, revoked, expired, all")
     return raw
