@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints a table and compares against a floor measured in the same run."""
