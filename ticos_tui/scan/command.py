@@ -18,6 +18,11 @@ from ticos_tui.scan.scanner import scan_paths
 from ticos_tui.scan.walk import git_toplevel
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+# `verify` is the contract's one unauthenticated call, so the scan needs no login.
+# A stand-in token keeps the resolver from reading stored logins (an OS keyring
+# could prompt in the middle of a git commit) and the local service from issuing
+# a session; the client sends no credential with `verify`.
+_NO_TOKEN = "scan-verify-needs-no-token"  # noqa: S105 - not a credential
 
 DESCRIPTION = """\
 Find Ticos API keys (tk_… with a valid checksum) in files, and optionally in git
@@ -129,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         from ticos_tui.errors import UsageError
 
         try:
-            settings = resolve_settings(base_url=base_url, data_dir=data_dir)
+            settings = resolve_settings(base_url=base_url, data_dir=data_dir, token=_NO_TOKEN)
         except UsageError as exc:
             _say(err, visible(exc))
             return EXIT_USAGE

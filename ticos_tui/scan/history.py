@@ -35,6 +35,7 @@ def scan_history(path: str) -> Iterator[Finding]:
     top = _toplevel(directory)
     command = [
         "git",
+        "--literal-pathspecs",  # a file named `*.py` or `:x` means just that file
         "-C",
         directory,
         "-c",

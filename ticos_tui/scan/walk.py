@@ -43,8 +43,10 @@ def iter_files(paths: Sequence[str], *, no_ignore: bool = False) -> Iterator[str
     for arg in paths:
         if os.path.isdir(arg):
             candidates = _directory_files(arg, no_ignore=no_ignore)
-        else:
+        elif is_regular_file(arg, follow_symlinks=True):
             candidates = iter([os.path.normpath(arg)])
+        else:
+            continue  # a FIFO or device would block or never end
         for path in candidates:
             if path in seen:
                 continue
