@@ -1,0 +1,172 @@
+"""The data folder: bootstrap, file modes, no secret at rest, schema version, pagination and speed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ticos_tui.keyformat import KEY_PATTERN, is_well_formed_token, secret_hash
+from ticos_tui.service import create_app
+from ticos_tui.service.bootstrap import create_account, local_session_token
+from ticos_tui.service.store import SCHEMA_VERSION, Store, migrate
+
+from .conftest import ClientFactory, create_key
+
+
+def test_local_session_token_is_created_once_and_reused(data_dir: Path) -> None:
+    token = local_session_token(data_dir)
+    assert is_well_formed_token(token)
+    path = data_dir / "session-token"
+    assert path.read_text().strip() == token
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert local_session_token(data_dir) == token
+    path.write_text("tst_" + "x" * 43)  # unknown to the database: a new token replaces it
+    fresh = local_session_token(data_dir)
+    assert fresh != token and path.read_text().strip() == fresh
+    path.unlink()
+    assert local_session_token(data_dir) not in (token, fresh)
+    store = Store(data_dir)
+    assert store.account_for_token_hash(secret_hash(fresh)) == store.local_account()
+    store.close()
+
+
+def test_create_account_gives_a_working_token(data_dir: Path) -> None:
+    account_id, token = create_account(data_dir, "Ann", "ann@example.com")
+    assert account_id.startswith("acc_") and is_well_formed_token(token)
+    store = Store(data_dir)
+    assert store.account_for_token_hash(secret_hash(token)) == account_id
+    assert store.account(account_id)["email"] == "ann@example.com"
+    store.close()
+
+
+async def test_no_secret_at_rest_and_private_modes(
+    data_dir: Path, client: httpx.AsyncClient, make_client: ClientFactory, token: str, other_token: str, app
+) -> None:
+    secrets_seen = {token, other_token}
+    for i in range(5):
+        created = await create_key(client, f"k{i}")
+        secrets_seen.add(created["key"])
+        await make_client(created["key"]).get("/v1/api-keys")
+        rolled = (await client.post(f"/v1/api-keys/{created['id']}/roll", json={"grace_seconds": 60})).json()
+        secrets_seen.add(rolled["key"])
+        await client.post("/v1/api-keys/verify", json={"key": rolled["key"]})
+    app.state.store.flush_uses()
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"ticos.db", "ticos.db-wal", "session-token"}
+    for path in files:
+        data = path.read_bytes()
+        for secret in secrets_seen:
+            if path.name == "session-token" and secret == token:
+                continue  # the one place the local session token lives, by design (0600)
+            assert secret.encode() not in data, path
+        assert not KEY_PATTERN.search(data), path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+
+
+def test_schema_version_and_settings(data_dir: Path) -> None:
+    store = Store(data_dir)
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert migrate(conn) == SCHEMA_VERSION  # already current: nothing to do
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    store.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        Store(data_dir)
+
+
+async def test_pagination_sees_every_key_once_while_keys_are_created(
+    client: httpx.AsyncClient, app
+) -> None:
+    store = app.state.store
+    store.create_keys_bulk(store.local_account(), [f"seed{i}" for i in range(250)])
+    before = {k["id"] for k in await all_keys(client)}
+    assert len(before) == 250
+    seen: list[str] = []
+    cursor = None
+    created_meanwhile = []
+    while True:
+        params = {"limit": 7, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/v1/api-keys", params=params)).json()
+        seen += [k["id"] for k in page["data"]]
+        created_meanwhile += [(await create_key(client, "new"))["id"] for _ in range(2)]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 250
+    assert set(seen) == before
+    everything = [k["id"] for k in await all_keys(client)]
+    assert everything[: len(created_meanwhile)] == created_meanwhile[::-1]  # new keys at the head
+
+
+async def all_keys(client: httpx.AsyncClient, limit: int = 1000) -> list[dict]:
+    keys: list[dict] = []
+    cursor = None
+    while True:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/v1/api-keys", params=params)).json()
+        keys += page["data"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return keys
+
+
+async def test_paging_ten_thousand_keys_is_fast(client: httpx.AsyncClient, app) -> None:
+    store = app.state.store
+    store.create_keys_bulk(store.local_account(), [f"bulk {i}" for i in range(10_000)])
+    await all_keys(client)  # warm up
+    started = time.perf_counter()
+    keys = await all_keys(client)
+    elapsed = time.perf_counter() - started
+    assert len(keys) == 10_000 and len({k["id"] for k in keys}) == 10_000
+    assert elapsed <= 0.5, f"paging 10,000 keys took {elapsed:.3f} s"
+    # One 1000-key page must not hold the event loop for long (embedded mode shares it).
+    started = time.perf_counter()
+    await client.get("/v1/api-keys", params={"limit": 1000})
+    assert time.perf_counter() - started < 0.05
+
+
+async def test_uses_are_written_within_two_seconds_without_reads(
+    data_dir: Path, client: httpx.AsyncClient, make_client: ClientFactory
+) -> None:
+    created = await create_key(client)
+    as_key = make_client(created["key"])
+    await as_key.get("/v1/api-keys")
+    await asyncio.sleep(1.05)
+    await as_key.get("/v1/api-keys")  # the next request after a second flushes
+    conn = sqlite3.connect(data_dir / "ticos.db")
+    row = conn.execute("SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)).fetchone()
+    total = conn.execute("SELECT SUM(requests) FROM key_usage WHERE key_id = ?", (created["id"],)).fetchone()
+    conn.close()
+    assert row[0] is not None and total[0] >= 1
+
+
+def test_database_is_created_private_even_with_a_loose_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        store = Store(tmp_path / "loose")
+        store.close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "loose" / "ticos.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "loose").stat().st_mode) == 0o700
+
+
+def test_create_app_needs_no_lifespan(data_dir: Path, token: str) -> None:
+    app = create_app(data_dir)
+
+    async def run() -> int:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            return (await c.get("/v1/account", headers={"Authorization": f"Bearer {token}"})).status_code
+
+    assert asyncio.run(run()) == 200
