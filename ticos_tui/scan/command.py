@@ -214,7 +214,7 @@ def _print_text(
             line += f" — revoke it: {visible(command)}"
         out.write(line + "\n")
     out.flush()
-    scanned = f"{stats.files} files, {stats.bytes / 1e6:.1f} MB"
+    scanned = f"{_plural(stats.files, 'file')}, {_size(stats.bytes)}"
     if not findings:
         _say(err, f"no API keys found ({scanned})")
         return
@@ -259,6 +259,12 @@ def _print_json(
     # ensure_ascii keeps odd bytes in names escaped, so nothing reaches the terminal raw.
     out.write(json.dumps(document, indent=2) + "\n")
     out.flush()
+
+
+def _size(count: int) -> str:
+    if count < 1_000_000:
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1e6:.1f} MB"
 
 
 def _plural(count: int, word: str) -> str:
