@@ -24,12 +24,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ticos_tui.keyformat import BASE62, generate_key
-from ticos_tui.scan import ScanStats, scan_paths
+from ticos_tui.scan import Finding, ScanStats, scan_paths
 from ticos_tui.scan.walk import iter_files
 
 TARGET_MB_S = 50.0
+T = TypeVar("T")
 _KEY_SHAPED = re.compile(rb"tk_[0-9A-Za-z]{38}")
 Spot = tuple[str, int, str]  # (path relative to the tree, line, key)
 
@@ -99,8 +101,8 @@ def generate_tree(root: Path, *, size_mb: int, files: int, keys: int, seed: int)
     return planted
 
 
-def _timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def _timed(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = fn()
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(("floor: grep -rc tk_", grep_s, len(files)))
 
-        def scan_once() -> list:
+        def scan_once() -> list[Finding]:
             return list(scan_paths([str(root)], stats=ScanStats()))
 
         scan_s, findings = _timed(scan_once, args.repeat)
@@ -174,12 +176,11 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.git:
             git = ["git", "-C", str(root)]
-            quiet = {"capture_output": True, "check": True}
-            subprocess.run([*git, "init", "-q"], **quiet)  # type: ignore[call-overload]
-            subprocess.run([*git, "add", "-A"], **quiet)  # type: ignore[call-overload]
+            subprocess.run([*git, "init", "-q"], capture_output=True, check=True)
+            subprocess.run([*git, "add", "-A"], capture_output=True, check=True)
             git_s, git_findings = _timed(scan_once, args.repeat)
             rows.append(("ticos-tui scan in a git work tree", git_s, len(files)))
-            assert len(git_findings) == len(findings)  # type: ignore[arg-type]
+            assert len(git_findings) == len(findings)
 
         print()
         head = f"{'what':<38} {'seconds':>8} {'MB/s':>8} {'files/s':>9} {'x read':>7} {'x grep':>7}"
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{seconds / grep_s if grep_s else float('nan'):>7.1f}"
             )
 
-        found = Counter((os.path.relpath(f.path, root), f.line, f.key) for f in findings)  # type: ignore[attr-defined]
+        found = Counter((os.path.relpath(f.path, root), f.line, f.key) for f in findings)
         expected = Counter(planted)
         hits = sum((found & expected).values())
         false_positives = sum((found - expected).values())
