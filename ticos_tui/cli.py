@@ -459,7 +459,7 @@ def _cmd_keys_rename(args: argparse.Namespace) -> int:
 def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
     _require_confirmation(args, verb)
 
-    async def run(client: TicosClient, _: Settings) -> ApiKey | None:
+    async def run(client: TicosClient, _: Settings) -> tuple[str, ApiKey | None]:
         described = args.id
         if not args.yes:
             key = await client.get_key(args.id)
@@ -467,15 +467,15 @@ def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
             if not _ask(f"{verb.capitalize()} key {described}? {consequence}"):
                 raise UsageError(f"not confirmed; nothing was {verb}d")
         if verb == "revoke":
-            return await client.revoke_key(args.id)
+            revoked = await client.revoke_key(args.id)
+            return _describe(revoked), revoked
         await client.delete_key(args.id)
-        return None
+        return described, None
 
-    key = _with_client(args, run)
+    described, key = _with_client(args, run)
     if key is not None and getattr(args, "json", False):
         _print_json(key.to_json())
-    what = _describe(key) if key is not None else args.id
-    _note(f"{verb.capitalize()}d key {what}. {consequence}")
+    _note(f"{verb.capitalize()}d key {described}. {consequence}")
     return 0
 
 

@@ -1,0 +1,193 @@
+"""Every CLI command in embedded mode (the default): stdout carries data, stderr messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ticos_tui.keyformat import is_well_formed_key
+
+from .conftest import Result
+
+ERROR = re.compile(r"^ticos-tui: error: \S.*$")
+
+
+def one_line_error(result: Result, code: int) -> str:
+    assert result.code == code, result
+    assert len(result.err_lines) == 1 and ERROR.match(result.err_lines[0]), result.err
+    assert "Traceback" not in result.err
+    return result.err
+
+
+def create(cli, *args: str) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
+    result = cli("keys", "create", *args, "--json")
+    assert result.code == 0, result
+    data = json.loads(result.out)
+    return data["key"], data
+
+
+def test_keys_workflow(cli) -> None:  # type: ignore[no-untyped-def]
+    made = cli("keys", "create", "Nightly Batch Script")
+    assert made.code == 0
+    key = made.out.removesuffix("\n")
+    assert made.out == key + "\n" and is_well_formed_key(key)
+    assert "Nightly Batch Script" in made.err and "never shown again" in made.err
+    assert key not in made.err
+
+    listing = cli("keys", "list")
+    assert listing.code == 0 and listing.err == ""
+    header, row = listing.out.splitlines()
+    assert header.split()[:3] == ["ID", "NAME", "KEY"]
+    assert "Nightly Batch Script" in row and key[:7] in row and key not in listing.out
+    assert "full access" in row and "never" in row
+
+    keys = json.loads(cli("keys", "list", "--json").out)
+    assert [k["name"] for k in keys] == ["Nightly Batch Script"]
+    key_id = keys[0]["id"]
+    lines = cli("keys", "list", "--jsonl").out.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [key_id]
+
+    renamed = cli("keys", "rename", key_id, "Nightly [b]v2[/b]")
+    assert renamed.code == 0 and renamed.out == ""
+    assert "Nightly [b]v2[/b]" in renamed.err
+
+    usage = cli("keys", "usage", key_id, "--days", "7")
+    assert usage.code == 0
+    assert "last 7 days" in usage.out and "Total: 0 requests" in usage.out
+    assert "Last used: never" in usage.out
+    assert len([line for line in usage.out.splitlines() if re.match(r"\d{4}-\d\d-\d\d", line)]) == 7
+    assert len(json.loads(cli("keys", "usage", key_id, "--json").out)) == 30
+
+    rolled = cli("keys", "roll", key_id, "--grace", "1h")
+    assert rolled.code == 0
+    new_key = rolled.out.removesuffix("\n")
+    assert rolled.out == new_key + "\n" and is_well_formed_key(new_key) and new_key != key
+    assert "keeps working until" in rolled.err
+
+    active = json.loads(cli("keys", "list", "--status", "active", "--json").out)
+    new_id = next(k["id"] for k in active if k["id"] != key_id)
+    rolled_json = cli("keys", "roll", new_id, "--json")
+    data = json.loads(rolled_json.out)
+    assert is_well_formed_key(data["key"]) and data["name"] == "Nightly [b]v2[/b]"
+    assert "stopped working now" in rolled_json.err
+
+    revoked = cli("keys", "revoke", key_id, "--yes", "--json")
+    assert revoked.code == 0 and json.loads(revoked.out)["status"] == "revoked"
+    assert "Revoked key" in revoked.err
+    deleted = cli("keys", "delete", data["id"], "--yes")
+    assert deleted.code == 0 and deleted.out == "" and "Deleted key" in deleted.err
+    statuses = {k["id"]: k["status"] for k in json.loads(cli("keys", "list", "--json").out)}
+    assert data["id"] not in statuses and statuses[key_id] == "revoked"
+    assert cli("keys", "list", "--status", "expired").err == "No expired keys.\n"
+
+
+def test_create_with_scopes_and_expiry(cli) -> None:  # type: ignore[no-untyped-def]
+    key, data = create(
+        cli, "ci", "--scope", "api_keys:read", "--scope", "usage:read", "--expires-in", "30d"
+    )
+    assert is_well_formed_key(key)
+    assert data["scopes"] == ["api_keys:read", "usage:read"] and data["expires_at"]
+    row = cli("keys", "list").out.splitlines()[1]
+    assert "api_keys:read, usage:read" in row and "in 4 weeks" in row
+
+
+@pytest.mark.parametrize("verb", ["revoke", "delete"])
+def test_destructive_commands_refuse_without_a_tty(cli, verb: str) -> None:  # type: ignore[no-untyped-def]
+    _, data = create(cli, "keep me")
+    result = cli("keys", verb, data["id"], stdin="y\n")
+    err = one_line_error(result, 2)
+    assert "not a terminal" in err and "--yes" in err and result.out == ""
+    assert json.loads(cli("keys", "list", "--json").out)[0]["status"] == "active"
+
+
+def test_destructive_commands_ask_on_a_tty(cli) -> None:  # type: ignore[no-untyped-def]
+    _, data = create(cli, "ask me")
+    declined = cli("keys", "revoke", data["id"], stdin="n\n", tty=True)
+    assert declined.code == 2 and "“ask me”" in declined.err and "[y/N]" in declined.err
+    assert json.loads(cli("keys", "list", "--json").out)[0]["status"] == "active"
+    accepted = cli("keys", "delete", data["id"], stdin="y\n", tty=True)
+    assert accepted.code == 0 and "Deleted key “ask me”" in accepted.err
+    assert json.loads(cli("keys", "list", "--json").out) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["keys", "create", "x", "--expires-in", "soon"], "is not a duration"),
+        (["keys", "usage", "key_x", "--days", "91"], "between 1 and 90"),
+        (["keys", "roll", "key_x", "--grace", "8d"], "at most 7d"),
+        (["keys", "list", "--status", "gone"], "invalid choice"),
+        (["keys", "frobnicate"], "invalid choice"),
+        (["keys"], "required"),
+        (["keys", "rename", "key_x"], "required"),
+        (["--timeout", "0", "keys", "list"], "timeout"),
+        (["--base-url", "ftp://x", "keys", "list"], "not an http(s) URL"),
+        (["login"], "--base-url"),
+    ],
+)
+def test_usage_errors_exit_2(cli, argv: list[str], words: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*argv)
+    assert words in one_line_error(result, 2)
+    assert result.out == ""
+
+
+def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    assert "no such key" in one_line_error(cli("keys", "revoke", "key_nope", "--yes"), 1)
+    assert "scopes" in one_line_error(cli("keys", "create", "x", "--scope", "root"), 1)
+    assert "name" in one_line_error(cli("keys", "create", "   "), 1)
+    reader, _ = create(cli, "reader", "--scope", "api_keys:read")
+    monkeypatch.setenv("TICOS_TOKEN", reader)
+    assert cli("keys", "list").code == 0
+    denied = one_line_error(cli("keys", "create", "more"), 1)
+    assert "api_keys:write" in denied and reader not in denied
+
+
+def test_no_secret_at_rest_after_create(cli, isolated_env: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    key = cli("keys", "create", "secret").out.strip()
+    key_id = json.loads(cli("keys", "list", "--json").out)[0]["id"]
+    rolled = cli("keys", "roll", key_id).out.strip()
+    assert cli("status").code == 0
+    files = [p for d in isolated_env.values() if d.exists() for p in d.rglob("*") if p.is_file()]
+    assert files, "the service wrote nothing?"
+    for path in files:
+        content = path.read_bytes()
+        for secret in (key, rolled):
+            assert secret.encode() not in content, path
+            assert secret[3:].encode() not in content, path
+
+
+def test_status_embedded_never_prints_the_token(cli, isolated_env: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("status")
+    assert result.code == 0
+    token = (isolated_env["data"] / "session-token").read_text().strip()
+    assert token not in result.out + result.err
+    assert "Mode:        embedded local service" in result.out
+    assert "Credential:  local service (" in result.out
+    assert re.search(r"Account: +\S+ <\S+@\S+> \(acc_", result.out)
+
+
+def test_help_documents_exit_codes(cli) -> None:  # type: ignore[no-untyped-def]
+    for argv in (["--help"], ["keys", "--help"], ["keys", "create", "--help"]):
+        result = cli(*argv)
+        assert result.code == 0 and "exit codes:" in result.out and "2    usage error" in result.out
+    assert "KEY=$(ticos-tui keys create ci)" in cli("keys", "create", "--help").out
+
+
+def test_review_lists_duplicates(cli) -> None:  # type: ignore[no-untyped-def]
+    assert "Nothing to review" in cli("keys", "review").out
+    create(cli, "deploy")
+    create(cli, "Deploy ")
+    items = json.loads(cli("keys", "review", "--json").out)
+    assert len(items) == 2
+    assert all(i["reasons"] == ["2 active keys share this name"] for i in items)
+    text = cli("keys", "review").out
+    assert "2 of 2 active keys to review" in text and "ticos-tui keys revoke key_" in text
+
+
+def test_accounts_create_prints_the_token_alone(cli, isolated_env: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("accounts", "create", "Ada", "ada@example.com")
+    assert result.code == 0 and re.fullmatch(r"tst_[A-Za-z0-9_-]{43}\n", result.out)
+    assert "Ada" in result.err and result.out.strip() not in result.err

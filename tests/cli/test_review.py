@@ -1,0 +1,115 @@
+"""Key review reasons (issue 5 item 3) with a fixed clock, and the usage text chart."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from ticos_tui.models import ApiKey, UsageDay
+from ticos_tui.review import review_keys
+from ticos_tui.usagechart import bar_chart, sparkline
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def key(
+    key_id: str,
+    *,
+    name: str | None = None,
+    age: timedelta = 30 * DAY,
+    idle: timedelta | None = None,
+    scopes: tuple[str, ...] = ("api_keys:read",),
+    expires_in: timedelta | None = None,
+    status: str = "active",
+) -> ApiKey:
+    return ApiKey(
+        id=key_id,
+        name=name or key_id,
+        snippet="tk_AbC1…wXyZ",
+        status=status,
+        scopes=scopes,
+        created_at=NOW - age,
+        last_used_at=None if idle is None else NOW - idle,
+        expires_at=None if expires_in is None else NOW + expires_in,
+    )
+
+
+def reasons(*keys: ApiKey, **kw: object) -> dict[str, tuple[str, ...]]:
+    return {i.key.id: i.reasons for i in review_keys(keys, now=NOW, **kw)}  # type: ignore[arg-type]
+
+
+def test_never_used_after_seven_days() -> None:
+    found = reasons(key("old", age=12 * DAY), key("new", age=6 * DAY))
+    assert found == {"old": ("never used, created 12 days ago",)}
+
+
+def test_not_used_for_ninety_days() -> None:
+    found = reasons(key("idle", idle=95 * DAY, age=200 * DAY), key("busy", idle=89 * DAY))
+    assert found == {"idle": ("not used for 95 days",)}
+
+
+def test_full_access_idle_for_a_week() -> None:
+    full = ("*",)
+    found = reasons(
+        key("idle", scopes=full, idle=8 * DAY),
+        key("used", scopes=full, idle=DAY),
+        key("young", scopes=full, age=3 * DAY),
+        key("narrow", idle=8 * DAY),
+    )
+    assert list(found) == ["idle"]
+    assert found["idle"][0].startswith("full access (*) but no use in the last 7 days")
+
+
+def test_usage_figures_confirm_recent_use_of_full_access() -> None:
+    # last_used_at lags (a server that coalesces writes), the daily figures show use.
+    lagging = key("lag", scopes=("*",), idle=10 * DAY)
+    days = [UsageDay(NOW.date() - timedelta(days=n), 5 if n == 1 else 0) for n in range(30)]
+    assert reasons(lagging, usage={"lag": days}) == {}
+    quiet = [UsageDay(d.date, 0) for d in days]
+    assert "lag" in reasons(lagging, usage={"lag": quiet})
+
+
+def test_expiring_within_seven_days() -> None:
+    found = reasons(
+        key("soon", idle=DAY, expires_in=3 * DAY + timedelta(hours=1)),
+        key("today", idle=DAY, expires_in=timedelta(hours=2)),
+        key("later", idle=DAY, expires_in=8 * DAY),
+    )
+    assert found == {"soon": ("expires in 3 days",), "today": ("expires within a day",)}
+
+
+def test_duplicate_active_names() -> None:
+    found = reasons(
+        key("a", name="Deploy", idle=DAY),
+        key("b", name=" deploy ", idle=DAY),
+        key("c", name="deploy", idle=DAY, status="revoked"),
+        key("d", name="other", idle=DAY),
+    )
+    assert found == {
+        "a": ("2 active keys share this name",),
+        "b": ("2 active keys share this name",),
+    }
+
+
+def test_only_active_keys_and_several_reasons() -> None:
+    found = reasons(
+        key("gone", age=100 * DAY, status="revoked"),
+        key("lapsed", age=100 * DAY, expires_in=-DAY),  # status not yet updated by the server
+        key("many", age=20 * DAY, scopes=("*",), expires_in=2 * DAY),
+    )
+    assert list(found) == ["many"]
+    assert len(found["many"]) == 3
+
+
+def test_sparkline_and_bars() -> None:
+    assert sparkline([0, 1, 2, 4, 8]) == "▁▂▃▅█"
+    assert sparkline([0, 0]) == "▁▁"
+    days = [
+        UsageDay(date(2026, 11, 1), 0),
+        UsageDay(date(2026, 11, 2), 10),
+        UsageDay(date(2026, 11, 3), 5),
+    ]
+    lines = bar_chart(days, width=10)
+    assert lines[0] == "2026-11-01" + " " * 12 + "   0"
+    assert lines[1] == "2026-11-02  " + "█" * 10 + "  10"
+    assert lines[2] == "2026-11-03  " + "█" * 5 + " " * 5 + "   5"
