@@ -84,11 +84,19 @@ def _openapi_bytes() -> bytes:
     return resources.files("ticos_tui.service").joinpath("openapi.json").read_bytes()
 
 
-def _route(path: str, **handlers: Handler) -> Route:
-    """One route per path, so a wrong method gets 405 with an `Allow` listing every method."""
+def _route(path: str, query: tuple[str, ...] = (), **handlers: Handler) -> Route:
+    """One route per path, so a wrong method gets 405 with an `Allow` listing every method.
+
+    Query parameters other than `query` are refused (422) rather than ignored, so a typo such as
+    `?limt=5` is not silently answered with the default.
+    """
+    allowed = frozenset(query)
 
     async def endpoint(request: Request) -> Response:
         method = "GET" if request.method == "HEAD" else request.method
+        if request.query_params and not allowed.issuperset(request.query_params.keys()):
+            names = ", ".join(sorted(allowed)) or "none"
+            raise invalid("query", f"unknown parameter; this endpoint takes: {names}")
         return await handlers[method](request)
 
     return Route(path, endpoint, methods=list(handlers))
@@ -156,7 +164,7 @@ def create_app(
         if "name" not in body:
             raise invalid("name", "is required")
         name = validate_name(body["name"])
-        scopes = validate_scopes(body.get("scopes"))
+        scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
         expires_at = validate_expires_at(body.get("expires_at"), store.clock())
         created, key = store.create_key(principal.account_id, name, scopes, expires_at)
         created["key"] = key
@@ -188,7 +196,7 @@ def create_app(
         principal = auth(request, "api_keys:write")
         key_id = key_id_of(request)
         body = await read_json(request, required=False)
-        grace = validate_grace(body.get("grace_seconds"))
+        grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
         created, key = found(store.roll_key(principal.account_id, key_id, grace))
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
@@ -274,12 +282,12 @@ def create_app(
         _route("/v1/healthz", GET=healthz),
         _route("/v1/openapi.json", GET=openapi_json),
         _route("/v1/account", GET=account),
-        _route("/v1/api-keys", GET=list_keys, POST=create_key),
+        _route("/v1/api-keys", ("status", "limit", "cursor"), GET=list_keys, POST=create_key),
         _route("/v1/api-keys/verify", POST=verify),
         _route("/v1/api-keys/{key_id:key_id}", GET=get_key, PATCH=rename_key, DELETE=delete_key),
         _route("/v1/api-keys/{key_id:key_id}/revoke", POST=revoke_key),
         _route("/v1/api-keys/{key_id:key_id}/roll", POST=roll_key),
-        _route("/v1/api-keys/{key_id:key_id}/usage", GET=key_usage),
+        _route("/v1/api-keys/{key_id:key_id}/usage", ("days",), GET=key_usage),
     ]
     app = Starlette(
         routes=routes,

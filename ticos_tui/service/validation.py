@@ -118,8 +118,7 @@ def validate_name(value: Any) -> str:
 
 
 def validate_scopes(value: Any) -> list[str]:
-    if value is None:
-        return ["*"]
+    """The given scopes (null is not a list: leave the field out for the default, `["*"]`)."""
     if not isinstance(value, list):
         raise invalid("scopes", "must be a list of scope names")
     if not value:
@@ -157,8 +156,6 @@ def validate_expires_at(value: Any, now: float) -> str | None:
 
 
 def validate_grace(value: Any) -> int:
-    if value is None:
-        return 0
     # JSON has one number type: 5.0 is the integer 5, while true is not a number at all.
     if type(value) is float and value.is_integer():
         value = int(value)
