@@ -38,7 +38,9 @@ async def make_client(app: Starlette) -> AsyncIterator[ClientFactory]:
     def factory(credential: str | None = None, address: str = "127.0.0.1") -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {credential}"} if credential else {}
         transport = httpx.ASGITransport(app=app, client=(address, 40000))
-        client = httpx.AsyncClient(transport=transport, base_url="http://ticos.test", headers=headers)
+        client = httpx.AsyncClient(
+            transport=transport, base_url="http://ticos.test", headers=headers
+        )
         clients.append(client)
         return client
 

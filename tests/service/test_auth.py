@@ -92,7 +92,9 @@ async def test_wrong_checksum_is_rejected_without_a_lookup(
     assert lookups == []
 
 
-async def test_scoped_key_can_read_but_not_write(client: httpx.AsyncClient, make_client: ClientFactory) -> None:
+async def test_scoped_key_can_read_but_not_write(
+    client: httpx.AsyncClient, make_client: ClientFactory
+) -> None:
     reader = make_client((await create_key(client, "reader", scopes=["api_keys:read"]))["key"])
     assert (await reader.get("/v1/api-keys")).status_code == 200
     target = await create_key(client, "target")
@@ -107,7 +109,9 @@ async def test_scoped_key_can_read_but_not_write(client: httpx.AsyncClient, make
     ):
         assert response.status_code == 403
         assert "scope" in response.json()["detail"]
-    assert "api_keys:write" in (await reader.post("/v1/api-keys", json={"name": "n"})).json()["detail"]
+    assert (
+        "api_keys:write" in (await reader.post("/v1/api-keys", json={"name": "n"})).json()["detail"]
+    )
     usage_only = make_client((await create_key(client, "u", scopes=["usage:read"]))["key"])
     assert (await usage_only.get(f"/v1/api-keys/{target['id']}/usage")).status_code == 200
     assert (await usage_only.get("/v1/api-keys")).status_code == 403
@@ -132,20 +136,31 @@ async def test_account_b_sees_nothing_of_account_a(
                 await who.get(f"/v1/api-keys/{key_id}/usage"),
                 await who.delete(f"/v1/api-keys/{key_id}"),
             ]
-            assert [(r.status_code, r.json()) for r in answers] == [(404, {"detail": "no such API key"})] * 6
+            assert [(r.status_code, r.json()) for r in answers] == [
+                (404, {"detail": "no such API key"})
+            ] * 6
     after = (await client.get(f"/v1/api-keys/{a_key['id']}")).json()
     assert after["name"] == "A's key" and after["status"] == "active"
     assert (await b.get("/v1/account")).json()["email"] == "bea@example.com"
 
 
-async def test_throttle_after_repeated_failures_spares_other_clients(data_dir: Path, token: str) -> None:
+async def test_throttle_after_repeated_failures_spares_other_clients(
+    data_dir: Path, token: str
+) -> None:
     app = create_app(data_dir, failed_auth_limit=5, failed_auth_window=60)
 
     def client_at(address: str, credential: str) -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=app, client=(address, 1234))
-        return httpx.AsyncClient(transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {credential}"})
+        return httpx.AsyncClient(
+            transport=transport,
+            base_url="http://t",
+            headers={"Authorization": f"Bearer {credential}"},
+        )
 
-    async with client_at("10.0.0.1", generate_key()) as attacker, client_at("10.0.0.2", token) as other:
+    async with (
+        client_at("10.0.0.1", generate_key()) as attacker,
+        client_at("10.0.0.2", token) as other,
+    ):
         statuses = [(await attacker.get("/v1/api-keys")).status_code for _ in range(7)]
         assert statuses == [401] * 5 + [429] * 2
         throttled = await attacker.get("/v1/api-keys", headers={"Authorization": f"Bearer {token}"})
@@ -161,13 +176,19 @@ async def test_invalid_verifications_count_as_failures(data_dir: Path, token: st
     app = create_app(data_dir, failed_auth_limit=3, failed_auth_window=0.5)
     transport = httpx.ASGITransport(app=app, client=("10.0.0.9", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as anonymous:
-        results = [await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"}) for _ in range(4)]
+        results = [
+            await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"}) for _ in range(4)
+        ]
         assert [r.status_code for r in results] == [200, 200, 200, 429]
         await asyncio.sleep(0.6)
-        assert (await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"})).status_code == 200
+        assert (
+            await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"})
+        ).status_code == 200
 
 
 async def test_missing_credential_is_not_counted(data_dir: Path, token: str) -> None:
     app = create_app(data_dir, failed_auth_limit=2)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as anonymous:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as anonymous:
         assert [(await anonymous.get("/v1/account")).status_code for _ in range(5)] == [401] * 5

@@ -36,7 +36,9 @@ def _prepare(tmp_path: Path) -> tuple[Any, dict[str, str]]:
     data = tmp_path / "contract-data"
     token = local_session_token(data)
     app = create_app(data, failed_auth_limit=10**9)
-    return schemathesis.openapi.from_asgi("/v1/openapi.json", app), {"Authorization": f"Bearer {token}"}
+    return schemathesis.openapi.from_asgi("/v1/openapi.json", app), {
+        "Authorization": f"Bearer {token}"
+    }
 
 
 @pytest.fixture
@@ -57,7 +59,9 @@ def _stateless(examples: int) -> Any:
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
     def run(case: Any, contract: tuple[Any, dict[str, str]]) -> None:
         case.call_and_validate(
-            headers=contract[1], excluded_checks=EXCLUDED, additional_checks=[no_secret_or_traceback]
+            headers=contract[1],
+            excluded_checks=EXCLUDED,
+            additional_checks=[no_secret_or_traceback],
         )
 
     return run
@@ -74,7 +78,9 @@ def _stateful(contract: tuple[Any, dict[str, str]], examples: int, steps: int) -
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
-        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
             case.validate_response(
                 response,
                 excluded_checks=EXCLUDED,

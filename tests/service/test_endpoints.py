@@ -54,11 +54,14 @@ async def test_create_returns_key_once_and_the_object(client: httpx.AsyncClient)
 async def test_create_with_scopes_and_expiry(client: httpx.AsyncClient) -> None:
     expires = future(days=30)
     created = await create_key(
-        client, "scoped", scopes=["api_keys:read", "usage:read", "api_keys:read"], expires_at=expires
+        client,
+        "scoped",
+        scopes=["api_keys:read", "usage:read", "api_keys:read"],
+        expires_at=expires,
     )
     assert created["scopes"] == ["api_keys:read", "usage:read"]
     assert created["expires_at"] == expires
-    offset = (await create_key(client, "offset", expires_at="2030-01-01T01:00:00.5+01:00"))
+    offset = await create_key(client, "offset", expires_at="2030-01-01T01:00:00.5+01:00")
     assert offset["expires_at"] == "2030-01-01T00:00:00Z"
 
 
@@ -84,8 +87,12 @@ async def test_create_validation(client: httpx.AsyncClient, body: dict, field: s
 
 
 async def test_expires_at_ten_years_is_the_limit(client: httpx.AsyncClient) -> None:
-    assert (await client.post("/v1/api-keys", json={"name": "x", "expires_at": future(days=3650)})).status_code == 201
-    assert (await client.post("/v1/api-keys", json={"name": "x", "expires_at": future(days=3654)})).status_code == 422
+    assert (
+        await client.post("/v1/api-keys", json={"name": "x", "expires_at": future(days=3650)})
+    ).status_code == 201
+    assert (
+        await client.post("/v1/api-keys", json={"name": "x", "expires_at": future(days=3654)})
+    ).status_code == 422
 
 
 async def test_rename(client: httpx.AsyncClient) -> None:
@@ -93,7 +100,9 @@ async def test_rename(client: httpx.AsyncClient) -> None:
     response = await client.patch(f"/v1/api-keys/{created['id']}", json={"name": "  new name  "})
     assert response.status_code == 200
     assert response.json()["name"] == "new name"
-    assert (await client.patch(f"/v1/api-keys/{created['id']}", json={"name": ""})).status_code == 422
+    assert (
+        await client.patch(f"/v1/api-keys/{created['id']}", json={"name": ""})
+    ).status_code == 422
     assert (await client.patch(f"/v1/api-keys/{created['id']}", json={})).status_code == 422
 
 
@@ -140,13 +149,17 @@ async def test_roll_with_grace_and_without(client: httpx.AsyncClient) -> None:
         assert bad.status_code == 422 and bad.json()["detail"].startswith("grace_seconds: ")
 
 
-async def test_usage_counts_days_oldest_first(client: httpx.AsyncClient, make_client: ClientFactory) -> None:
+async def test_usage_counts_days_oldest_first(
+    client: httpx.AsyncClient, make_client: ClientFactory
+) -> None:
     created = await create_key(client)
     as_key = make_client(created["key"])
     for _ in range(3):
         assert (await as_key.get("/v1/api-keys")).status_code == 200
     await client.post("/v1/api-keys/verify", json={"key": created["key"]})
-    days = (await client.get(f"/v1/api-keys/{created['id']}/usage", params={"days": 7})).json()["days"]
+    days = (await client.get(f"/v1/api-keys/{created['id']}/usage", params={"days": 7})).json()[
+        "days"
+    ]
     assert len(days) == 7
     assert [d["date"] for d in days] == sorted(d["date"] for d in days)
     assert days[-1] == {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "requests": 4}
@@ -158,13 +171,17 @@ async def test_usage_counts_days_oldest_first(client: httpx.AsyncClient, make_cl
         assert bad.status_code == 422 and bad.json()["detail"].startswith("days: ")
 
 
-async def test_expired_key_status_and_auth(make_client: ClientFactory, data_dir, token: str) -> None:
+async def test_expired_key_status_and_auth(
+    make_client: ClientFactory, data_dir, token: str
+) -> None:
     from ticos_tui.service import create_app
 
     now = [time.time()]
     app = create_app(data_dir, clock=lambda: now[0])
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {token}"}) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         created = await create_key(client, expires_at=future(seconds=60))
         now[0] += 120
         assert (await client.get(f"/v1/api-keys/{created['id']}")).json()["status"] == "expired"
@@ -173,7 +190,9 @@ async def test_expired_key_status_and_auth(make_client: ClientFactory, data_dir,
         assert (await client.get("/v1/api-keys", params={"status": "active"})).json()["data"] == []
         verdict = (await client.post("/v1/api-keys/verify", json={"key": created["key"]})).json()
         assert verdict == {"valid": False, "reason": "expired"}
-        response = await client.get("/v1/account", headers={"Authorization": f"Bearer {created['key']}"})
+        response = await client.get(
+            "/v1/account", headers={"Authorization": f"Bearer {created['key']}"}
+        )
         assert response.status_code == 401 and "expired" in response.json()["detail"]
 
 
@@ -183,10 +202,27 @@ async def test_list_filters_by_status(client: httpx.AsyncClient) -> None:
     await client.post(f"/v1/api-keys/{revoked['id']}/revoke")
     pages = {}
     for status in ("active", "revoked", "all"):
-        pages[status] = [k["id"] for k in (await client.get("/v1/api-keys", params={"status": status})).json()["data"]]
-    assert pages == {"active": [active["id"]], "revoked": [revoked["id"]], "all": [revoked["id"], active["id"]]}
-    for query in ({"status": "gone"}, {"status": ""}, {"limit": "0"}, {"limit": "1001"}, {"limit": "ten"},
-                  {"limit": "1e3"}, {"cursor": "!!"}, {"cursor": "AAAA"}, {"cursor": ""}, {"limit": "9" * 5000}):
+        pages[status] = [
+            k["id"]
+            for k in (await client.get("/v1/api-keys", params={"status": status})).json()["data"]
+        ]
+    assert pages == {
+        "active": [active["id"]],
+        "revoked": [revoked["id"]],
+        "all": [revoked["id"], active["id"]],
+    }
+    for query in (
+        {"status": "gone"},
+        {"status": ""},
+        {"limit": "0"},
+        {"limit": "1001"},
+        {"limit": "ten"},
+        {"limit": "1e3"},
+        {"cursor": "!!"},
+        {"cursor": "AAAA"},
+        {"cursor": ""},
+        {"limit": "9" * 5000},
+    ):
         response = await client.get("/v1/api-keys", params=query)
         assert response.status_code == 422, query
         assert response.json()["detail"].split(":")[0] in query
@@ -199,14 +235,28 @@ async def test_verify_answers(client: httpx.AsyncClient, make_client: ClientFact
     anonymous = make_client()
     ok = (await anonymous.post("/v1/api-keys/verify", json={"key": created["key"]})).json()
     account = (await client.get("/v1/account")).json()
-    assert ok == {"valid": True, "key_id": created["id"], "account_id": account["id"], "scopes": ["agents:invoke"], "expires_at": None}
+    assert ok == {
+        "valid": True,
+        "key_id": created["id"],
+        "account_id": account["id"],
+        "scopes": ["agents:invoke"],
+        "expires_at": None,
+    }
     key = created["key"]
     wrong_checksum = key[:-1] + ("A" if key[-1] != "A" else "B")
-    assert (await anonymous.post("/v1/api-keys/verify", json={"key": wrong_checksum})).json() == {"valid": False, "reason": "malformed"}
-    assert (await anonymous.post("/v1/api-keys/verify", json={"key": "hello"})).json()["reason"] == "malformed"
+    assert (await anonymous.post("/v1/api-keys/verify", json={"key": wrong_checksum})).json() == {
+        "valid": False,
+        "reason": "malformed",
+    }
+    assert (await anonymous.post("/v1/api-keys/verify", json={"key": "hello"})).json()[
+        "reason"
+    ] == "malformed"
     from ticos_tui.keyformat import generate_key
 
-    assert (await anonymous.post("/v1/api-keys/verify", json={"key": generate_key()})).json() == {"valid": False, "reason": "unknown"}
+    assert (await anonymous.post("/v1/api-keys/verify", json={"key": generate_key()})).json() == {
+        "valid": False,
+        "reason": "unknown",
+    }
     assert (await anonymous.post("/v1/api-keys/verify", json={})).status_code == 422
     assert (await anonymous.post("/v1/api-keys/verify", json={"key": 5})).status_code == 422
     assert (await anonymous.post("/v1/api-keys/verify", content=b"key=1")).status_code == 400
@@ -214,13 +264,24 @@ async def test_verify_answers(client: httpx.AsyncClient, make_client: ClientFact
 
 async def test_wrong_method_unknown_path_and_bad_ids(client: httpx.AsyncClient) -> None:
     response = await client.put("/v1/api-keys")
-    assert response.status_code == 405 and set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+    assert response.status_code == 405 and set(response.headers["allow"].split(", ")) >= {
+        "GET",
+        "POST",
+    }
     assert response.json()["detail"]
     assert (await client.get("/v1/api-keys/verify")).status_code == 405
     assert (await client.patch("/v1/api-keys/verify", json={"name": "x"})).status_code == 405
-    for path in ("/v1/nowhere", "/v2/api-keys", "/v1/api-keys/", "/v1/api-keys/..%2F..%2Fetc%2Fpasswd",
-                 "/v1/api-keys/../../etc/passwd", "/v1/api-keys/key_" + "a" * 5000, "/v1/api-keys/key_x%00",
-                 "/v1/api-keys/key_nope", "/v1/api-keys/key_nope/usage"):
+    for path in (
+        "/v1/nowhere",
+        "/v2/api-keys",
+        "/v1/api-keys/",
+        "/v1/api-keys/..%2F..%2Fetc%2Fpasswd",
+        "/v1/api-keys/../../etc/passwd",
+        "/v1/api-keys/key_" + "a" * 5000,
+        "/v1/api-keys/key_x%00",
+        "/v1/api-keys/key_nope",
+        "/v1/api-keys/key_nope/usage",
+    ):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert "detail" in response.json()
@@ -230,7 +291,9 @@ async def test_wrong_method_unknown_path_and_bad_ids(client: httpx.AsyncClient) 
 
 
 async def test_twenty_concurrent_creates_lose_none(client: httpx.AsyncClient) -> None:
-    results = await asyncio.gather(*(client.post("/v1/api-keys", json={"name": f"c{i}"}) for i in range(20)))
+    results = await asyncio.gather(
+        *(client.post("/v1/api-keys", json={"name": f"c{i}"}) for i in range(20))
+    )
     assert [r.status_code for r in results] == [201] * 20
     keys = {r.json()["key"] for r in results}
     ids = {r.json()["id"] for r in results}

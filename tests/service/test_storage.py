@@ -48,14 +48,21 @@ def test_create_account_gives_a_working_token(data_dir: Path) -> None:
 
 
 async def test_no_secret_at_rest_and_private_modes(
-    data_dir: Path, client: httpx.AsyncClient, make_client: ClientFactory, token: str, other_token: str, app
+    data_dir: Path,
+    client: httpx.AsyncClient,
+    make_client: ClientFactory,
+    token: str,
+    other_token: str,
+    app,
 ) -> None:
     secrets_seen = {token, other_token}
     for i in range(5):
         created = await create_key(client, f"k{i}")
         secrets_seen.add(created["key"])
         await make_client(created["key"]).get("/v1/api-keys")
-        rolled = (await client.post(f"/v1/api-keys/{created['id']}/roll", json={"grace_seconds": 60})).json()
+        rolled = (
+            await client.post(f"/v1/api-keys/{created['id']}/roll", json={"grace_seconds": 60})
+        ).json()
         secrets_seen.add(rolled["key"])
         await client.post("/v1/api-keys/verify", json={"key": rolled["key"]})
     app.state.store.flush_uses()
@@ -145,8 +152,12 @@ async def test_uses_are_written_within_two_seconds_without_reads(
     await asyncio.sleep(1.05)
     await as_key.get("/v1/api-keys")  # the next request after a second flushes
     conn = sqlite3.connect(data_dir / "ticos.db")
-    row = conn.execute("SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)).fetchone()
-    total = conn.execute("SELECT SUM(requests) FROM key_usage WHERE key_id = ?", (created["id"],)).fetchone()
+    row = conn.execute(
+        "SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)
+    ).fetchone()
+    total = conn.execute(
+        "SELECT SUM(requests) FROM key_usage WHERE key_id = ?", (created["id"],)
+    ).fetchone()
     conn.close()
     assert row[0] is not None and total[0] >= 1
 
@@ -166,7 +177,11 @@ def test_create_app_needs_no_lifespan(data_dir: Path, token: str) -> None:
     app = create_app(data_dir)
 
     async def run() -> int:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-            return (await c.get("/v1/account", headers={"Authorization": f"Bearer {token}"})).status_code
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
+            return (
+                await c.get("/v1/account", headers={"Authorization": f"Bearer {token}"})
+            ).status_code
 
     assert asyncio.run(run()) == 200
