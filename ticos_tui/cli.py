@@ -305,13 +305,19 @@ def _cmd_accounts_create(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     from ticos_tui.service.bootstrap import create_account
 
+    # The service's bootstrap stores what it is given, so the contract's name rules apply here.
+    name = args.name.strip()
+    if not 1 <= len(name) <= 100 or visible(name) != name:
+        raise UsageError("the account name must be 1 to 100 characters, no control characters")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", args.email) or visible(args.email) != args.email:
+        raise UsageError(f"{args.email!r} is not an email address")
     try:
-        account_id, token = create_account(data_dir, args.name, args.email)
+        account_id, token = create_account(data_dir, name, args.email)
     except ValueError as err:
         raise UsageError(str(err)) from None
     print(token, file=sys.stdout, flush=True)
     _note(
-        f"Created account {_quoted(args.name)} <{args.email}> ({account_id}) in {data_dir}.\n"
+        f"Created account {_quoted(name)} <{args.email}> ({account_id}) in {data_dir}.\n"
         "Its session token is on stdout and is not shown again. Use it against "
         "`ticos-tui serve` as TICOS_TOKEN, or store it with `ticos-tui login --base-url URL`."
     )
@@ -551,7 +557,8 @@ def _cmd_keys_review(args: argparse.Namespace) -> int:
         _print_json([{"key": i.key.to_json(), "reasons": list(i.reasons)} for i in items])
         return 0
     if not items:
-        _say(f"Nothing to review: the {len(keys)} active key(s) look fine.")
+        count = "no active keys" if not keys else f"{len(keys)} active key" + "s" * (len(keys) > 1)
+        _say(f"Nothing to review ({count}).")
         return 0
     _say(f"{len(items)} of {len(keys)} active keys to review:")
     for item in items:

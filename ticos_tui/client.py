@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from ticos_tui import errors
+from ticos_tui.config import EMBEDDED_BASE_URL
 from ticos_tui.models import (
     SCOPES,
     Account,
@@ -231,9 +232,11 @@ class TicosClient:
                 "missing": "no credential was sent",
                 None: "the credential was rejected",
             }.get(kind, f"the credential is {kind}")
+            fix = f"set TICOS_TOKEN or run `ticos-tui login --base-url {base}`"
+            if base == EMBEDDED_BASE_URL:  # no login to the embedded service: its token is local
+                fix = "unset TICOS_TOKEN to use the local account, or set it to a valid key"
             return errors.AuthenticationFailed(
-                f"not signed in to {base}: {what}{f' ({detail})' if detail else ''}; "
-                f"set TICOS_TOKEN or run `ticos-tui login --base-url {base}`",
+                f"not signed in to {base}: {what}{f' ({detail})' if detail else ''}; {fix}",
                 status=status,
                 detail=detail,
             )

@@ -143,6 +143,9 @@ def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # typ
     assert cli("keys", "list").code == 0
     denied = one_line_error(cli("keys", "create", "more"), 1)
     assert "api_keys:write" in denied and reader not in denied
+    monkeypatch.setenv("TICOS_TOKEN", "tst_" + "n" * 43)
+    unknown = one_line_error(cli("keys", "list"), 1)
+    assert "unknown" in unknown and "unset TICOS_TOKEN" in unknown
 
 
 def test_no_secret_at_rest_after_create(cli, isolated_env: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
@@ -191,3 +194,5 @@ def test_accounts_create_prints_the_token_alone(cli, isolated_env: dict[str, Pat
     result = cli("accounts", "create", "Ada", "ada@example.com")
     assert result.code == 0 and re.fullmatch(r"tst_[A-Za-z0-9_-]{43}\n", result.out)
     assert "Ada" in result.err and result.out.strip() not in result.err
+    assert "email" in one_line_error(cli("accounts", "create", "Bo", "not-an-email"), 2)
+    assert "name" in one_line_error(cli("accounts", "create", "B\x1bo", "b@example.com"), 2)
