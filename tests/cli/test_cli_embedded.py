@@ -196,3 +196,22 @@ def test_accounts_create_prints_the_token_alone(cli, isolated_env: dict[str, Pat
     assert "Ada" in result.err and result.out.strip() not in result.err
     assert "email" in one_line_error(cli("accounts", "create", "Bo", "not-an-email"), 2)
     assert "name" in one_line_error(cli("accounts", "create", "B\x1bo", "b@example.com"), 2)
+
+
+def test_interrupt_and_unexpected_failures_stay_one_line(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ticos_tui import cli as cli_module
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    def broken(args: object) -> int:
+        raise RuntimeError("boom with tk_" + "Z" * 38)
+
+    monkeypatch.setattr(cli_module, "_cmd_keys_list", interrupted)
+    result = cli("keys", "list")
+    assert result.code == 130 and result.out == "" and "Traceback" not in result.err
+    monkeypatch.setattr(cli_module, "_cmd_keys_list", broken)
+    err = one_line_error(cli("keys", "list"), 1)
+    assert "RuntimeError: boom with [secret]" in err and "TICOS_DEBUG=1" in err
