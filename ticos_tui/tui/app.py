@@ -78,15 +78,16 @@ class TicosApp(App[None]):
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
-        screen = self.screen
         try:
             account = await (await self.get_client()).account()
         except TicosError as err:
-            if isinstance(screen, AccountSettingsScreen):
-                screen.show_account_error(str(err))
+            for screen in self.screen_stack:
+                if isinstance(screen, AccountSettingsScreen):
+                    screen.show_account_error(str(err))
             return
-        if isinstance(screen, AccountSettingsScreen):
-            screen.show_account(account)
+        for screen in self.screen_stack:
+            if isinstance(screen, AccountSettingsScreen):
+                screen.show_account(account)
 
     def action_help(self) -> None:
         from ticos_tui.tui.modals.help import HelpScreen

@@ -41,7 +41,7 @@ class AccountSettingsScreen(Screen[None]):
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
                 yield ApiKeysPane(id="api-keys")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)
@@ -64,4 +64,4 @@ class AccountSettingsScreen(Screen[None]):
 
     def on_app_header_avatar_pressed(self, event: AppHeader.AvatarPressed) -> None:
         event.stop()
-        self.app.run_action("account_menu")
+        self.app.action_account_menu()  # type: ignore[attr-defined]

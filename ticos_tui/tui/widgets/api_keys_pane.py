@@ -52,6 +52,8 @@ class ApiKeysPane(Vertical):
     ApiKeysPane #keys-retry { margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help first: at 80 columns the footer cuts the last bindings, and ? lists them all.
+        Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("n", "create", "Create"),
         Binding("e", "rename", "Rename"),
         Binding("d", "revoke", "Revoke"),

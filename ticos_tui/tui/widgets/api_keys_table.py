@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -76,7 +75,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda k, now: relative(k.last_used_at, now),
         lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
         sort_reverse=True,
-        drop_order=4,
+        drop_order=2,
     ),
     Column(
         "status",
@@ -91,10 +90,10 @@ COLUMNS: tuple[Column, ...] = (
         12,
         _expires_text,
         lambda k: (k.expires_at is None, k.expires_at or k.created_at),
-        drop_order=2,
+        drop_order=4,
     ),
     Column(
-        "scopes", "Scopes", 11, lambda k, now: _scopes_summary(k), lambda k: k.scopes, drop_order=1
+        "scopes", "Scopes", 11, lambda k, now: _scopes_summary(k), lambda k: k.scopes, drop_order=5
     ),
 )
 SORTABLE = ("created", "name", "last_used", "status", "expires")
@@ -381,10 +380,14 @@ class ApiKeysTable(ScrollView, can_focus=True):
         if row >= len(self._rows):
             return Strip.blank(width, base)
         key = self._rows[row]
-        is_cursor = row == self.cursor_row
-        cursor_style = (
-            self.get_component_rich_style("api-keys-table--cursor") if is_cursor else None
-        )
+        if row == self.cursor_row:
+            # The cursor's colours sit on top of every cell's own (status colour included).
+            cursor = self.get_component_rich_style("api-keys-table--cursor")
+            base = base + cursor
+            muted = status_style = base
+        else:
+            muted = base + self.get_component_rich_style("api-keys-table--muted")
+            status_style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
         segments = [Segment(" ", base)]
         used = 1
         for index, (column, col_width) in enumerate(self._layout()):
@@ -392,30 +395,19 @@ class ApiKeysTable(ScrollView, can_focus=True):
                 segments.append(Segment(" " * _GAP, base))
                 used += _GAP
             text = column.text(key, self._now)
-            style = base
             if column.key == "status":
-                style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
-            elif column.key in ("key", "created", "last_used", "expires", "scopes"):
-                style = base + self.get_component_rich_style("api-keys-table--muted")
+                style = status_style
+            elif column.key == "name":
+                style = base
+            else:
+                style = muted
             if cell_len(text) > col_width:
                 text = set_cell_size(text, col_width - 1) + "…"
             segments.append(Segment(set_cell_size(text, col_width), style))
             used += col_width
         if used < width:
             segments.append(Segment(" " * (width - used), base))
-        strip = Strip(segments, max(used, width))
-        if cursor_style is not None:
-            strip = strip.apply_style(
-                Style.from_color(bgcolor=cursor_style.bgcolor) + Style(bold=cursor_style.bold)
-            )
-            if cursor_style.color is not None:
-                strip = Strip(
-                    [
-                        Segment(s.text, (s.style or Style()) + Style(color=cursor_style.color))
-                        for s in strip
-                    ]
-                )
-        return strip.crop(0, width)
+        return Strip(segments, max(used, width)).crop(0, width)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._rows) + 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -24,16 +23,15 @@ class ProfilePane(Vertical):
         yield Static(Text("Loading…"), id="profile-body")
 
     def show_account(self, account: Account) -> None:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        grid.add_row("Name", literal(account.name))
-        grid.add_row("Email", literal(account.email))
-        grid.add_row("Account id", literal(account.id))
-        grid.add_row(
-            "Created", Text(f"{exact(account.created_at)} ({relative(account.created_at)})")
-        )
-        self.query_one("#profile-body", Static).update(grid)
+        created = f"{exact(account.created_at)} ({relative(account.created_at)})"
+        rows = [("Name", account.name), ("Email", account.email), ("Account id", account.id), ("Created", created)]
+        body = Text()
+        for label, value in rows:
+            body.append(f"{label:<12}", style="bold")
+            body.append_text(literal(value))
+            body.append("\n")
+        body.rstrip()
+        self.query_one("#profile-body", Static).update(body)
 
     def show_error(self, message: str) -> None:
         self.query_one("#profile-body", Static).update(

@@ -1,0 +1,63 @@
+"""TUI fixtures: embedded settings in the test's own data folder, a recording clipboard, a fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.tui import clipboard
+from ticos_tui.tui.app import TicosApp, make_app
+
+from .fakes import NOW, FakeClient
+
+
+@pytest.fixture
+def settings(isolated_env: dict[str, Path]) -> Settings:
+    return resolve_settings(data_dir=isolated_env["data"])
+
+
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Everything the app copies, instead of the real clipboard."""
+    calls: list[str] = []
+
+    def record(app: object, text: str) -> str:
+        calls.append(text)
+        return clipboard.SYSTEM
+
+    monkeypatch.setattr(clipboard, "copy_text", record)
+    return calls
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ticos_tui.timefmt as timefmt
+    from ticos_tui.tui.widgets import api_keys_table
+
+    monkeypatch.setattr(timefmt, "now_utc", lambda: NOW)
+    monkeypatch.setattr(api_keys_table, "now_utc", lambda: NOW)
+
+
+@pytest.fixture
+def fake_app(settings: Settings, fixed_clock: None) -> Callable[..., TicosApp]:
+    def build(client: FakeClient | None = None) -> TicosApp:
+        client = client if client is not None else FakeClient()
+        app = make_app(settings, client_factory=lambda: client)
+        app.animation_level = "none"
+        return app
+
+    return build
+
+
+async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds; fail with a clear message after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)

@@ -1,0 +1,103 @@
+"""An in-memory stand-in for TicosClient with fixed ids and times, for snapshots and fault cases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from ticos_tui.errors import TicosError
+from ticos_tui.models import Account, ApiKey, CreatedKey, UsageDay
+
+NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend on a random secret
+
+
+def sample_keys(count: int = 5) -> list[ApiKey]:
+    """Deterministic keys, newest first, in every status."""
+    names = ["Nightly Batch Script", "[bold]Markup[/] name", "CI deploy 🚀", "Staging web", "Old laptop"]
+    keys = []
+    for i in range(count):
+        created = NOW - timedelta(days=i * 3 + 1, hours=i)
+        status = "active"
+        revoked = None
+        expires = None
+        if i % 5 == 3:
+            status, revoked = "revoked", created + timedelta(days=1)
+        if i % 5 == 4:
+            status, expires = "expired", created + timedelta(days=2)
+        keys.append(
+            ApiKey(
+                id=f"key_{i:04d}",
+                name=names[i % len(names)] + ("" if i < len(names) else f" {i}"),
+                snippet=f"tk_{chr(65 + i % 26)}bc{i % 10}…wX{i % 10}Z",
+                status=status,
+                scopes=("*",) if i % 2 == 0 else ("api_keys:read", "usage:read"),
+                created_at=created,
+                last_used_at=None if i % 3 == 0 else NOW - timedelta(hours=5 * i + 2),
+                expires_at=expires,
+                revoked_at=revoked,
+            )
+        )
+    return keys
+
+
+class FakeClient:
+    """Implements the parts of TicosClient the TUI uses, in memory."""
+
+    def __init__(self, keys: list[ApiKey] | None = None, *, fail_load: TicosError | None = None) -> None:
+        self.keys = list(keys or [])
+        self.fail_load = fail_load
+        self.hang_load = False
+        self.request_count = 0
+        self._next = 1000
+
+    async def aclose(self) -> None:
+        return None
+
+    async def account(self) -> Account:
+        return Account("acc_fixed", "Ada Lovelace", "ada@example.com", NOW - timedelta(days=400))
+
+    async def iter_key_pages(self, *, status: str = "all", page_size: int = 1000) -> AsyncIterator[list[ApiKey]]:
+        self.request_count += 1
+        if self.hang_load:
+            await asyncio.Event().wait()
+        if self.fail_load is not None:
+            raise self.fail_load
+        for start in range(0, max(len(self.keys), 1), page_size):
+            yield list(self.keys[start : start + page_size])
+
+    async def create_key(self, name: str, *, scopes=None, expires_at=None) -> CreatedKey:
+        self._next += 1
+        key = ApiKey(
+            id=f"key_{self._next}",
+            name=name,
+            snippet=f"{FIXED_KEY[:7]}…{FIXED_KEY[-4:]}",
+            status="active",
+            scopes=tuple(scopes or ("*",)),
+            created_at=NOW,
+            expires_at=expires_at,
+        )
+        self.keys.insert(0, key)
+        return CreatedKey(key, FIXED_KEY)
+
+    def _find(self, key_id: str) -> int:
+        return next(i for i, k in enumerate(self.keys) if k.id == key_id)
+
+    async def rename_key(self, key_id: str, name: str) -> ApiKey:
+        i = self._find(key_id)
+        self.keys[i] = replace(self.keys[i], name=name)
+        return self.keys[i]
+
+    async def revoke_key(self, key_id: str) -> ApiKey:
+        i = self._find(key_id)
+        self.keys[i] = replace(self.keys[i], status="revoked", revoked_at=NOW)
+        return self.keys[i]
+
+    async def delete_key(self, key_id: str) -> None:
+        del self.keys[self._find(key_id)]
+
+    async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
+        start = NOW.date() - timedelta(days=days - 1)
+        return [UsageDay(start + timedelta(days=d), (d * 7) % 13 if d > days // 3 else 0) for d in range(days)]

@@ -1,0 +1,293 @@
+"""Every flow of the API Keys page driven by keyboard against the embedded service."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ticos_tui.config import Settings
+from ticos_tui.connect import open_client
+from ticos_tui.keyformat import is_well_formed_key, snippet
+from ticos_tui.tui.app import make_app
+from ticos_tui.tui.modals.confirm import ConfirmDialog
+from ticos_tui.tui.modals.create_key import CreateKeyDialog
+from ticos_tui.tui.modals.key_created import KeyCreatedDialog
+from ticos_tui.tui.modals.rename_key import RenameKeyDialog
+from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+
+from .conftest import wait_until
+
+
+async def seed(settings: Settings, *names: str) -> list[str]:
+    """Create keys through a second client on the same data folder; returns their ids."""
+    client = open_client(settings)
+    try:
+        return [(await client.create_key(name)).api_key.id for name in names]
+    finally:
+        await client.aclose()
+
+
+async def server_keys(settings: Settings) -> dict[str, tuple[str, str]]:
+    client = open_client(settings)
+    try:
+        return {k.id: (k.name, k.status) for k in await client.list_keys()}
+    finally:
+        await client.aclose()
+
+
+def pane(app) -> ApiKeysPane:
+    return app.screen.query_one(ApiKeysPane)
+
+
+def table(app) -> ApiKeysTable:
+    return app.screen.query_one(ApiKeysTable)
+
+
+def row_text(tbl: ApiKeysTable, row: int) -> str:
+    return tbl.render_line(row + 1).text
+
+
+async def loaded(pilot) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen.query(ApiKeysPane).first(None), ApiKeysPane) and pane(pilot.app).loaded)
+
+
+async def test_create_copy_close_rename_revoke(settings: Settings, copied: list[str]) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        assert pane(app).query_one("#keys-body").current == "keys-empty"
+
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
+        assert app.focused is not None and app.focused.id == "name"
+        await pilot.press(*"Nightly Batch Script", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+
+        await pilot.press("c")
+        assert len(copied) == 1 and is_well_formed_key(copied[0])
+        full_key = copied[0]
+        await pilot.press("enter")  # focus moved to Done after the copy
+        await wait_until(pilot, lambda: not isinstance(app.screen, KeyCreatedDialog))
+
+        tbl = table(app)
+        assert tbl.total == 1
+        assert tbl.selected_key is not None and tbl.selected_key.name == "Nightly Batch Script"
+        assert tbl.selected_key.snippet == snippet(full_key)
+        assert snippet(full_key) in row_text(tbl, 0)
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameKeyDialog))
+        await pilot.press("ctrl+u", *"Nightly v2", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RenameKeyDialog))
+        await wait_until(pilot, lambda: tbl.selected_key.name == "Nightly v2")
+
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: tbl.selected_key.status == "revoked")
+        assert "revoked" in row_text(tbl, 0)
+
+    [(name, status)] = (await server_keys(settings)).values()
+    assert (name, status) == ("Nightly v2", "revoked")
+
+
+async def test_cancel_paths_change_nothing(settings: Settings, copied: list[str]) -> None:
+    [key_id] = await seed(settings, "keep me")
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        for opener, dialog, cancel in (
+            ("n", CreateKeyDialog, "escape"),
+            ("e", RenameKeyDialog, "escape"),
+            ("d", ConfirmDialog, "n"),
+            ("d", ConfirmDialog, "escape"),
+            ("delete", ConfirmDialog, "escape"),
+        ):
+            await pilot.press(opener)
+            await wait_until(pilot, lambda d=dialog: isinstance(app.screen, d))
+            if opener == "e":
+                await pilot.press(*"typed but cancelled")
+            await pilot.press(cancel)
+            await wait_until(pilot, lambda d=dialog: not isinstance(app.screen, d))
+        # enter on the focused Cancel button of the revoke dialog cancels too
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+    assert await server_keys(settings) == {key_id: ("keep me", "active")}
+    assert copied == []
+
+
+async def test_closing_without_copying_asks_once_more(settings: Settings, copied: list[str]) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", *"ci", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")  # go back: the key is still on screen
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, (ConfirmDialog, KeyCreatedDialog)))
+        assert table(app).total == 1
+    assert copied == []
+
+
+async def test_create_validates_inline_and_keeps_the_dialog_on_errors(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
+        dialog = app.screen
+        submit = dialog.query_one("#submit")
+        assert submit.disabled
+        await pilot.press("space", "space")
+        assert submit.disabled
+        assert "Enter a name" in str(dialog.query_one("#name-problem").render())
+        await pilot.press("ctrl+u", *("x" * 101))
+        assert submit.disabled and "limit is 100" in str(dialog.query_one("#name-problem").render())
+        await pilot.press("enter")  # ignored while invalid
+        assert isinstance(app.screen, CreateKeyDialog)
+        await pilot.press("backspace")
+        assert not submit.disabled
+    assert await server_keys(settings) == {}
+
+
+async def test_filter_sort_and_delete(settings: Settings) -> None:
+    await seed(settings, "alpha web", "beta batch", "gamma web")
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        tbl = table(app)
+        assert [k.name for k in tbl.rows] == ["gamma web", "beta batch", "alpha web"]  # newest first
+
+        await pilot.press("slash", *"web")
+        assert [k.name for k in tbl.rows] == ["gamma web", "alpha web"]
+        assert "2 of 3" in str(pane(app).query_one("#keys-count").render())
+        await pilot.press("escape")
+        assert len(tbl.rows) == 3 and tbl.filter_text == ""
+
+        await pilot.press("s")  # created -> name
+        assert tbl.sort_column == "name"
+        assert [k.name for k in tbl.rows] == ["alpha web", "beta batch", "gamma web"]
+
+        tbl.cursor_row = 1  # beta batch
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.workers._workers == set() or pane(app).loaded)
+        await pilot.pause(0.2)
+        assert tbl.selected_key.name == "beta batch"  # the cursor stays on the same key
+
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: tbl.total == 2)
+        assert [k.name for k in tbl.rows] == ["alpha web", "gamma web"]
+    assert sorted(n for n, _ in (await server_keys(settings)).values()) == ["alpha web", "gamma web"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["[bold]x[/]", "[/]", "[@click=app.quit]click me[/]", "emoji 🚀 [x]", "שלום עולם"],
+)
+async def test_markup_like_names_render_literally(settings: Settings, name: str) -> None:
+    await seed(settings, name)
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        tbl = table(app)
+        assert name[:18] in row_text(tbl, 0)  # long names are cut to the column, never parsed
+        await pilot.click(ApiKeysTable, offset=(5, 1))  # a click on the name runs nothing
+        details = str(pane(app).query_one("#details-text").render())
+        assert name in details
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert name in str(app.screen.query_one(".dialog-body").render())
+        await pilot.press("n")
+        await pilot.pause(0.1)
+        assert app.is_running
+
+
+async def test_load_failure_then_retry(settings: Settings) -> None:
+    import httpx
+
+    from ticos_tui.client import TicosClient
+    from ticos_tui.service import create_app
+    from ticos_tui.service.bootstrap import local_session_token
+
+    class FlakyTransport(httpx.AsyncBaseTransport):
+        """Refuses the first few connections, then forwards to the embedded service."""
+
+        def __init__(self, failures: int) -> None:
+            self.failures = failures
+            self.inner = httpx.ASGITransport(app=create_app(settings.data_dir))
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if self.failures > 0:
+                self.failures -= 1
+                raise httpx.ConnectError("connection refused", request=request)
+            return await self.inner.handle_async_request(request)
+
+    token = local_session_token(settings.data_dir)
+    await seed(settings, "survivor")
+    transport = FlakyTransport(failures=50)
+    client = TicosClient("http://ticos.local/v1", token, transport=transport, retries=0)
+    app = make_app(settings, client_factory=lambda: client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        p = await _pane_when_ready(pilot)
+        await wait_until(pilot, lambda: p.query_one("#keys-body").current == "keys-error")
+        message = str(p.query_one("#keys-error-message").render())
+        assert "connect" in message.lower()
+        transport.failures = 0
+        await pilot.press("r")
+        await wait_until(pilot, lambda: p.loaded)
+        assert [k.name for k in table(app).rows] == ["survivor"]
+
+
+async def _pane_when_ready(pilot) -> ApiKeysPane:
+    await wait_until(pilot, lambda: pilot.app.screen.query(ApiKeysPane).first(None) is not None)
+    return pane(pilot.app)
+
+
+async def test_help_and_account_menu(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        from ticos_tui.tui.modals.account_menu import AccountMenu
+        from ticos_tui.tui.modals.help import HelpScreen
+
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+        await pilot.press("ctrl+a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AccountMenu))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AccountMenu))
+
+        await pilot.click("#avatar")
+        await wait_until(pilot, lambda: isinstance(app.screen, AccountMenu))
+        await pilot.press("down", "enter")  # Account Settings, Quit: choose Quit
+        await wait_until(pilot, lambda: not app.is_running)
+
+
+async def test_profile_shows_the_account(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        from textual.widgets import OptionList
+
+        sidebar = app.screen.query_one("#sidebar", OptionList)
+        sidebar.focus()
+        sidebar.highlighted = 0
+        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: "Email" in str(app.screen.query_one("#profile-body").render()))
+        body = str(app.screen.query_one("#profile-body").render())
+        assert re.search(r"acc_\w+", body) and "@localhost" in body
+        assert app.screen.query_one("#avatar").label.plain.strip()

@@ -1,0 +1,81 @@
+"""Screens pinned as SVG snapshots (fixed data and clock, animations off)."""
+
+from __future__ import annotations
+
+from ticos_tui.errors import ConnectionFailed
+
+from .conftest import wait_until
+from .fakes import FakeClient, sample_keys
+
+
+async def _keys_shown(pilot) -> None:
+    from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(ApiKeysPane)) and pilot.app.screen.query_one(ApiKeysPane).loaded)
+    await pilot.pause()
+
+
+def test_loading(snap_compare, fake_app) -> None:
+    client = FakeClient(sample_keys())
+    client.hang_load = True
+    assert snap_compare(fake_app(client), terminal_size=(120, 35))
+
+
+def test_list_with_keys(snap_compare, fake_app) -> None:
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=_keys_shown)
+
+
+def test_list_at_80x24(snap_compare, fake_app) -> None:
+    assert snap_compare(fake_app(FakeClient(sample_keys(12))), terminal_size=(80, 24), run_before=_keys_shown)
+
+
+def test_empty_state(snap_compare, fake_app) -> None:
+    assert snap_compare(fake_app(FakeClient([])), terminal_size=(120, 35), run_before=_keys_shown)
+
+
+def test_error_state(snap_compare, fake_app) -> None:
+    failure = ConnectionFailed("cannot connect to http://127.0.0.1:9/v1 (connection refused); is `ticos-tui serve` running?")
+
+    async def failed(pilot) -> None:
+        await wait_until(pilot, lambda: pilot.app.screen.query("#keys-body") and pilot.app.screen.query_one("#keys-body").current == "keys-error")
+
+    assert snap_compare(fake_app(FakeClient(fail_load=failure)), terminal_size=(120, 35), run_before=failed)
+
+
+def test_create_dialog_with_invalid_name(snap_compare, fake_app) -> None:
+    async def invalid(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n", *("x" * 101))
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=invalid)
+
+
+def test_key_created_dialog(snap_compare, fake_app) -> None:
+    async def created(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n", *"Nightly Batch Script", "enter")
+        from ticos_tui.tui.modals.key_created import KeyCreatedDialog
+
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, KeyCreatedDialog))
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=created)
+
+
+def test_revoke_confirmation(snap_compare, fake_app) -> None:
+    async def confirm(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=confirm)
+
+
+def test_help_screen(snap_compare, fake_app) -> None:
+    async def help_open(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=help_open)
