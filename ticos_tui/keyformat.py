@@ -9,7 +9,7 @@ import zlib
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 KEY_PREFIX = "tk_"
-TOKEN_PREFIX = "tst_"
+TOKEN_PREFIX = "tst_"  # noqa: S105 - a prefix, not a secret
 RANDOM_LEN = 32
 CHECKSUM_LEN = 6
 KEY_LEN = len(KEY_PREFIX) + RANDOM_LEN + CHECKSUM_LEN  # 41
