@@ -58,7 +58,12 @@ class Served:
     def stop(self, timeout: float = 10.0) -> int:
         if self.proc.poll() is None:
             self.proc.terminate()
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+            raise RuntimeError(f"the service did not stop within {timeout} s of SIGTERM") from None
 
     def kill(self) -> None:
         if self.proc.poll() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from ticos_tui.service import create_app
 from ticos_tui.service.bootstrap import create_account, local_session_token
 
 ClientFactory = Callable[..., httpx.AsyncClient]
+
+# The crash and load tests reuse the benchmarks' helpers for a served instance.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
 
 
 @pytest.fixture
