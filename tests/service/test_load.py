@@ -1,0 +1,23 @@
+"""A short run of the load benchmark: 50 clients, no 5xx, no lost writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.load import run_load
+
+
+async def test_short_load_run_has_no_errors_and_loses_nothing(data_dir: Path) -> None:
+    result = await run_load(data_dir, clients=50, seconds=3.0)
+    assert result.served > 500
+    assert result.server_errors == 0
+    assert result.created and not result.lost
+    assert result.timings["verify"].statuses.keys() == {200}
+
+
+@pytest.mark.slow
+async def test_long_load_run(data_dir: Path) -> None:
+    result = await run_load(data_dir, clients=50, seconds=30.0)
+    assert result.server_errors == 0 and not result.lost
