@@ -29,7 +29,7 @@ class KeyCreatedDialog(ModalScreen[None]):
     DEFAULT_CSS = """
     KeyCreatedDialog { align: center middle; }
     KeyCreatedDialog > Vertical {
-        width: 76; max-width: 100%; height: auto; padding: 1 2;
+        width: 80; max-width: 100%; height: auto; padding: 1 2;
         border: thick $success 60%; background: $surface;
     }
     KeyCreatedDialog .dialog-title { text-style: bold; margin-bottom: 1; }
@@ -39,11 +39,14 @@ class KeyCreatedDialog(ModalScreen[None]):
     KeyCreatedDialog .warning { color: $warning; margin: 1 0; }
     KeyCreatedDialog #copy-status { color: $success; height: auto; }
     KeyCreatedDialog .dialog-buttons { height: auto; margin-top: 1; }
-    KeyCreatedDialog .dialog-buttons Button { margin-right: 1; }
+    KeyCreatedDialog .dialog-buttons Button { margin-right: 2; }
+    KeyCreatedDialog .dialog-done { height: auto; margin-top: 1; align-horizontal: right; }
+    KeyCreatedDialog .dialog-done Button { min-width: 10; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy key"),
         Binding("x", "copy_export", "Copy as export"),
+        Binding("a", "env_file", "Append to .env"),
         Binding("escape", "close", "Close"),
     ]
 
@@ -63,9 +66,11 @@ class KeyCreatedDialog(ModalScreen[None]):
             yield Static(Text("⚠ " + WARNING), classes="warning")
             yield Static("", id="copy-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy to clipboard (c)", id="copy", variant="primary")
-                yield Button("Copy as export (x)", id="copy-export")
-                yield Button("Done", id="done")
+                yield Button("Copy to clipboard (c)", id="copy", variant="primary", compact=True)
+                yield Button("Copy as export (x)", id="copy-export", compact=True)
+                yield Button("Append to .env… (a)", id="env-file", compact=True)
+            with Horizontal(classes="dialog-done"):
+                yield Button("Done", id="done", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#copy", Button).focus()
@@ -93,6 +98,23 @@ class KeyCreatedDialog(ModalScreen[None]):
     def _copy_export_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_copy_export()
+
+    @on(Button.Pressed, "#env-file")
+    def _env_file_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_env_file()
+
+    @work(exclusive=True, group="key-created-env")
+    async def action_env_file(self) -> None:
+        from ticos_tui.tui.modals.env_file import EnvFileDialog
+
+        if self._created is None:
+            return
+        done = await self.app.push_screen_wait(EnvFileDialog(self._created.key))
+        if done:
+            self.copied_to = "file"
+            self.query_one("#copy-status", Static).update(literal(f"✓ {done}"))
+            self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
     def _done_pressed(self, event: Button.Pressed) -> None:

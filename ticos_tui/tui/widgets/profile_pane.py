@@ -24,7 +24,12 @@ class ProfilePane(Vertical):
 
     def show_account(self, account: Account) -> None:
         created = f"{exact(account.created_at)} ({relative(account.created_at)})"
-        rows = [("Name", account.name), ("Email", account.email), ("Account id", account.id), ("Created", created)]
+        rows = [
+            ("Name", account.name),
+            ("Email", account.email),
+            ("Account id", account.id),
+            ("Created", created),
+        ]
         body = Text()
         for label, value in rows:
             body.append(f"{label:<12}", style="bold")

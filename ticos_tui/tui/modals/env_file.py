@@ -1,0 +1,122 @@
+"""EnvFileDialog: append the new key to a .env file, asking before touching .gitignore or an existing line."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from ticos_tui import dotenv
+from ticos_tui.sanitize import literal
+from ticos_tui.tui.modals.confirm import ConfirmDialog
+
+
+class EnvFileDialog(ModalScreen[str | None]):
+    """Dismisses with a sentence saying what was written, or None when nothing was."""
+
+    DEFAULT_CSS = """
+    EnvFileDialog { align: center middle; }
+    EnvFileDialog > Vertical {
+        width: 72; max-width: 95%; height: auto; padding: 1 2;
+        border: thick $primary 60%; background: $surface;
+    }
+    EnvFileDialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    EnvFileDialog #env-problem { color: $error; height: auto; }
+    EnvFileDialog .hint { color: $text-muted; }
+    EnvFileDialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    EnvFileDialog .dialog-buttons Button { margin-left: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self._key: str | None = key
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Append to a .env file"), classes="dialog-title")
+            yield Static(
+                Text(
+                    f"Adds {dotenv.VARIABLE}=… to the file (created with mode 0600). A file inside a git "
+                    "work tree must be in .gitignore first.",
+                    style="dim",
+                )
+            )
+            yield Label("File", classes="hint")
+            yield Input(value=".env", id="env-path", select_on_focus=False)
+            yield Static("", id="env-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Append", id="append", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#env-path", Input).focus()
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#env-problem", Static).update(literal(message))
+
+    @on(Input.Submitted, "#env-path")
+    @on(Button.Pressed, "#append")
+    def _append(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        self._write(self.query_one("#env-path", Input).value.strip())
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self._key = None
+        self.dismiss(None)
+
+    @work(exclusive=True, group="env-write", exit_on_error=False)
+    async def _write(self, path: str) -> None:
+        if not path or self._key is None:
+            self._problem("Enter a file path, e.g. .env")
+            return
+        try:
+            p = dotenv.plan(path)
+            if p.needs_gitignore:
+                add = await self.app.push_screen_wait(
+                    ConfirmDialog(
+                        "Add to .gitignore?",
+                        literal(
+                            f"{p.path} is inside the git work tree {p.git_root} and not ignored. "
+                            f"Add /{p.path.name} to {p.path.parent / '.gitignore'} so the key can never be committed?"
+                        ),
+                        confirm_label="Add to .gitignore",
+                        destructive=False,
+                    )
+                )
+                if not add:
+                    self._problem("Not written: the file would not be ignored by git.")
+                    return
+                dotenv.add_to_gitignore(p)
+                p = dotenv.plan(path)
+            replace = False
+            if p.has_key_line:
+                replace = await self.app.push_screen_wait(
+                    ConfirmDialog(
+                        "Replace the existing line?",
+                        literal(
+                            f"{p.path} already has a {dotenv.VARIABLE} line. Replace it with the new key?"
+                        ),
+                        confirm_label="Replace",
+                    )
+                )
+                if not replace:
+                    self._problem(f"Not written: {p.path} keeps its {dotenv.VARIABLE} line.")
+                    return
+            done = dotenv.write_key(p, self._key, replace=replace)
+        except (dotenv.DotenvError, OSError) as err:
+            self._problem(f"Not written: {err}")
+            return
+        self._key = None
+        self.dismiss(done[0].upper() + done[1:] + ".")
