@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import Route
 
 from ticos_tui.keyformat import is_well_formed_key, secret_hash

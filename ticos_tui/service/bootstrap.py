@@ -9,7 +9,7 @@ from ticos_tui.keyformat import is_well_formed_token, secret_hash
 from ticos_tui.paths import ensure_private_dir, write_private_file
 from ticos_tui.service.store import Store
 
-TOKEN_FILE = "session-token"
+TOKEN_FILE = "session-token"  # noqa: S105 - a file name, not a secret
 
 
 def _local_user() -> str:

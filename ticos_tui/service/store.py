@@ -153,9 +153,17 @@ class Store:
         self._pending_usage: dict[tuple[str, str], int] = {}
         self._last_flush = time.monotonic()
         self._closed = False
+        # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
+        # reference, so a store nobody uses any more can still be collected.
         ref = weakref.ref(self)
-        self._atexit = lambda: (s := ref()) is not None and s.close()
-        atexit.register(self._atexit)
+
+        def close_at_exit() -> None:
+            store = ref()
+            if store is not None:
+                store.close()
+
+        self._atexit = close_at_exit
+        atexit.register(close_at_exit)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -285,7 +293,8 @@ class Store:
     @staticmethod
     def _key_row(conn: sqlite3.Connection, account_id: str, key_id: str) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = conn.execute(
-            f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE id = ? AND account_id = ? AND deleted = 0",
+            f"SELECT {_KEY_COLUMNS} FROM api_keys"  # noqa: S608 - a constant column list
+            " WHERE id = ? AND account_id = ? AND deleted = 0",
             (key_id, account_id),
         ).fetchone()
         return row
