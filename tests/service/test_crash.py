@@ -95,3 +95,22 @@ async def test_sigkill_loses_nothing_acknowledged(data_dir: Path) -> None:
 @pytest.mark.slow
 async def test_sigkill_loses_nothing_acknowledged_long(data_dir: Path) -> None:
     await _run(data_dir, kills=15, seed=2)
+
+
+async def test_sigterm_shuts_down_cleanly_and_writes_pending_uses(data_dir: Path) -> None:
+    served = start_service(data_dir)
+    try:
+        headers = {"Authorization": f"Bearer {served.token()}"}
+        async with httpx.AsyncClient(base_url=served.base_url, headers=headers) as http:
+            created = (await http.post("/v1/api-keys", json={"name": "used once"})).json()
+            verdict = await http.post("/v1/api-keys/verify", json={"key": created["key"]})
+            assert verdict.json()["valid"] is True
+    finally:
+        code = served.stop()
+    assert code == 0
+    conn = sqlite3.connect(data_dir / "ticos.db")
+    row = conn.execute(
+        "SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)
+    ).fetchone()
+    conn.close()
+    assert row[0] is not None  # the coalesced use was written at shutdown, not lost

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from ticos_tui.paths import data_dir as default_data_dir
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a Ctrl-C or SIGTERM ends `serve` with a return, not a re-raise.
+
+        uvicorn re-raises the signal after its graceful shutdown, which kills the process with
+        status 143 before `serve` can return its exit code.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            handled = (signal.SIGINT, signal.SIGTERM)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return Server
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None) -> int:
@@ -31,7 +61,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
     config = uvicorn.Config(
         app, host=host, port=port, access_log=False, log_level="warning", lifespan="on"
     )
-    server = uvicorn.Server(config)
+    server = _server_class()(config)
     try:
         server.run()
     except KeyboardInterrupt:
