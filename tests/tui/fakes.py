@@ -16,7 +16,13 @@ FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend
 
 def sample_keys(count: int = 5) -> list[ApiKey]:
     """Deterministic keys, newest first, in every status."""
-    names = ["Nightly Batch Script", "[bold]Markup[/] name", "CI deploy 🚀", "Staging web", "Old laptop"]
+    names = [
+        "Nightly Batch Script",
+        "[bold]Markup[/] name",
+        "CI deploy 🚀",
+        "Staging web",
+        "Old laptop",
+    ]
     keys = []
     for i in range(count):
         created = NOW - timedelta(days=i * 3 + 1, hours=i)
@@ -46,7 +52,9 @@ def sample_keys(count: int = 5) -> list[ApiKey]:
 class FakeClient:
     """Implements the parts of TicosClient the TUI uses, in memory."""
 
-    def __init__(self, keys: list[ApiKey] | None = None, *, fail_load: TicosError | None = None) -> None:
+    def __init__(
+        self, keys: list[ApiKey] | None = None, *, fail_load: TicosError | None = None
+    ) -> None:
         self.keys = list(keys or [])
         self.fail_load = fail_load
         self.hang_load = False
@@ -59,7 +67,9 @@ class FakeClient:
     async def account(self) -> Account:
         return Account("acc_fixed", "Ada Lovelace", "ada@example.com", NOW - timedelta(days=400))
 
-    async def iter_key_pages(self, *, status: str = "all", page_size: int = 1000) -> AsyncIterator[list[ApiKey]]:
+    async def iter_key_pages(
+        self, *, status: str = "all", page_size: int = 1000
+    ) -> AsyncIterator[list[ApiKey]]:
         self.request_count += 1
         if self.hang_load:
             await asyncio.Event().wait()
@@ -100,4 +110,7 @@ class FakeClient:
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         start = NOW.date() - timedelta(days=days - 1)
-        return [UsageDay(start + timedelta(days=d), (d * 7) % 13 if d > days // 3 else 0) for d in range(days)]
+        return [
+            UsageDay(start + timedelta(days=d), (d * 7) % 13 if d > days // 3 else 0)
+            for d in range(days)
+        ]

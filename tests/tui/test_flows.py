@@ -50,7 +50,13 @@ def row_text(tbl: ApiKeysTable, row: int) -> str:
 
 
 async def loaded(pilot) -> None:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen.query(ApiKeysPane).first(None), ApiKeysPane) and pane(pilot.app).loaded)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen.query(ApiKeysPane).first(None), ApiKeysPane)
+            and pane(pilot.app).loaded
+        ),
+    )
 
 
 async def test_create_copy_close_rename_revoke(settings: Settings, copied: list[str]) -> None:
@@ -120,7 +126,9 @@ async def test_cancel_paths_change_nothing(settings: Settings, copied: list[str]
     assert copied == []
 
 
-async def test_closing_without_copying_asks_once_more(settings: Settings, copied: list[str]) -> None:
+async def test_closing_without_copying_asks_once_more(
+    settings: Settings, copied: list[str]
+) -> None:
     app = make_app(settings)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
@@ -133,7 +141,9 @@ async def test_closing_without_copying_asks_once_more(settings: Settings, copied
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await wait_until(pilot, lambda: not isinstance(app.screen, (ConfirmDialog, KeyCreatedDialog)))
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, (ConfirmDialog, KeyCreatedDialog))
+        )
         assert table(app).total == 1
     assert copied == []
 
@@ -165,7 +175,11 @@ async def test_filter_sort_and_delete(settings: Settings) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         tbl = table(app)
-        assert [k.name for k in tbl.rows] == ["gamma web", "beta batch", "alpha web"]  # newest first
+        assert [k.name for k in tbl.rows] == [
+            "gamma web",
+            "beta batch",
+            "alpha web",
+        ]  # newest first
 
         await pilot.press("slash", *"web")
         assert [k.name for k in tbl.rows] == ["gamma web", "alpha web"]
@@ -188,7 +202,10 @@ async def test_filter_sort_and_delete(settings: Settings) -> None:
         await pilot.press("y")
         await wait_until(pilot, lambda: tbl.total == 2)
         assert [k.name for k in tbl.rows] == ["alpha web", "gamma web"]
-    assert sorted(n for n, _ in (await server_keys(settings)).values()) == ["alpha web", "gamma web"]
+    assert sorted(n for n, _ in (await server_keys(settings)).values()) == [
+        "alpha web",
+        "gamma web",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -287,7 +304,9 @@ async def test_profile_shows_the_account(settings: Settings) -> None:
         sidebar.focus()
         sidebar.highlighted = 0
         await pilot.pause(0.1)
-        await wait_until(pilot, lambda: "Email" in str(app.screen.query_one("#profile-body").render()))
+        await wait_until(
+            pilot, lambda: "Email" in str(app.screen.query_one("#profile-body").render())
+        )
         body = str(app.screen.query_one("#profile-body").render())
         assert re.search(r"acc_\w+", body) and "@localhost" in body
         assert app.screen.query_one("#avatar").label.plain.strip()

@@ -11,7 +11,13 @@ from .fakes import FakeClient, sample_keys
 async def _keys_shown(pilot) -> None:
     from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
 
-    await wait_until(pilot, lambda: bool(pilot.app.screen.query(ApiKeysPane)) and pilot.app.screen.query_one(ApiKeysPane).loaded)
+    await wait_until(
+        pilot,
+        lambda: (
+            bool(pilot.app.screen.query(ApiKeysPane))
+            and pilot.app.screen.query_one(ApiKeysPane).loaded
+        ),
+    )
     await pilot.pause()
 
 
@@ -22,11 +28,15 @@ def test_loading(snap_compare, fake_app) -> None:
 
 
 def test_list_with_keys(snap_compare, fake_app) -> None:
-    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=_keys_shown)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=_keys_shown
+    )
 
 
 def test_list_at_80x24(snap_compare, fake_app) -> None:
-    assert snap_compare(fake_app(FakeClient(sample_keys(12))), terminal_size=(80, 24), run_before=_keys_shown)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys(12))), terminal_size=(80, 24), run_before=_keys_shown
+    )
 
 
 def test_empty_state(snap_compare, fake_app) -> None:
@@ -34,12 +44,22 @@ def test_empty_state(snap_compare, fake_app) -> None:
 
 
 def test_error_state(snap_compare, fake_app) -> None:
-    failure = ConnectionFailed("cannot connect to http://127.0.0.1:9/v1 (connection refused); is `ticos-tui serve` running?")
+    failure = ConnectionFailed(
+        "cannot connect to http://127.0.0.1:9/v1 (connection refused); is `ticos-tui serve` running?"
+    )
 
     async def failed(pilot) -> None:
-        await wait_until(pilot, lambda: pilot.app.screen.query("#keys-body") and pilot.app.screen.query_one("#keys-body").current == "keys-error")
+        await wait_until(
+            pilot,
+            lambda: (
+                pilot.app.screen.query("#keys-body")
+                and pilot.app.screen.query_one("#keys-body").current == "keys-error"
+            ),
+        )
 
-    assert snap_compare(fake_app(FakeClient(fail_load=failure)), terminal_size=(120, 35), run_before=failed)
+    assert snap_compare(
+        fake_app(FakeClient(fail_load=failure)), terminal_size=(120, 35), run_before=failed
+    )
 
 
 def test_create_dialog_with_invalid_name(snap_compare, fake_app) -> None:
@@ -48,7 +68,9 @@ def test_create_dialog_with_invalid_name(snap_compare, fake_app) -> None:
         await pilot.press("n", *("x" * 101))
         await pilot.pause()
 
-    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=invalid)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=invalid
+    )
 
 
 def test_key_created_dialog(snap_compare, fake_app) -> None:
@@ -60,7 +82,9 @@ def test_key_created_dialog(snap_compare, fake_app) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, KeyCreatedDialog))
         await pilot.pause()
 
-    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=created)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=created
+    )
 
 
 def test_revoke_confirmation(snap_compare, fake_app) -> None:
@@ -69,7 +93,9 @@ def test_revoke_confirmation(snap_compare, fake_app) -> None:
         await pilot.press("d")
         await pilot.pause()
 
-    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=confirm)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=confirm
+    )
 
 
 def test_help_screen(snap_compare, fake_app) -> None:
@@ -78,4 +104,47 @@ def test_help_screen(snap_compare, fake_app) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=help_open)
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=help_open
+    )
+
+
+def test_create_dialog_with_scopes(snap_compare, fake_app) -> None:
+    async def scoped(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n", *"Read-only reporting")
+        dialog = pilot.app.screen
+        dialog.query_one("#access-custom").value = True
+        await pilot.pause()
+        dialog.query_one("#preset").value = "read-only"
+        await pilot.pause()
+        dialog.query_one("#expiry").value = "90"
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 40), run_before=scoped
+    )
+
+
+def test_review_view(snap_compare, fake_app) -> None:
+    async def review(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+
+    keys = sample_keys(8)
+    assert snap_compare(fake_app(FakeClient(keys)), terminal_size=(120, 40), run_before=review)
+
+
+def test_details_panel_with_sparkline(snap_compare, fake_app) -> None:
+    async def usage(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("down")
+        await wait_until(
+            pilot, lambda: "requests" in str(pilot.app.screen.query_one("#usage-text").render())
+        )
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=usage
+    )

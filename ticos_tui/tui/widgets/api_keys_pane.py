@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -12,13 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
 from ticos_tui.errors import TicosError
-from ticos_tui.models import ApiKey
+from ticos_tui.models import ApiKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.modals.confirm import ConfirmDialog
 from ticos_tui.tui.modals.create_key import CreateKeyDialog
 from ticos_tui.tui.modals.key_created import KeyCreatedDialog
 from ticos_tui.tui.modals.rename_key import RenameKeyDialog
+from ticos_tui.tui.modals.roll_key import RollKeyDialog
 from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 from ticos_tui.tui.widgets.key_details import KeyDetails
 
@@ -62,6 +65,8 @@ class ApiKeysPane(Vertical):
         Binding("r", "refresh", "Refresh"),
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
+        Binding("o", "roll", "Roll"),
+        Binding("v", "review", "Review"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -69,6 +74,7 @@ class ApiKeysPane(Vertical):
         super().__init__(id=id)
         self.loaded = False
         self.pages_loaded = 0
+        self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -179,6 +185,26 @@ class ApiKeysPane(Vertical):
     @on(ApiKeysTable.Highlighted)
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
         self.query_one(KeyDetails).show_key(event.key)
+        if event.key is not None:
+            self.load_usage(event.key)
+
+    @work(exclusive=True, group="usage", exit_on_error=False)
+    async def load_usage(self, key: ApiKey) -> None:
+        """The highlighted key's last 30 days; waits a moment so scrolling fetches nothing."""
+        cached = self._usage_cache.get(key.id)
+        if cached is None or time.monotonic() - cached[0] > 30:
+            await asyncio.sleep(0.25)
+            try:
+                client = await self.ticos_app.get_client()
+                days = await client.usage(key.id, days=30)
+            except TicosError as err:
+                self.query_one(KeyDetails).show_usage_error(str(err))
+                return
+            cached = (time.monotonic(), days)
+            self._usage_cache[key.id] = cached
+        selected = self.table.selected_key
+        if selected is not None and selected.id == key.id:
+            self.query_one(KeyDetails).show_usage(selected, cached[1])
 
     @on(Button.Pressed, "#create-key")
     def _create_pressed(self, event: Button.Pressed) -> None:
@@ -274,8 +300,8 @@ class ApiKeysPane(Vertical):
             self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_revoke(self) -> None:
-        key = self._selected("revoke")
+    async def action_revoke(self, key_id: str | None = None) -> None:
+        key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return
         if key.status == "revoked":
@@ -327,3 +353,52 @@ class ApiKeysPane(Vertical):
         if not self.table.total:
             self._show("keys-empty")
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
+
+    @work(exclusive=True, group="keys-action", exit_on_error=False)
+    async def action_roll(self, key_id: str | None = None) -> None:
+        key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
+        if key is None:
+            return
+        if key.status != "active":
+            self.app.notify(
+                visible(f"“{key.name}” is {key.status}; only an active key can be rolled."),
+                markup=False,
+            )
+            return
+        grace = await self.app.push_screen_wait(RollKeyDialog(key))
+        if grace is None:
+            return
+        try:
+            client = await self.ticos_app.get_client()
+            created = await client.roll_key(key.id, grace_seconds=grace)
+        except TicosError as err:
+            self._error("Roll failed", err)
+            return
+        try:
+            self.table.upsert(await client.get_key(key.id))  # the old key now shows when it stops
+        except TicosError:
+            self.load_keys(select_id=created.api_key.id)
+        self.table.upsert(created.api_key, select=True)
+        self._update_count()
+        await self.app.push_screen_wait(
+            KeyCreatedDialog(created, title="Key rolled: here is the new key")
+        )
+        del created
+
+    @work(exclusive=True, group="keys-review", exit_on_error=False)
+    async def action_review(self) -> None:
+        """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
+        from ticos_tui.review import review_keys
+        from ticos_tui.timefmt import now_utc
+        from ticos_tui.tui.modals.review import ReviewScreen
+
+        while True:
+            keys = self.table.all_keys
+            items = review_keys(keys, now=now_utc())
+            active = sum(1 for k in keys if k.status == "active")
+            choice = await self.app.push_screen_wait(ReviewScreen(items, active))
+            if choice is None:
+                return
+            action, key_id = choice
+            worker = self.action_revoke(key_id) if action == "revoke" else self.action_roll(key_id)
+            await worker.wait()

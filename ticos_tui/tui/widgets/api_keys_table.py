@@ -38,8 +38,8 @@ def _scopes_summary(key: ApiKey) -> str:
 def _expires_text(key: ApiKey, now: datetime) -> str:
     if key.status == "expired":
         return "expired"
-    if key.status == "revoked" and key.expires_at is None:
-        return "—"
+    if key.status == "revoked":
+        return "—"  # a revoked key no longer expires: it is already dead
     return relative(key.expires_at, now, never="Never")
 
 
@@ -87,7 +87,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "expires",
         "Expires",
-        12,
+        13,
         _expires_text,
         lambda k: (k.expires_at is None, k.expires_at or k.created_at),
         drop_order=4,
@@ -180,6 +180,11 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def rows(self) -> list[ApiKey]:
         """The keys as shown: filtered and sorted."""
         return self._rows
+
+    @property
+    def all_keys(self) -> list[ApiKey]:
+        """Every key loaded, in server order, whatever the filter."""
+        return list(self._keys.values())
 
     @property
     def total(self) -> int:

@@ -1,15 +1,17 @@
-"""KeyDetails: the selected key's exact times, id and scopes (and, when loaded, its usage)."""
+"""KeyDetails: the selected key's exact times, id and scopes, and its requests per day as a sparkline."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Sparkline, Static
 
-from ticos_tui.models import ApiKey
+from ticos_tui.models import ApiKey, UsageDay
 from ticos_tui.sanitize import literal
-from ticos_tui.timefmt import exact
+from ticos_tui.timefmt import exact, relative
 
 
 def describe(key: ApiKey) -> Text:
@@ -19,23 +21,49 @@ def describe(key: ApiKey) -> Text:
     parts = [f"created {exact(key.created_at)}", f"last used {exact(key.last_used_at)}"]
     if key.revoked_at:
         parts.append(f"revoked {exact(key.revoked_at)}")
-    if key.expires_at:
-        verb = "expired" if key.status == "expired" else "expires"
+    elif key.expires_at:
+        verb = "expired" if key.status == "expired" else "stops working"
         parts.append(f"{verb} {exact(key.expires_at)}")
     else:
         parts.append("never expires")
     return Text.assemble(line1, "\n", Text("  ·  ".join(parts), style="dim"))
 
 
+def usage_summary(key: ApiKey, days: Sequence[UsageDay]) -> Text:
+    total = sum(day.requests for day in days)
+    return Text(
+        f"{total:,} request{'s' if total != 1 else ''} in the last {len(days)} days"
+        f" · last used {relative(key.last_used_at, never='never')}",
+        style="dim",
+    )
+
+
 class KeyDetails(Vertical):
     DEFAULT_CSS = """
-    KeyDetails { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel-lighten-2; }
+    KeyDetails { height: auto; max-height: 9; padding: 0 1; border-top: solid $panel-lighten-2; }
     KeyDetails #details-text { height: auto; }
+    KeyDetails #usage-row { height: 2; margin-top: 1; }
+    KeyDetails #usage-sparkline { width: 32; height: 2; margin-right: 2; }
+    KeyDetails #usage-text { width: 1fr; height: 2; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="details-text")
+        with Horizontal(id="usage-row"):
+            yield Sparkline([], id="usage-sparkline", summary_function=max)
+            yield Static(Text(""), id="usage-text")
 
     def show_key(self, key: ApiKey | None) -> None:
         text = describe(key) if key is not None else Text("No key selected.", style="dim")
         self.query_one("#details-text", Static).update(text)
+        self.query_one("#usage-sparkline", Sparkline).data = []
+        self.query_one("#usage-text", Static).update(
+            Text("Usage: loading…", style="dim") if key else Text("")
+        )
+
+    def show_usage(self, key: ApiKey, days: Sequence[UsageDay]) -> None:
+        self.query_one("#usage-sparkline", Sparkline).data = [day.requests for day in days]
+        self.query_one("#usage-text", Static).update(usage_summary(key, days))
+
+    def show_usage_error(self, message: str) -> None:
+        self.query_one("#usage-text", Static).update(literal(f"Usage unavailable: {message}"))

@@ -1,0 +1,91 @@
+"""ReviewScreen: the keys a careful person would act on, with the reasons, and revoke/roll from there."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ticos_tui.review import ReviewItem
+from ticos_tui.sanitize import literal
+
+NOTHING_TO_REVIEW = (
+    "Nothing to review: every active key has been used recently, has a unique name, "
+    "and none expires within a week."
+)
+
+
+class ReviewScreen(ModalScreen[tuple[str, str] | None]):
+    """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
+
+    DEFAULT_CSS = """
+    ReviewScreen { align: center middle; }
+    ReviewScreen > Vertical {
+        width: 100; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        border: thick $primary 60%; background: $surface;
+    }
+    ReviewScreen .dialog-title { text-style: bold; }
+    ReviewScreen #review-summary { color: $text-muted; margin-bottom: 1; }
+    ReviewScreen #review-items { height: auto; max-height: 24; }
+    ReviewScreen .hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "revoke", "Revoke"),
+        Binding("o", "roll", "Roll"),
+        Binding("escape,v", "close", "Close"),
+    ]
+
+    def __init__(self, items: list[ReviewItem], active_count: int) -> None:
+        super().__init__()
+        self._items = items
+        self._active = active_count
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Key review"), classes="dialog-title")
+            count = len(self._items)
+            summary = f"{count} of {self._active} active key{'s' if self._active != 1 else ''} worth a look."
+            yield Static(Text(summary if count else NOTHING_TO_REVIEW), id="review-summary")
+            if self._items:
+                yield OptionList(*[self._option(item) for item in self._items], id="review-items")
+                yield Static(Text("d: revoke · o: roll · escape: close"), classes="hint")
+            else:
+                yield Static(Text("escape: close"), classes="hint")
+
+    @staticmethod
+    def _option(item: ReviewItem) -> Option:
+        prompt = Text.assemble(
+            literal(item.key.name, style="bold"), f"  {item.key.snippet}  {item.key.id}"
+        )
+        for reason in item.reasons:
+            prompt.append(f"\n  • {reason}", style="")
+        return Option(prompt, id=item.key.id)
+
+    def _chosen(self) -> str | None:
+        items = self.query(OptionList)
+        if not items:
+            return None
+        option_list = items.first()
+        index = option_list.highlighted
+        if index is None:
+            return None
+        return option_list.get_option_at_index(index).id
+
+    def action_revoke(self) -> None:
+        key_id = self._chosen()
+        if key_id:
+            self.dismiss(("revoke", key_id))
+
+    def action_roll(self) -> None:
+        key_id = self._chosen()
+        if key_id:
+            self.dismiss(("roll", key_id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
