@@ -153,6 +153,8 @@ class Store:
         self._pending_usage: dict[tuple[str, str], int] = {}
         self._last_flush = time.monotonic()
         self._closed = False
+        self._now_second = -1
+        self._now_text = ""
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
         # reference, so a store nobody uses any more can still be collected.
         ref = weakref.ref(self)
@@ -188,7 +190,11 @@ class Store:
         atexit.unregister(self._atexit)
 
     def now(self) -> str:
-        return format_ts(self.clock())
+        # Memoised per second: the verify hot path asks for it on every request.
+        second = int(self.clock())
+        if second != self._now_second:
+            self._now_second, self._now_text = second, format_ts(second)
+        return self._now_text
 
     def scopes_of(self, text: str) -> list[str]:
         scopes = self._scopes_cache.get(text)
@@ -416,8 +422,7 @@ class Store:
 
     def record_use(self, key_id: str) -> None:
         """Count one authenticated use of a key in memory; written out at most ~1 s later."""
-        ts = self.clock()
-        now = format_ts(ts)
+        now = self.now()
         self._pending_last_used[key_id] = now
         slot = (key_id, now[:10])
         pending = self._pending_usage
