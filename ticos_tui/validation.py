@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 NAME_MAX = 100
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Control characters, line/paragraph separators, bidi controls, lone surrogates: the
+# contract forbids them in names. The service and the dialogs share this one rule.
+FORBIDDEN_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def name_problem(name: str) -> str | None:
@@ -15,7 +17,7 @@ def name_problem(name: str) -> str | None:
         return "Enter a name, e.g. “Nightly Batch Script”."
     if len(trimmed) > NAME_MAX:
         return f"The name is {len(trimmed)} characters long; the limit is {NAME_MAX}."
-    bad = _FORBIDDEN.search(trimmed)
+    bad = FORBIDDEN_IN_NAME.search(trimmed)
     if bad:
         return f"The name contains a control or text-direction character (U+{ord(bad.group()):04X}); remove it."
     return None

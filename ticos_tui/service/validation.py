@@ -10,15 +10,14 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 
 from ticos_tui.models import SCOPES, STATUSES
+from ticos_tui.validation import FORBIDDEN_IN_NAME, NAME_MAX
 
 MAX_BODY = 16 * 1024
-NAME_MAX = 100
 MAX_GRACE = 604_800
 
 # Forbidden anywhere in a (trimmed) name: C0, DEL, C1, line/paragraph separators, bidi
 # embeddings/overrides and isolates, and lone surrogates (which JSON's \ud800 escapes can carry
 # but UTF-8 cannot store).
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
@@ -109,7 +108,7 @@ def validate_name(value: Any) -> str:
         raise invalid("name", "must not be empty")
     if len(name) > NAME_MAX:
         raise invalid("name", f"must be at most {NAME_MAX} characters after trimming")
-    if _FORBIDDEN.search(name):
+    if FORBIDDEN_IN_NAME.search(name):
         raise invalid(
             "name",
             "must not contain control characters, line separators, bidi controls or lone surrogates",
