@@ -214,3 +214,64 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]
 
 def python() -> str:
     return sys.executable
+
+
+class PtySession:
+    """An interactive child on a 120x35 pseudo-terminal: send keys, time until bytes show up."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str]) -> None:
+        self._master, slave = os.openpty()
+        _set_size(slave)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=dict(env),
+            close_fds=True,
+            preexec_fn=_become_tty_owner,  # no threads in this process: safe
+        )
+        os.close(slave)
+        self._pending = b""  # output not yet matched by a wait
+
+    def send(self, data: bytes) -> float:
+        """Write `data` as typed keys; returns the time it was written."""
+        self._pending = b""  # only what is drawn from now on counts
+        os.write(self._master, data)
+        return time.perf_counter()
+
+    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
+        """Block until `marker` is in the output since the last `send`; returns that moment."""
+        deadline = time.perf_counter() + timeout
+        while marker not in self._pending:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"{marker!r} not drawn within {timeout:.0f} s")
+            readable, _, _ = select.select([self._master], [], [], remaining)
+            if readable:
+                try:
+                    data = os.read(self._master, 1 << 16)
+                except OSError:
+                    data = b""
+                if not data:
+                    raise RuntimeError(f"the child ended before drawing {marker!r}")
+                self._pending += data
+        found = time.perf_counter()
+        self._pending = self._pending[self._pending.index(marker) + len(marker) :]
+        return found
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGHUP)
+        try:
+            while select.select([self._master], [], [], 1.0)[0] and os.read(self._master, 1 << 16):
+                pass
+        except OSError:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+        os.close(self._master)
