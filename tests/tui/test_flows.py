@@ -310,3 +310,22 @@ async def test_profile_shows_the_account(settings: Settings) -> None:
         body = str(app.screen.query_one("#profile-body").render())
         assert re.search(r"acc_\w+", body) and "@localhost" in body
         assert app.screen.query_one("#avatar").label.plain.strip()
+
+
+async def test_no_reference_to_the_key_after_the_dialog_closes(settings: Settings, copied: list[str]) -> None:
+    import gc
+
+    from ticos_tui.models import CreatedKey
+
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", *"short lived", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        gc.collect()
+        assert any(isinstance(o, CreatedKey) for o in gc.get_objects())  # the check can see one
+        await pilot.press("c", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, KeyCreatedDialog))
+        await pilot.pause(0.2)
+        gc.collect()
+        assert not [o for o in gc.get_objects() if isinstance(o, (CreatedKey, KeyCreatedDialog))]
