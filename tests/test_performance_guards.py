@@ -1,0 +1,98 @@
+"""Performance guards that are not timings: light imports, paged loading, only visible lines rendered."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.tui.app import make_app
+from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+
+KEYS = 10_000
+# Nothing the UI's first frame needs: the client and the service load in a worker thread.
+HEAVY = ("ticos_tui.service", "ticos_tui.client", "starlette", "uvicorn", "sqlite3", "httpx")
+
+
+def loaded_after(code: str) -> list[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return proc.stdout.split()
+
+
+@pytest.mark.parametrize("module", ["ticos_tui.cli", "ticos_tui.tui.app"])
+def test_import_does_not_load_the_service_or_http(module: str) -> None:
+    assert loaded_after(f"import {module}") == []
+
+
+def test_building_the_app_does_not_load_the_service_or_http() -> None:
+    code = (
+        "from ticos_tui.config import resolve_settings\n"
+        "from ticos_tui.tui.app import make_app\n"
+        "make_app(resolve_settings())"
+    )
+    assert loaded_after(code) == []
+
+
+@pytest.fixture
+def seeded(isolated_env: dict[str, Path]) -> Settings:
+    """The local account with 10,000 keys, written through the service's Store in one transaction."""
+    from ticos_tui.service.bootstrap import local_session_token
+    from ticos_tui.service.store import Store
+
+    data = isolated_env["data"]
+    local_session_token(data)
+    store = Store(data)
+    try:
+        account = store.local_account()
+        assert account is not None
+        store.create_keys_bulk(account, [f"guard key {i}" for i in range(KEYS)])
+    finally:
+        store.close()
+    return resolve_settings(data_dir=data)
+
+
+async def test_ten_thousand_keys_load_in_pages_and_render_only_visible_lines(
+    seeded: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[int] = []
+    original = ApiKeysTable.render_line
+
+    def counting_render_line(self: ApiKeysTable, y: int):  # type: ignore[no-untyped-def]
+        rendered.append(y)
+        return original(self, y)
+
+    monkeypatch.setattr(ApiKeysTable, "render_line", counting_render_line)
+    app = make_app(seeded)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 35)) as pilot:
+        for _ in range(1500):
+            panes = app.screen.query(ApiKeysPane)
+            if panes and panes.first().loaded:
+                break
+            await pilot.pause(0.02)
+        pane = app.screen.query_one(ApiKeysPane)
+        table = pane.table
+        assert pane.loaded and table.total == KEYS
+
+        client = await app.get_client()
+        # account + one list request per page of at most 1000 keys; never one request for all.
+        assert pane.pages_loaded == KEYS // 1000
+        assert client.request_count <= 1 + KEYS // 1000 + 1
+
+        height = app.size.height
+        rendered.clear()
+        table.refresh()
+        await pilot.pause()
+        assert 0 < len(rendered) <= height
+
+        rendered.clear()
+        await pilot.press("s")  # a sort of all 10,000 keys repaints only what is on screen
+        await pilot.pause()
+        assert len(rendered) <= 2 * height
