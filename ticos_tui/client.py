@@ -323,14 +323,20 @@ class TicosClient:
         return await self._call("GET", "/api-keys", parse, params=params)
 
     async def iter_key_pages(
-        self, *, status: str = "all", page_size: int = 1000
+        self, *, status: str = "all", page_size: int = 1000, first_page_size: int | None = None
     ) -> AsyncIterator[list[ApiKey]]:
-        """Every key, one list per page, newest first, following `next_cursor` to the end."""
+        """Every key, one list per page, newest first, following `next_cursor` to the end.
+
+        `first_page_size` lets a screen ask for just a screenful first, so it can draw
+        before the rest arrives.
+        """
         page_size = min(max(page_size, 1), 1000)
+        limit = min(max(first_page_size or page_size, 1), 1000)
         cursor: str | None = None
         seen: set[str] = set()
         while True:
-            page = await self.list_keys_page(status=status, limit=page_size, cursor=cursor)
+            page = await self.list_keys_page(status=status, limit=limit, cursor=cursor)
+            limit = page_size
             yield page.keys
             if page.next_cursor is None:
                 return

@@ -68,7 +68,7 @@ class FakeClient:
         return Account("acc_fixed", "Ada Lovelace", "ada@example.com", NOW - timedelta(days=400))
 
     async def iter_key_pages(
-        self, *, status: str = "all", page_size: int = 1000
+        self, *, status: str = "all", page_size: int = 1000, first_page_size: int | None = None
     ) -> AsyncIterator[list[ApiKey]]:
         self.request_count += 1
         if self.hang_load:

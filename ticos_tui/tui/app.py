@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -41,6 +43,7 @@ class TicosApp(App[None]):
         self._client_factory = client_factory
         self._client: TicosClient | None = None
         self._connect_lock = asyncio.Lock()
+        self._opening: Future[TicosClient] | None = self._start_opening()
         # Read once: the benchmark asks the app to exit when keys first show, or when all have loaded.
         self._bench_ready = os.environ.get("TICOS_BENCH_READY", "")
 
@@ -53,15 +56,32 @@ class TicosApp(App[None]):
 
         return open_client(self.settings)
 
+    def _start_opening(self) -> Future[TicosClient]:
+        """Open the client in a thread, so httpx and the service import while the UI starts."""
+        future: Future[TicosClient] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self._open_client())
+            except BaseException as err:  # handed to whoever awaits the client
+                future.set_exception(err)
+
+        threading.Thread(target=run, name="ticos-open-client", daemon=True).start()
+        return future
+
     async def get_client(self) -> TicosClient:
-        """The client, opened on first use in a thread (httpx and the service import off the UI thread)."""
+        """The client, once the thread started at construction has opened it (retried after a failure)."""
         async with self._connect_lock:
             if self._client is None:
+                if self._opening is None:
+                    self._opening = self._start_opening()
                 try:
-                    self._client = await asyncio.to_thread(self._open_client)
+                    self._client = await asyncio.wrap_future(self._opening)
                 except TicosError:
+                    self._opening = None  # the next call (e.g. `r`) tries again
                     raise
-                except Exception as err:
+                except Exception as err:  # e.g. an unwritable data folder
+                    self._opening = None
                     raise TicosError(f"Could not open the Ticos service: {err}") from None
             return self._client
 
@@ -115,14 +135,18 @@ class TicosApp(App[None]):
 
     def keys_visible(self) -> None:
         if self._bench_ready == "first":
-            self.call_after_refresh(self._bench_exit, "first")
+            self.call_after_refresh(self.call_after_refresh, self._bench_exit, "first")
 
     def keys_loaded(self) -> None:
         if self._bench_ready == "all":
-            self.call_after_refresh(self._bench_exit, "all")
+            self.call_after_refresh(self.call_after_refresh, self._bench_exit, "all")
 
     def _bench_exit(self, what: str) -> None:
-        sys.stderr.write(f"TICOS_BENCH_READY {what} {time.perf_counter():.6f}\n")
+        # Textual captures sys.stderr while it runs; the terminal is the original stream.
+        stream = sys.__stderr__
+        if stream is not None:
+            stream.write(f"TICOS_BENCH_READY {what} {time.perf_counter():.6f}\n")
+            stream.flush()
         self.exit()
 
 

@@ -141,7 +141,9 @@ class ApiKeysPane(Vertical):
             client = await self.ticos_app.get_client()
             pages: list[ApiKey] = []
             self.pages_loaded = 0
-            async for page in client.iter_key_pages(page_size=1000):
+            # A screenful first (drawn at once), then big pages; after each page the loop
+            # yields so the frame paints and key presses are handled between pages.
+            async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
                 self.pages_loaded += 1
                 if first_load:
                     if self.pages_loaded == 1:
@@ -153,6 +155,7 @@ class ApiKeysPane(Vertical):
                     self._update_count()
                 else:
                     pages.extend(page)
+                await asyncio.sleep(0)
         except TicosError as err:
             self._load_failed(str(err))
             return
