@@ -67,10 +67,12 @@ class FaultServer:
         self.error_status = 500
         self.error_detail = "internal error"
         self.slow_seconds = 1.5
+        self._gate = threading.Event()  # every answer waits while it is closed (see `hold`)
+        self._gate.set()
         self.account_name = "Ada Lovelace"
         self.keys: list[dict[str, Any]] = []  # newest first, as the server lists them
         self.requests: list[tuple[str, str]] = []
-        self.in_flight = 0
+        self.in_flight: list[str] = []  # paths of the requests not answered yet
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -99,11 +101,23 @@ class FaultServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
+    def hold(self) -> None:
+        """Keep every answer waiting (in any mode) until `release()`: a request that hangs."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
+
     # ---- what the tests look at -----------------------------------------------------
 
     def count(self, method: str, path_prefix: str) -> int:
         with self._lock:
             return sum(1 for m, p in self.requests if m == method and p.startswith(path_prefix))
+
+    def pending(self, path_prefix: str) -> bool:
+        """Whether a request for `path_prefix` has arrived and is not answered yet."""
+        with self._lock:
+            return any(p.startswith(path_prefix) for p in self.in_flight)
 
     def add_keys(self, *names: str, **overrides: Any) -> None:
         start = len(self.keys)
@@ -179,12 +193,15 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         with faults._lock:
             faults.requests.append((self.command, self.path))
-            faults.in_flight += 1
+            faults.in_flight.append(self.path)
         try:
+            while not faults._gate.wait(0.02):
+                if faults._stop.is_set():
+                    return
             self._reply(faults, body)
         finally:
             with faults._lock:
-                faults.in_flight -= 1
+                faults.in_flight.remove(self.path)
 
     def _reply(self, faults: FaultServer, body: bytes) -> None:
         mode = faults.mode

@@ -1,0 +1,348 @@
+"""The TUI against a real loopback server that refuses, fails, stalls, hangs up or sends broken JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import ContentSwitcher
+
+from ticos_tui.client import TicosClient
+from ticos_tui.config import resolve_settings
+from ticos_tui.tui.app import TicosApp, make_app
+from ticos_tui.tui.modals.confirm import ConfirmDialog
+from ticos_tui.tui.modals.help import HelpScreen
+from ticos_tui.tui.modals.rename_key import RenameKeyDialog
+from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+
+from .conftest import wait_until
+from .faultserver import BAD_JSON, CUT, ERROR, HEALTHY, SLOW, TOKEN, FaultServer, fault_server
+
+CLIENT_TIMEOUT = 1.0
+RESPONSIVE_WITHIN = 0.1  # seconds from a key press to its action having run
+
+
+@dataclass(frozen=True)
+class Fault:
+    """How to break the server, and what the user must be told about it."""
+
+    name: str
+    words: str  # what the message must say
+
+    @property
+    def hangs(self) -> bool:
+        """Whether the failing request stays open until the test releases it (or the client gives up)."""
+        return self.name != "refused"
+
+    def apply(self, server: FaultServer) -> None:
+        if self.name == "refused":
+            server.refuse()
+            return
+        # The answer waits until `answer()`: the app is tested while the request hangs. The
+        # timeout case is never released in time: the server answers after the client gave up.
+        server.hold()
+        server.mode = {"500": ERROR, "timeout": HEALTHY, "cut": CUT, "bad-json": BAD_JSON}[
+            self.name
+        ]
+        server.error_status, server.error_detail = 500, "internal error"
+
+    def answer(self, server: FaultServer) -> None:
+        if self.name != "timeout":
+            server.release()
+
+    def fix(self, server: FaultServer) -> None:
+        server.mode = HEALTHY
+        server.release()
+        server.listen()
+
+
+FAULTS = [
+    Fault("refused", "cannot connect to"),
+    Fault("500", "failed (HTTP 500): internal error"),
+    Fault("timeout", f"did not answer within {CLIENT_TIMEOUT:g} s"),
+    Fault("cut", "peer closed connection without sending complete message body"),
+    Fault("bad-json", "its JSON is malformed"),
+]
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with fault_server() as running:
+        running.add_keys("alpha", "beta", "gamma")
+        yield running
+
+
+@pytest.fixture
+def build_app(
+    isolated_env: dict[str, Path], fixed_clock: None
+) -> Callable[[FaultServer], TicosApp]:
+    def build(server: FaultServer) -> TicosApp:
+        settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
+        app = make_app(
+            settings,
+            client_factory=lambda: TicosClient(
+                server.url, TOKEN, timeout=CLIENT_TIMEOUT, retries=0
+            ),
+        )
+        app.animation_level = "none"
+        return app
+
+    return build
+
+
+@dataclass
+class Toast:
+    message: str
+    title: str
+    severity: str
+
+
+def record_toasts(app: TicosApp, monkeypatch: pytest.MonkeyPatch) -> list[Toast]:
+    """Every notification the app raises, as it passes through `App.notify`."""
+    toasts: list[Toast] = []
+    notify = app.notify
+
+    def recording(message: str, *, title: str = "", severity: str = "information", **kw: object):  # type: ignore[no-untyped-def]
+        toasts.append(Toast(str(message), title, severity))
+        return notify(message, title=title, severity=severity, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", recording)
+    return toasts
+
+
+def pane(app: TicosApp) -> ApiKeysPane:
+    return app.screen.query_one(ApiKeysPane)
+
+
+def body_state(app: TicosApp) -> str | None:
+    return pane(app).query_one("#keys-body", ContentSwitcher).current
+
+
+def names(app: TicosApp) -> list[str]:
+    return [key.name for key in app.screen.query_one(ApiKeysTable).rows]
+
+
+async def pane_ready(pilot) -> ApiKeysPane:  # type: ignore[no-untyped-def]
+    await wait_until(pilot, lambda: pilot.app.screen.query(ApiKeysPane).first(None) is not None)
+    return pane(pilot.app)
+
+
+async def assert_responsive(pilot) -> float:  # type: ignore[no-untyped-def]
+    """Press `?` as a terminal would: its action must have run within RESPONSIVE_WITHIN seconds.
+
+    The key goes in as the driver delivers it (a posted `Key` event), and the clock stops
+    when the help screen is the active screen, so a busy event loop (a request awaited on
+    the UI's loop, a blocking call) would show here, while the pilot's own waits do not.
+    """
+    app = pilot.app
+    # A whole test session's garbage (library caches grow by ~14k objects a test) makes a
+    # full collection take 100-250 ms; collect now so that pause is not billed to the app.
+    gc.collect()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    app.post_message(events.Key("question_mark", "?"))
+    while not isinstance(app.screen, HelpScreen):
+        assert loop.time() - started < 2, "? was never handled"
+        await asyncio.sleep(0.002)
+    elapsed = loop.time() - started
+    assert elapsed < RESPONSIVE_WITHIN, f"? took {elapsed * 1000:.0f} ms to handle"
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+    return elapsed
+
+
+async def settle(limit: float = 0.6) -> None:
+    """Wait (at most `limit` s) until the process is idle: the first frames are drawn.
+
+    On a busy 2-core machine the app's first full render can take over 100 ms; that is
+    start-up, not a hang, so the responsiveness checks begin after it.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while loop.time() < deadline:
+        cpu, wall = time.process_time(), loop.time()
+        await asyncio.sleep(0.02)
+        if time.process_time() - cpu < 0.25 * (loop.time() - wall):
+            return
+
+
+def press_now(app: TicosApp, key: str) -> None:
+    """Deliver `key` as the terminal driver does, without the pilot's wait for the app to settle."""
+    app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def wait_for_hanging_list(pilot, server: FaultServer) -> None:  # type: ignore[no-untyped-def]
+    await wait_until(pilot, lambda: server.pending("/v1/api-keys"), timeout=5)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+async def test_first_load_fails_in_words_and_r_retries(
+    server: FaultServer, build_app: Callable[[FaultServer], TicosApp], fault: Fault
+) -> None:
+    fault.apply(server)
+    app = build_app(server)
+    async with app.run_test(size=(120, 35)) as pilot:
+        keys_pane = await pane_ready(pilot)
+        if fault.hangs:
+            await wait_for_hanging_list(pilot, server)
+            await settle()
+            assert body_state(app) == "keys-loading"
+            await assert_responsive(pilot)  # while the request hangs
+            assert server.pending("/v1/api-keys")
+            fault.answer(server)
+        await wait_until(pilot, lambda: body_state(app) == "keys-error")
+        message = str(keys_pane.query_one("#keys-error-message").render())
+        assert "Could not load your API keys." in message
+        assert fault.words in message
+        assert TOKEN not in message
+        error_state = str(keys_pane.query_one("#keys-error").query("Static").nodes[1].render())
+        assert "Press r to retry" in error_state
+        await settle()
+        await assert_responsive(pilot)  # and after it failed
+
+        requests = server.count("GET", "/v1/api-keys")
+        await pilot.press("r")  # still broken: the error stays, the app keeps going
+        if fault.hangs:
+            await wait_until(pilot, lambda: server.count("GET", "/v1/api-keys") > requests)
+        await wait_until(pilot, lambda: body_state(app) == "keys-error")
+        assert fault.words in str(keys_pane.query_one("#keys-error-message").render())
+
+        fault.fix(server)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: keys_pane.loaded)
+        assert body_state(app) == "keys-table"
+        assert names(app) == ["gamma", "beta", "alpha"]
+        assert app.is_running
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+async def test_failed_refresh_keeps_every_row_and_says_so(
+    server: FaultServer,
+    build_app: Callable[[FaultServer], TicosApp],
+    fault: Fault,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = build_app(server)
+    toasts = record_toasts(app, monkeypatch)
+    async with app.run_test(size=(120, 35)) as pilot:
+        keys_pane = await pane_ready(pilot)
+        await wait_until(pilot, lambda: keys_pane.loaded)
+        table = app.screen.query_one(ApiKeysTable)
+        table.action_cursor_down()  # on "beta": the cursor must survive the failure too
+        before = list(table.rows)
+        await pilot.pause()
+
+        fault.apply(server)
+        press_now(app, "r")
+        if fault.hangs:
+            await wait_for_hanging_list(pilot, server)
+            await assert_responsive(pilot)
+            assert server.pending("/v1/api-keys")
+            assert table.rows == before
+            fault.answer(server)
+        await wait_until(pilot, lambda: any(t.title == "Refresh failed" for t in toasts))
+        [toast] = [t for t in toasts if t.title == "Refresh failed"]
+        assert toast.severity == "error"
+        assert fault.words in toast.message and "Press r to retry." in toast.message
+        assert table.rows == before and body_state(app) == "keys-table"
+        assert table.selected_key is not None and table.selected_key.name == "beta"
+        await assert_responsive(pilot)
+
+        fault.fix(server)
+        server.add_keys("delta")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "delta" in names(app))
+        assert names(app) == ["delta", "gamma", "beta", "alpha"]
+        assert table.selected_key is not None and table.selected_key.name == "beta"
+
+
+@pytest.mark.parametrize(("opener", "title"), [("d", "Revoke failed"), ("delete", "Delete failed")])
+async def test_failed_revoke_or_delete_leaves_the_row_as_it_was(
+    server: FaultServer,
+    build_app: Callable[[FaultServer], TicosApp],
+    monkeypatch: pytest.MonkeyPatch,
+    opener: str,
+    title: str,
+) -> None:
+    app = build_app(server)
+    toasts = record_toasts(app, monkeypatch)
+    async with app.run_test(size=(120, 35)) as pilot:
+        keys_pane = await pane_ready(pilot)
+        await wait_until(pilot, lambda: keys_pane.loaded)
+        table = app.screen.query_one(ApiKeysTable)
+        before = list(table.rows)
+
+        server.mode, server.error_status, server.error_detail = ERROR, 500, "database is locked"
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any(t.title == title for t in toasts))
+        [toast] = [t for t in toasts if t.title == title]
+        assert toast.severity == "error"
+        assert "failed (HTTP 500): database is locked" in toast.message
+        assert table.rows == before and table.selected_key == before[0]
+        assert table.selected_key.status == "active"
+
+        server.mode = HEALTHY  # the same action works once the server does
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        if opener == "d":
+            await wait_until(pilot, lambda: table.rows[0].status == "revoked")
+        else:
+            await wait_until(pilot, lambda: table.total == 2)
+            assert names(app) == ["beta", "alpha"]
+
+
+async def test_failed_rename_keeps_the_dialog_and_the_name(
+    server: FaultServer, build_app: Callable[[FaultServer], TicosApp]
+) -> None:
+    app = build_app(server)
+    async with app.run_test(size=(120, 35)) as pilot:
+        keys_pane = await pane_ready(pilot)
+        await wait_until(pilot, lambda: keys_pane.loaded)
+        table = app.screen.query_one(ApiKeysTable)
+
+        server.mode = SLOW
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameKeyDialog))
+        await pilot.press("ctrl+u", *"renamed", "enter")
+        await wait_until(pilot, lambda: server.pending("/v1/api-keys/"))
+        dialog = app.screen
+        await wait_until(pilot, lambda: dialog.query_one("#server-error").has_class("-shown"))
+        shown = str(dialog.query_one("#server-error").render())
+        assert f"did not answer within {CLIENT_TIMEOUT:g} s" in shown
+        assert isinstance(app.screen, RenameKeyDialog)  # still open, with what was typed
+        assert table.selected_key is not None and table.selected_key.name == "gamma"
+
+        server.mode = HEALTHY
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RenameKeyDialog))
+        await wait_until(pilot, lambda: table.selected_key.name == "renamed")
+
+
+async def test_key_presses_are_handled_at_once_while_the_list_hangs(
+    server: FaultServer, isolated_env: dict[str, Path], fixed_clock: None
+) -> None:
+    """A long client timeout and a server that never answers: the app never waits on it."""
+    server.mode, server.slow_seconds = SLOW, 60
+    settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
+    app = make_app(settings, client_factory=lambda: TicosClient(server.url, TOKEN, timeout=30))
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pane_ready(pilot)
+        await wait_for_hanging_list(pilot, server)
+        await settle()
+        timings = [await assert_responsive(pilot) for _ in range(5)]
+        await pilot.press("slash", *"abc", "escape")
+        assert body_state(app) == "keys-loading"
+        assert max(timings) < RESPONSIVE_WITHIN
+        await pilot.press("q")  # quitting does not wait for the request either
+        await wait_until(pilot, lambda: not app.is_running, timeout=3)
