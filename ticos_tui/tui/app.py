@@ -43,7 +43,7 @@ class TicosApp(App[None]):
         self._client_factory = client_factory
         self._client: TicosClient | None = None
         self._connect_lock = asyncio.Lock()
-        self._opening: Future[TicosClient] | None = self._start_opening()
+        self._opening: Future[TicosClient] | None = None
         # Read once: the benchmark asks the app to exit when keys first show, or when all have loaded.
         self._bench_ready = os.environ.get("TICOS_BENCH_READY", "")
 
@@ -57,7 +57,7 @@ class TicosApp(App[None]):
         return open_client(self.settings)
 
     def _start_opening(self) -> Future[TicosClient]:
-        """Open the client in a thread, so httpx and the service import while the UI starts."""
+        """Open the client in a thread, so httpx and the service import off the UI thread."""
         future: Future[TicosClient] = Future()
 
         def run() -> None:
@@ -70,7 +70,7 @@ class TicosApp(App[None]):
         return future
 
     async def get_client(self) -> TicosClient:
-        """The client, once the thread started at construction has opened it (retried after a failure)."""
+        """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
                 if self._opening is None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList
+from textual.widgets import ContentSwitcher, OptionList
 from textual.widgets.option_list import Option
 
 from ticos_tui.models import Account
 from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
 from ticos_tui.tui.widgets.app_header import AppHeader
+from ticos_tui.tui.widgets.key_hints import KeyHints
 from ticos_tui.tui.widgets.profile_pane import ProfilePane
 
 
@@ -22,6 +24,10 @@ class AccountSettingsScreen(Screen[None]):
     AccountSettingsScreen #sidebar-column { width: 14; border-right: solid $panel-lighten-2; background: $surface; }
     AccountSettingsScreen #sidebar { height: 1fr; border: none; background: $surface; padding: 1 0 0 0; }
     AccountSettingsScreen #sections { width: 1fr; }
+    /* On short terminals the table gets the rows: usage shrinks to one line. */
+    AccountSettingsScreen.-short KeyDetails #usage-row { height: 1; margin-top: 0; }
+    AccountSettingsScreen.-short KeyDetails #usage-sparkline { height: 1; }
+    AccountSettingsScreen.-short KeyDetails #usage-text { height: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = []
 
@@ -41,11 +47,14 @@ class AccountSettingsScreen(Screen[None]):
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
                 yield ApiKeysPane(id="api-keys")
-        yield Footer(show_command_palette=False)
+        yield KeyHints()
 
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)
         sidebar.highlighted = 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < 30, "-short")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "sidebar" and event.option.id:

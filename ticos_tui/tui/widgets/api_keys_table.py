@@ -126,6 +126,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         height: 1fr;
         background: $surface;
         scrollbar-gutter: stable;
+        overflow-x: hidden;
     }
     ApiKeysTable > .api-keys-table--header { text-style: bold; color: $text; background: $panel; }
     ApiKeysTable > .api-keys-table--cursor { background: $block-cursor-blurred-background; }
