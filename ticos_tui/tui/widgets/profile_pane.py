@@ -18,9 +18,17 @@ class ProfilePane(Vertical):
     ProfilePane #profile-body { margin-top: 1; }
     """
 
+    _shown: Text | None = None
+
     def compose(self) -> ComposeResult:
         yield Label(Text("Profile"), classes="section-title")
-        yield Static(Text("Loading…"), id="profile-body")
+        # The account can arrive before this pane is composed (a client opened at start-up).
+        yield Static(self._shown or Text("Loading…"), id="profile-body")
+
+    def _show(self, body: Text) -> None:
+        self._shown = body
+        for static in self.query("#profile-body").results(Static):
+            static.update(body)
 
     def show_account(self, account: Account) -> None:
         created = f"{exact(account.created_at)} ({relative(account.created_at)})"
@@ -36,9 +44,7 @@ class ProfilePane(Vertical):
             body.append_text(literal(value))
             body.append("\n")
         body.rstrip()
-        self.query_one("#profile-body", Static).update(body)
+        self._show(body)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#profile-body", Static).update(
-            literal(f"Could not load the profile: {message}")
-        )
+        self._show(literal(f"Could not load the profile: {message}"))
