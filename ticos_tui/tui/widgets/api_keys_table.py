@@ -400,7 +400,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
             if index:
                 segments.append(Segment(" " * _GAP, base))
                 used += _GAP
-            text = column.text(key, self._now)
+            text = visible(column.text(key, self._now))  # not just names: a server sends every cell
             if column.key == "status":
                 style = status_style
             elif column.key == "name":
