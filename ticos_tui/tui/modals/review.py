@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.review import ReviewItem
-from ticos_tui.sanitize import literal
+from ticos_tui.sanitize import literal, visible
 
 NOTHING_TO_REVIEW = (
     "Nothing to review: every active key has been used recently, has a unique name, "
@@ -61,7 +61,7 @@ class ReviewScreen(ModalScreen[tuple[str, str] | None]):
     @staticmethod
     def _option(item: ReviewItem) -> Option:
         prompt = Text.assemble(
-            literal(item.key.name, style="bold"), f"  {item.key.snippet}  {item.key.id}"
+            literal(item.key.name, style="bold"), visible(f"  {item.key.snippet}  {item.key.id}")
         )
         for reason in item.reasons:
             prompt.append(f"\n  • {reason}", style="")

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.models import ApiKey
-from ticos_tui.sanitize import literal
+from ticos_tui.sanitize import literal, visible
 
 GRACE_CHOICES: tuple[tuple[str, int], ...] = (
     ("Now: the old key stops working at once", 0),
@@ -49,7 +49,7 @@ class RollKeyDialog(ModalScreen[int | None]):
                 Text.assemble(
                     "A new key replaces ",
                     literal(self._key.name, style="bold"),
-                    f" ({self._key.snippet}) with the same name and scopes. "
+                    f" ({visible(self._key.snippet)}) with the same name and scopes. "
                     "When should the old key stop working?",
                 )
             )

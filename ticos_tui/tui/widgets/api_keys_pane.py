@@ -313,7 +313,7 @@ class ApiKeysPane(Vertical):
         body = Text.assemble(
             "Revoke ",
             literal(key.name, style="bold"),
-            f" ({key.snippet})?\n\n",
+            f" ({visible(key.snippet)})?\n\n",
             "Applications using this key will stop working immediately. This cannot be undone.",
         )
         if not await self.app.push_screen_wait(
@@ -337,7 +337,7 @@ class ApiKeysPane(Vertical):
         body = Text.assemble(
             "Delete ",
             literal(key.name, style="bold"),
-            f" ({key.snippet})?\n\n",
+            f" ({visible(key.snippet)})?\n\n",
             "The key is revoked and removed from every list. Applications using it stop working "
             "immediately. This cannot be undone.",
         )
