@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from ticos_tui.models import ApiKey
+from ticos_tui.sanitize import visible
 from ticos_tui.tui.modals.create_key import NameDialog
 
 
@@ -15,7 +16,8 @@ class RenameKeyDialog(NameDialog):
     submit_label = "Rename"
 
     def __init__(self, key: ApiKey, rename: Callable[[str, str], Awaitable[ApiKey]]) -> None:
-        super().__init__(initial=key.name)
+        # The name comes from a server: an Input shows control characters raw, so start visible.
+        super().__init__(initial=visible(key.name))
         self._key = key
         self._rename = rename
 
