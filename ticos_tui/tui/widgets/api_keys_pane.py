@@ -170,7 +170,7 @@ class ApiKeysPane(Vertical):
         if self.table.total:
             # Keep what the user already sees; say what happened and how to retry.
             self.app.notify(
-                visible(f"Could not refresh the keys: {message}\nPress r to retry."),
+                f"Could not refresh the keys: {visible(message)}\nPress r to retry.",
                 title="Refresh failed",
                 severity="error",
                 markup=False,
