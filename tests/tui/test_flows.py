@@ -312,7 +312,9 @@ async def test_profile_shows_the_account(settings: Settings) -> None:
         assert app.screen.query_one("#avatar").label.plain.strip()
 
 
-async def test_no_reference_to_the_key_after_the_dialog_closes(settings: Settings, copied: list[str]) -> None:
+async def test_no_reference_to_the_key_after_the_dialog_closes(
+    settings: Settings, copied: list[str]
+) -> None:
     import gc
 
     from ticos_tui.models import CreatedKey

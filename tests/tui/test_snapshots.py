@@ -9,15 +9,17 @@ from .fakes import FakeClient, sample_keys
 
 
 async def _keys_shown(pilot) -> None:
+    """Keys on screen and the selected key's usage drawn, so nothing arrives mid-snapshot."""
     from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
 
+    app = pilot.app
     await wait_until(
         pilot,
-        lambda: (
-            bool(pilot.app.screen.query(ApiKeysPane))
-            and pilot.app.screen.query_one(ApiKeysPane).loaded
-        ),
+        lambda: bool(app.screen.query(ApiKeysPane)) and app.screen.query_one(ApiKeysPane).loaded,
     )
+    pane = app.screen.query_one(ApiKeysPane)
+    if pane.table.total:
+        await wait_until(pilot, lambda: "requests" in str(pane.query_one("#usage-text").render()))
     await pilot.pause()
 
 

@@ -8,6 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList
 from textual.widgets.option_list import Option
@@ -34,6 +35,7 @@ class AccountSettingsScreen(Screen[None]):
     def __init__(self, mode: str) -> None:
         super().__init__()
         self._mode = mode
+        self._account: Account | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -52,6 +54,8 @@ class AccountSettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)
         sidebar.highlighted = 1
+        if self._account is not None:  # it arrived before the screen was composed
+            self.show_account(self._account)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 30, "-short")
@@ -65,8 +69,14 @@ class AccountSettingsScreen(Screen[None]):
             self.query_one(ApiKeysPane).table.focus()
 
     def show_account(self, account: Account) -> None:
-        self.query_one(AppHeader).set_initials(account.initials)
-        self.query_one(ProfilePane).show_account(account)
+        self._account = account
+        try:
+            header = self.query_one(AppHeader)
+            profile = self.query_one(ProfilePane)
+        except NoMatches:
+            return  # not composed yet: on_mount shows it
+        header.set_initials(account.initials)
+        profile.show_account(account)
 
     def show_account_error(self, message: str) -> None:
         self.query_one(ProfilePane).show_error(message)
