@@ -148,13 +148,27 @@ class TicosClient:
                     f"the server at {self.base_url} did not answer within {self.timeout:g} s; "
                     "try again, or allow longer with --timeout"
                 ) from None
-            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError) as err:
+            except httpx.ConnectError as err:
                 if not last:
                     await self._backoff(attempt)
                     continue
                 raise errors.ConnectionFailed(
                     f"cannot connect to {self.base_url} ({_reason(err)}); is the server running? "
                     "Start one with `ticos-tui serve`, or check --base-url / TICOS_BASE_URL"
+                ) from None
+            except (httpx.ReadError, httpx.RemoteProtocolError) as err:
+                if not last:
+                    await self._backoff(attempt)
+                    continue
+                # Connected, then cut off: a write may have been done before the answer was lost.
+                outcome = (
+                    ""
+                    if method == "GET"
+                    else " The change may or may not have been made: refresh to check."
+                )
+                raise errors.ConnectionFailed(
+                    f"the server at {self.base_url} closed the connection before its answer was "
+                    f"complete ({_reason(err)}); try again.{outcome}"
                 ) from None
             except httpx.HTTPError as err:
                 raise errors.ConnectionFailed(

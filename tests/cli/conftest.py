@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from client.fakeserver import free_port
+from tests.client.fakeserver import free_port
 
 from ticos_tui.cli import main
 

@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from client.fakeserver import fake_server, free_port, json_reply
+from tests.client.fakeserver import fake_server, free_port, json_reply
 
 from .conftest import run_script
 from .test_cli_embedded import one_line_error

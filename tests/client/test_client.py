@@ -270,3 +270,25 @@ async def test_dropped_connection_is_a_connection_failure() -> None:
         async with TicosClient(url, TOKEN, retries=0) as client:
             with pytest.raises(errors.ConnectionFailed):
                 await client.account()
+
+
+async def test_a_cut_answer_says_so_and_that_a_write_may_have_happened() -> None:
+    from ticos_tui.client import TicosClient
+    from ticos_tui.errors import ConnectionFailed
+
+    from tests.tui.faultserver import CUT, TOKEN, fault_server
+
+    with fault_server() as server:
+        server.mode = CUT
+        client = TicosClient(server.url, TOKEN, timeout=2, retries=0)
+        try:
+            with pytest.raises(ConnectionFailed) as read_err:
+                await client.list_keys()
+            with pytest.raises(ConnectionFailed) as write_err:
+                await client.create_key("x")
+        finally:
+            await client.aclose()
+    assert "closed the connection before its answer was complete" in str(read_err.value)
+    assert "may or may not have been made" not in str(read_err.value)
+    assert "may or may not have been made" in str(write_err.value)
+    assert "cannot connect" not in str(write_err.value)
