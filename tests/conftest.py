@@ -10,7 +10,9 @@ _ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR", 
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--slow", action="store_true", default=False, help="run the long fuzz/load/crash tests")
+    parser.addoption(
+        "--slow", action="store_true", default=False, help="run the long fuzz/load/crash tests"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 APP_NAME = "ticos-tui"
 
 
-def data_dir(flag: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+def data_dir(
+    flag: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
     """`--data-dir`, else `TICOS_HOME`, else platformdirs' user data dir for ticos-tui."""
     env = os.environ if env is None else env
     if flag:

@@ -11,8 +11,7 @@ if TYPE_CHECKING:
 # C0, DEL, C1, line/paragraph separators, bidi embeddings/overrides and isolates.
 # Zero-width characters are shown too: they make two names look alike.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff"
-    "\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\ud800-\udfff]"
 )
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.client.fakeserver import free_port
 
+from tests.client.fakeserver import free_port
 from ticos_tui.cli import main
 
 SCRIPT = Path(sys.executable).with_name("ticos-tui")

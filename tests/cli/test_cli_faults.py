@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+
 from tests.client.fakeserver import fake_server, free_port, json_reply
 
 from .conftest import run_script

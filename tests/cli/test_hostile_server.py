@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+
 from tests.tui.faultserver import ERROR, TOKEN, FaultServer, fault_server
 
 from .conftest import Result, run_script

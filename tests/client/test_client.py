@@ -273,10 +273,9 @@ async def test_dropped_connection_is_a_connection_failure() -> None:
 
 
 async def test_a_cut_answer_says_so_and_that_a_write_may_have_happened() -> None:
+    from tests.tui.faultserver import CUT, TOKEN, fault_server
     from ticos_tui.client import TicosClient
     from ticos_tui.errors import ConnectionFailed
-
-    from tests.tui.faultserver import CUT, TOKEN, fault_server
 
     with fault_server() as server:
         server.mode = CUT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -14,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
 from ticos_tui.errors import TicosError
-from ticos_tui.models import ApiKey, UsageDay
+from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.modals.confirm import ConfirmDialog
@@ -278,11 +279,13 @@ class ApiKeysPane(Vertical):
     async def action_create(self) -> None:
         client: TicosClient = await self.ticos_app.get_client()
 
-        async def create(name: str, scopes: list[str] | None, expires_at: object) -> object:
-            return await client.create_key(name, scopes=scopes, expires_at=expires_at)  # type: ignore[arg-type]
+        async def create(
+            name: str, scopes: list[str] | None, expires_at: datetime | None
+        ) -> CreatedKey:
+            return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        created = await self.app.push_screen_wait(CreateKeyDialog(create))  # type: ignore[arg-type]
-        if created is None:
+        created = await self.app.push_screen_wait(CreateKeyDialog(create))
+        if not isinstance(created, CreatedKey):
             return
         self.table.upsert(created.api_key, select=True)
         self.loaded = True
@@ -351,7 +354,7 @@ class ApiKeysPane(Vertical):
         except TicosError as err:
             self._error("Delete failed", err)
             return
-        self.table.remove(key.id)
+        self.table.remove_key(key.id)
         self._update_count()
         if not self.table.total:
             self._show("keys-empty")

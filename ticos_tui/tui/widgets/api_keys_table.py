@@ -229,7 +229,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._folded[key.id] = key.name.casefold()
         self._recompute(keep)
 
-    def remove(self, key_id: str) -> None:
+    def remove_key(self, key_id: str) -> None:
         old_index = self.cursor_row
         keep = self._selected_id()
         self._keys.pop(key_id, None)
@@ -334,7 +334,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         if key is not None:
             self.post_message(self.Selected(self, key))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x)
             if column is not None and column.key in SORTABLE:
