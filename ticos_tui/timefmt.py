@@ -19,9 +19,14 @@ def now_utc() -> datetime:
 
 
 def _span(seconds: float) -> str:
-    for size, unit in _UNITS:
+    for index, (size, unit) in enumerate(_UNITS):
         if seconds >= size:
-            count = int(seconds // size)
+            # Nearest, not floor: a key made to expire in 5 days reads "in 5 days", not "in 4";
+            # and 59.9 minutes reads "1 hour", not "60 minutes".
+            count = int(seconds / size + 0.5)
+            if index and count * size >= _UNITS[index - 1][0]:
+                size, unit = _UNITS[index - 1]
+                count = int(seconds / size + 0.5)
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return ""
 
