@@ -17,6 +17,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -29,14 +30,19 @@ from ticos_tui.service.auth import (
     client_of,
     key_problem,
 )
+from ticos_tui.service.fastpath import VerifyFastPath
 from ticos_tui.service.store import FLUSH_INTERVAL, Store
 from ticos_tui.service.validation import (
+    MAX_BODY,
     ApiProblem,
+    check_content_length,
     invalid,
+    parse_json_body,
     query_int,
     query_status,
     query_value,
     read_json,
+    too_large,
     validate_expires_at,
     validate_grace,
     validate_name,
@@ -207,15 +213,16 @@ def create_app(
         days = query_int(request, "days", 30, 1, 90)
         return JSONResponse({"days": found(store.usage(principal.account_id, key_id, days))})
 
-    async def verify(request: Request) -> Response:
-        # The hot path: throttle check, checksum (no database for a malformed key), one indexed
-        # lookup by hash, and the use counted in memory.
-        client = client_of(request)
-        limiter.check(client)
-        body = await read_json(request)
-        if "key" not in body:
+    def verify_answer(client: str, body: bytes, content_type: str) -> dict[str, Any]:
+        """The verify result for a request body (after the throttle check and the size limit).
+
+        The hot path: checksum first (no database for a malformed key), one indexed lookup by
+        hash, and the use counted in memory. A failed check counts against `client`.
+        """
+        data = parse_json_body(body, content_type)
+        if "key" not in data:
             raise invalid("key", "is required")
-        candidate = body["key"]
+        candidate = data["key"]
         if not isinstance(candidate, str):
             raise invalid("key", "must be a string")
         store.flush_if_due()
@@ -227,17 +234,25 @@ def create_app(
             reason = key_problem(key, store.now())
         if reason is not None or key is None:
             limiter.failed(client)
-            return JSONResponse({"valid": False, "reason": reason})
+            return {"valid": False, "reason": reason}
         store.record_use(key.id)
-        return JSONResponse(
-            {
-                "valid": True,
-                "key_id": key.id,
-                "account_id": key.account_id,
-                "scopes": key.scopes,
-                "expires_at": key.expires_at,
-            }
-        )
+        return {
+            "valid": True,
+            "key_id": key.id,
+            "account_id": key.account_id,
+            "scopes": key.scopes,
+            "expires_at": key.expires_at,
+        }
+
+    async def verify(request: Request) -> Response:
+        # Reached only when VerifyFastPath passes a request on (a query string: 422 here).
+        client = client_of(request)
+        limiter.check(client)
+        check_content_length(request.headers.get("content-length"))
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise too_large()
+        return JSONResponse(verify_answer(client, body, request.headers.get("content-type", "")))
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiProblem)
@@ -291,6 +306,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(VerifyFastPath, before_body=limiter.check, answer=verify_answer)],
         exception_handlers={
             ApiProblem: problem,
             HTTPException: http_problem,

@@ -51,30 +51,43 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-async def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object: 413 past 16 KiB, 400 if unreadable; {} if empty and optional."""
-    length = request.headers.get("content-length")
+def check_content_length(length: str | None) -> None:
+    """413 when a declared body is over the limit, 400 when the header is not a number."""
     if length is not None:
         if not _UINT.fullmatch(length.strip()):
             raise ApiProblem(400, "body: invalid Content-Length")
         if int(length) > MAX_BODY:
             raise ApiProblem(413, f"body: larger than {MAX_BODY} bytes")
+
+
+def too_large() -> ApiProblem:
+    return ApiProblem(413, f"body: larger than {MAX_BODY} bytes")
+
+
+async def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
+    """The body as a JSON object: 413 past 16 KiB, 400 if unreadable; {} if empty and optional."""
+    check_content_length(request.headers.get("content-length"))
     chunks = []
     size = 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_BODY:
-                raise ApiProblem(413, f"body: larger than {MAX_BODY} bytes")
+                raise too_large()
             chunks.append(chunk)
     except ClientDisconnect:
         raise ApiProblem(400, "body: the client went away before sending it") from None
-    body = b"".join(chunks)
+    return parse_json_body(
+        b"".join(chunks), request.headers.get("content-type", ""), required=required
+    )
+
+
+def parse_json_body(body: bytes, content_type: str, *, required: bool = True) -> dict[str, Any]:
+    """`body` as a JSON object (UTF-8, no duplicate keys, no NaN): 400 with the reason otherwise."""
     if not body.strip():
         if required:
             raise ApiProblem(400, "body: a JSON object is required")
         return {}
-    content_type = request.headers.get("content-type", "")
     media, _, params = content_type.partition(";")
     media = media.strip().lower()
     if media != "application/json" and not (
