@@ -43,18 +43,10 @@ def test_building_the_app_does_not_load_the_service_or_http() -> None:
 @pytest.fixture
 def seeded(isolated_env: dict[str, Path]) -> Settings:
     """The local account with 10,000 keys, written through the service's Store in one transaction."""
-    from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.store import Store
+    from benchmarks._common import seed_data_dir
 
     data = isolated_env["data"]
-    local_session_token(data)
-    store = Store(data)
-    try:
-        account = store.local_account()
-        assert account is not None
-        store.create_keys_bulk(account, [f"guard key {i}" for i in range(KEYS)])
-    finally:
-        store.close()
+    seed_data_dir(data, KEYS)
     return resolve_settings(data_dir=data)
 
 

@@ -92,14 +92,9 @@ def resolve_data_dir(
 ) -> Path:
     """`--data-dir`, else `TICOS_HOME`, else `data_dir` in config.toml, else the default."""
     env = os.environ if env is None else env
-    if flag:
-        return Path(flag).expanduser()
-    if env.get("TICOS_HOME"):
-        return Path(env["TICOS_HOME"]).expanduser()
-    from_file = read_config_file(config_file_path(env)).get("data_dir")
-    if from_file:
-        return Path(from_file).expanduser()
-    return paths.data_dir(None, {})
+    return paths.data_dir(
+        flag, env, lambda: read_config_file(config_file_path(env)).get("data_dir")
+    )
 
 
 def resolve_settings(

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 APP_NAME = "ticos-tui"
 
 
 def data_dir(
-    flag: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+    flag: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    configured: Callable[[], str | None] | None = None,
 ) -> Path:
-    """`--data-dir`, else `TICOS_HOME`, else platformdirs' user data dir for ticos-tui."""
+    """`--data-dir`, else `TICOS_HOME`, else `configured()` (config.toml), else platformdirs' default."""
     env = os.environ if env is None else env
     if flag:
         return Path(flag).expanduser()
     if env.get("TICOS_HOME"):
         return Path(env["TICOS_HOME"]).expanduser()
+    from_file = configured() if configured is not None else None
+    if from_file:
+        return Path(from_file).expanduser()
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
