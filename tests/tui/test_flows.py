@@ -331,3 +331,44 @@ async def test_no_reference_to_the_key_after_the_dialog_closes(
         await pilot.pause(0.2)
         gc.collect()
         assert not [o for o in gc.get_objects() if isinstance(o, (CreatedKey, KeyCreatedDialog))]
+
+
+async def test_create_shows_progress_ignores_a_second_enter_and_keeps_the_name_on_errors(
+    fake_app,
+) -> None:
+    import asyncio
+
+    from ticos_tui.errors import ValidationFailed
+
+    from .fakes import FakeClient
+
+    class SlowThenFailing(FakeClient):
+        def __init__(self) -> None:
+            super().__init__([])
+            self.calls = 0
+            self.release = asyncio.Event()
+
+        async def create_key(self, name: str, *, scopes=None, expires_at=None):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            await self.release.wait()
+            raise ValidationFailed("name: [bold]taken[/] \x1b[2J", status=422, detail="name: taken")
+
+    client = SlowThenFailing()
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(ApiKeysPane)) and pane(app).loaded)
+        await pilot.press("n", *"Nightly", "enter")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CreateKeyDialog) and app.screen.has_class("-busy")
+        )
+        dialog = app.screen
+        assert dialog.query_one("#submit").disabled
+        await pilot.press("enter", "enter")  # ignored while the request runs
+        await pilot.pause(0.1)
+        assert client.calls == 1
+        client.release.set()
+        await wait_until(pilot, lambda: not dialog.has_class("-busy"))
+        assert isinstance(app.screen, CreateKeyDialog)  # still open
+        assert dialog.query_one("#name").value == "Nightly"  # the name is kept
+        error = str(dialog.query_one("#server-error").render())
+        assert "[bold]taken[/]" in error and "\x1b" not in error and "␛" in error
