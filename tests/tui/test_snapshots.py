@@ -82,6 +82,18 @@ def test_key_created_dialog(snap_compare, fake_app) -> None:
         from ticos_tui.tui.modals.key_created import KeyCreatedDialog
 
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, KeyCreatedDialog))
+        # The page behind shows through: let the new row's usage arrive before the picture.
+        from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+
+        pane = pilot.app.screen_stack[-2].query_one(ApiKeysPane)
+
+        def usage_shown() -> bool:
+            details = str(pane.query_one("#details-text").render())
+            return "key_1001" in details and "requests" in str(
+                pane.query_one("#usage-text").render()
+            )
+
+        await wait_until(pilot, usage_shown)
         await pilot.pause()
 
     assert snap_compare(
