@@ -97,19 +97,7 @@ def run_in_pty(
     `hang_up_when_seen`, the child gets SIGHUP (as when its terminal closes) once every marker
     has been seen.
     """
-    master, slave = os.openpty()
-    _set_size(slave)
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        list(argv),
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=dict(env),
-        close_fds=True,
-        preexec_fn=_become_tty_owner,  # no threads in this process: safe
-    )
-    os.close(slave)
+    master, proc, started = _spawn_on_pty(argv, env)
     chunks: list[bytes] = []
     tail = b""
     seen: dict[bytes, float] = {}
@@ -212,6 +200,26 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]
     print()
 
 
+def _spawn_on_pty(
+    argv: Sequence[str], env: Mapping[str, str]
+) -> tuple[int, subprocess.Popen[bytes], float]:
+    """Start `argv` with a 120x35 pseudo-terminal as its terminal: (master fd, process, start time)."""
+    master, slave = os.openpty()
+    _set_size(slave)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        list(argv),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=dict(env),
+        close_fds=True,
+        preexec_fn=_become_tty_owner,  # no threads in this process: safe
+    )
+    os.close(slave)
+    return master, proc, started
+
+
 def python() -> str:
     return sys.executable
 
@@ -220,19 +228,7 @@ class PtySession:
     """An interactive child on a 120x35 pseudo-terminal: send keys, time until bytes show up."""
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str]) -> None:
-        self._master, slave = os.openpty()
-        _set_size(slave)
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            list(argv),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=dict(env),
-            close_fds=True,
-            preexec_fn=_become_tty_owner,  # no threads in this process: safe
-        )
-        os.close(slave)
+        self._master, self.proc, self.started = _spawn_on_pty(argv, env)
         self._pending = b""  # output not yet matched by a wait
 
     def send(self, data: bytes) -> float:

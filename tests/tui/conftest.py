@@ -61,3 +61,22 @@ async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 10.0
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.02)
+
+
+@pytest.fixture
+def remote_app(isolated_env: dict[str, Path], fixed_clock: None) -> Callable[..., TicosApp]:
+    """An app whose client talks HTTP to a loopback FaultServer, with no retries."""
+    from ticos_tui.client import TicosClient
+
+    from .faultserver import TOKEN, FaultServer
+
+    def build(server: FaultServer, *, timeout: float = 10.0) -> TicosApp:
+        settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
+        app = make_app(
+            settings,
+            client_factory=lambda: TicosClient(server.url, TOKEN, timeout=timeout, retries=0),
+        )
+        app.animation_level = "none"
+        return app
+
+    return build

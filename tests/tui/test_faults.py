@@ -80,21 +80,8 @@ def server() -> Iterator[FaultServer]:
 
 
 @pytest.fixture
-def build_app(
-    isolated_env: dict[str, Path], fixed_clock: None
-) -> Callable[[FaultServer], TicosApp]:
-    def build(server: FaultServer) -> TicosApp:
-        settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
-        app = make_app(
-            settings,
-            client_factory=lambda: TicosClient(
-                server.url, TOKEN, timeout=CLIENT_TIMEOUT, retries=0
-            ),
-        )
-        app.animation_level = "none"
-        return app
-
-    return build
+def build_app(remote_app: Callable[..., TicosApp]) -> Callable[[FaultServer], TicosApp]:
+    return lambda server: remote_app(server, timeout=CLIENT_TIMEOUT)
 
 
 @dataclass

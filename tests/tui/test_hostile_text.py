@@ -5,22 +5,19 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from textual.widgets import ContentSwitcher
 
-from ticos_tui.client import TicosClient
-from ticos_tui.config import resolve_settings
 from ticos_tui.sanitize import visible
-from ticos_tui.tui.app import TicosApp, make_app
+from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.modals.confirm import ConfirmDialog
 from ticos_tui.tui.modals.rename_key import RenameKeyDialog
 from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
 from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 
 from .conftest import wait_until
-from .faultserver import ERROR, HEALTHY, TOKEN, FaultServer, fault_server
+from .faultserver import ERROR, HEALTHY, FaultServer, fault_server
 from .test_faults import record_toasts
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"  # write "hello" to the clipboard
@@ -49,16 +46,8 @@ def server() -> Iterator[FaultServer]:
 
 
 @pytest.fixture
-def build_app(
-    isolated_env: dict[str, Path], fixed_clock: None
-) -> Callable[[FaultServer], TicosApp]:
-    def build(server: FaultServer) -> TicosApp:
-        settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
-        app = make_app(settings, client_factory=lambda: TicosClient(server.url, TOKEN, retries=0))
-        app.animation_level = "none"
-        return app
-
-    return build
+def build_app(remote_app: Callable[..., TicosApp]) -> Callable[[FaultServer], TicosApp]:
+    return remote_app
 
 
 def screen_text(app: TicosApp) -> str:
