@@ -372,3 +372,42 @@ async def test_create_shows_progress_ignores_a_second_enter_and_keeps_the_name_o
         assert dialog.query_one("#name").value == "Nightly"  # the name is kept
         error = str(dialog.query_one("#server-error").render())
         assert "[bold]taken[/]" in error and "\x1b" not in error and "␛" in error
+
+
+async def test_key_created_and_roll_dialogs_show_hostile_names_literally(
+    fake_app, copied: list[str]
+) -> None:
+    """A name from a hostile server (escapes, OSC 52, markup) is shown as visible symbols everywhere."""
+    from ticos_tui.tui.modals.roll_key import RollKeyDialog
+
+    from .fakes import FakeClient
+
+    hostile = "[@click=app.quit]x[/] \x1b]52;c;aGk=\x07 \u202eevil"
+    client = FakeClient([])
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(ApiKeysPane)) and pane(app).loaded)
+        created = await client.create_key(hostile)  # as a server might return it
+        pane(app).table.upsert(created.api_key, select=True)
+        await pilot.pause()
+        app.push_screen(KeyCreatedDialog(created))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, KeyCreatedDialog) and bool(app.screen.query("#copy")),
+        )
+        await pilot.pause()
+        shown = "".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "[@click=app.quit]x[/]" in shown and "␛]52;c;aGk=␇" in shown and "<U+202E>" in shown
+        assert not any(ch in shown for ch in "\x1b\x07\u202e")
+        await pilot.press("c", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, KeyCreatedDialog))
+        await pilot.press("o")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, RollKeyDialog) and bool(app.screen.query("#grace")),
+        )
+        await pilot.pause()
+        shown = "".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "␛]52" in shown and "\x1b" not in shown
+        await pilot.press("escape")
+        assert app.is_running
