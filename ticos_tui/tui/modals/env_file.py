@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -82,7 +83,8 @@ class EnvFileDialog(ModalScreen[str | None]):
             self._problem("Enter a file path, e.g. .env")
             return
         try:
-            p = dotenv.plan(path)
+            # Each step reads files and asks git: off the UI thread, so the app stays responsive.
+            p = await asyncio.to_thread(dotenv.plan, path)
             if p.needs_gitignore:
                 add = await self.app.push_screen_wait(
                     ConfirmDialog(
@@ -98,8 +100,8 @@ class EnvFileDialog(ModalScreen[str | None]):
                 if not add:
                     self._problem("Not written: the file would not be ignored by git.")
                     return
-                dotenv.add_to_gitignore(p)
-                p = dotenv.plan(path)
+                await asyncio.to_thread(dotenv.add_to_gitignore, p)
+                p = await asyncio.to_thread(dotenv.plan, path)
             replace = False
             if p.has_key_line:
                 replace = await self.app.push_screen_wait(
@@ -114,7 +116,7 @@ class EnvFileDialog(ModalScreen[str | None]):
                 if not replace:
                     self._problem(f"Not written: {p.path} keeps its {dotenv.VARIABLE} line.")
                     return
-            done = dotenv.write_key(p, self._key, replace=replace)
+            done = await asyncio.to_thread(dotenv.write_key, p, self._key, replace=replace)
         except (dotenv.DotenvError, OSError) as err:
             self._problem(f"Not written: {err}")
             return
