@@ -8,21 +8,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from ticos_tui.tui.modals.dialog import Dialog
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(Dialog[bool]):
     """Asks one question; dismisses with True (confirm) or False (cancel). Cancel has the focus."""
 
     DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
     ConfirmDialog > Vertical {
         width: 64; max-width: 95%; height: auto; padding: 1 2;
         border: thick $error 60%; background: $surface;
     }
     ConfirmDialog.-safe > Vertical { border: thick $primary 60%; }
-    ConfirmDialog .dialog-title { text-style: bold; width: 100%; margin-bottom: 1; }
+    ConfirmDialog .dialog-title { width: 100%; }
     ConfirmDialog .dialog-body { width: 100%; margin-bottom: 1; }
     ConfirmDialog .dialog-buttons { height: auto; align-horizontal: right; }
     ConfirmDialog .dialog-buttons Button { margin-left: 2; }

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Input,
@@ -28,21 +27,20 @@ from ticos_tui.errors import TicosError
 from ticos_tui.models import SCOPES, CreatedKey
 from ticos_tui.sanitize import literal
 from ticos_tui.timefmt import now_utc
+from ticos_tui.tui.modals.dialog import Dialog
 from ticos_tui.validation import name_problem
 
 CreateFunc = Callable[[str, list[str] | None, datetime | None], Awaitable[CreatedKey]]
 
 
-class NameDialog(ModalScreen[object]):
+class NameDialog(Dialog[object]):
     """A dialog around one validated name input; subclasses say what submitting does."""
 
     DEFAULT_CSS = """
-    NameDialog { align: center middle; }
     NameDialog > VerticalScroll {
         width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
         border: thick $primary 60%; background: $surface;
     }
-    NameDialog .dialog-title { text-style: bold; margin-bottom: 1; }
     NameDialog .field-label { margin-top: 1; }
     NameDialog .name-problem { color: $error; height: auto; min-height: 1; }
     NameDialog .name-problem.-ok { color: $text-muted; }

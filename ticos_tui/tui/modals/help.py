@@ -8,8 +8,9 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from ticos_tui.tui.modals.dialog import Dialog
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "Create a new API key"),
@@ -29,14 +30,12 @@ KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 78; max-width: 100%; height: auto; max-height: 90%; padding: 1 2;
         border: thick $primary 60%; background: $surface;
     }
-    HelpScreen .dialog-title { text-style: bold; margin-bottom: 1; }
     HelpScreen .hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]

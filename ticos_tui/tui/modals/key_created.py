@@ -9,13 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ticos_tui.models import CreatedKey
 from ticos_tui.sanitize import literal
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.modals.confirm import ConfirmDialog
+from ticos_tui.tui.modals.dialog import Dialog
 
 WARNING = (
     "This is the only time the full key is shown. Store it in an environment variable "
@@ -23,16 +23,14 @@ WARNING = (
 )
 
 
-class KeyCreatedDialog(ModalScreen[None]):
+class KeyCreatedDialog(Dialog[None]):
     """Shows a new key once. The key lives only in this screen; closing it drops the last reference."""
 
     DEFAULT_CSS = """
-    KeyCreatedDialog { align: center middle; }
     KeyCreatedDialog > Vertical {
         width: 80; max-width: 100%; height: auto; padding: 1 2;
         border: thick $success 60%; background: $surface;
     }
-    KeyCreatedDialog .dialog-title { text-style: bold; margin-bottom: 1; }
     KeyCreatedDialog #full-key {
         width: 100%; padding: 0 1; background: $boost; text-style: bold; color: $text;
     }

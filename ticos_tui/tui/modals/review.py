@@ -8,12 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
+from ticos_tui.tui.modals.dialog import Dialog
 
 NOTHING_TO_REVIEW = (
     "Nothing to review: every active key has been used recently, has a unique name, "
@@ -21,16 +21,15 @@ NOTHING_TO_REVIEW = (
 )
 
 
-class ReviewScreen(ModalScreen[tuple[str, str] | None]):
+class ReviewScreen(Dialog[tuple[str, str] | None]):
     """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
 
     DEFAULT_CSS = """
-    ReviewScreen { align: center middle; }
     ReviewScreen > Vertical {
         width: 100; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
         border: thick $primary 60%; background: $surface;
     }
-    ReviewScreen .dialog-title { text-style: bold; }
+    ReviewScreen .dialog-title { margin-bottom: 0; }
     ReviewScreen #review-summary { color: $text-muted; margin-bottom: 1; }
     ReviewScreen #review-items { height: auto; max-height: 24; }
     ReviewScreen .hint { color: $text-muted; margin-top: 1; }

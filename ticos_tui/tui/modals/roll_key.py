@@ -8,12 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import literal, visible
+from ticos_tui.tui.modals.dialog import Dialog
 
 GRACE_CHOICES: tuple[tuple[str, int], ...] = (
     ("Now: the old key stops working at once", 0),
@@ -23,16 +23,14 @@ GRACE_CHOICES: tuple[tuple[str, int], ...] = (
 )
 
 
-class RollKeyDialog(ModalScreen[int | None]):
+class RollKeyDialog(Dialog[int | None]):
     """Dismisses with the grace period in seconds, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RollKeyDialog { align: center middle; }
     RollKeyDialog > Vertical {
         width: 68; max-width: 100%; height: auto; padding: 1 2;
         border: thick $warning 60%; background: $surface;
     }
-    RollKeyDialog .dialog-title { text-style: bold; margin-bottom: 1; }
     RollKeyDialog #grace { height: auto; margin: 1 0; }
     RollKeyDialog .hint { color: $text-muted; }
     """
