@@ -118,5 +118,8 @@ class EnvFileDialog(Dialog[str | None]):
         except (dotenv.DotenvError, OSError) as err:
             self._problem(f"Not written: {err}")
             return
+        except Exception as err:  # never fail silently: the worker would swallow it
+            self._problem(f"Not written: an unexpected error ({type(err).__name__}) stopped it.")
+            return
         self._key = None
         self.dismiss(done[0].upper() + done[1:] + ".")
