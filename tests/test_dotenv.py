@@ -222,3 +222,16 @@ def test_git_runs_without_the_repository_s_programs(tmp_path: Path) -> None:
     _git(tmp_path, "config", "core.fsmonitor", str(hook))
     dotenv.plan(tmp_path / ".env")
     assert not marker.exists()
+
+
+def test_work_tree_git_cannot_answer_for_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No git on PATH (or a repository git refuses, e.g. owned by another user): don't guess."""
+    _git(tmp_path, "init", "-q")
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(dotenv.DotenvError, match=r"could not say whether \.env is tracked"):
+        dotenv.plan(tmp_path / ".env")
+    assert not (tmp_path / ".env").exists()

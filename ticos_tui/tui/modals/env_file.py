@@ -42,8 +42,8 @@ class EnvFileDialog(Dialog[str | None]):
             yield Label(Text("Append to a .env file"), classes="dialog-title")
             yield Static(
                 Text(
-                    f"Adds {dotenv.VARIABLE}=… to the file (created with mode 0600). A file inside a git "
-                    "work tree must be in .gitignore first.",
+                    f"Adds {dotenv.VARIABLE}=… to the file (mode 0600). A file inside a git work "
+                    "tree must be in .gitignore first; a file git tracks, or a link, is refused.",
                     style="dim",
                 )
             )
