@@ -25,9 +25,9 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Everything the app copies, instead of the real clipboard."""
     calls: list[str] = []
 
-    def record(app: object, text: str) -> str:
+    async def record(app: object, text: str) -> clipboard.Copied:
         calls.append(text)
-        return clipboard.SYSTEM
+        return clipboard.Copied(confirmed=True)
 
     monkeypatch.setattr(clipboard, "copy_text", record)
     return calls

@@ -72,7 +72,8 @@ async def test_create_copy_close_rename_revoke(settings: Settings, copied: list[
         await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
 
         await pilot.press("c")
-        assert len(copied) == 1 and is_well_formed_key(copied[0])
+        await wait_until(pilot, lambda: len(copied) == 1)
+        assert is_well_formed_key(copied[0])
         full_key = copied[0]
         await pilot.press("enter")  # focus moved to Done after the copy
         await wait_until(pilot, lambda: not isinstance(app.screen, KeyCreatedDialog))

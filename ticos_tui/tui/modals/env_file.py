@@ -42,8 +42,8 @@ class EnvFileDialog(Dialog[str | None]):
             yield Label(Text("Append to a .env file"), classes="dialog-title")
             yield Static(
                 Text(
-                    f"Adds {dotenv.VARIABLE}=… to the file (created with mode 0600). A file inside a git "
-                    "work tree must be in .gitignore first.",
+                    f"Adds {dotenv.VARIABLE}=… to the file (mode 0600). A file inside a git work "
+                    "tree must be in .gitignore first; a file git tracks, or a link, is refused.",
                     style="dim",
                 )
             )
@@ -117,6 +117,9 @@ class EnvFileDialog(Dialog[str | None]):
             done = await asyncio.to_thread(dotenv.write_key, p, self._key, replace=replace)
         except (dotenv.DotenvError, OSError) as err:
             self._problem(f"Not written: {err}")
+            return
+        except Exception as err:  # never fail silently: the worker would swallow it
+            self._problem(f"Not written: an unexpected error ({type(err).__name__}) stopped it.")
             return
         self._key = None
         self.dismiss(done[0].upper() + done[1:] + ".")

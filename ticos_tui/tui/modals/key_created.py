@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker
 
 from ticos_tui.models import CreatedKey
 from ticos_tui.sanitize import literal
@@ -36,6 +38,7 @@ class KeyCreatedDialog(Dialog[None]):
     }
     KeyCreatedDialog .warning { color: $warning; margin: 1 0; }
     KeyCreatedDialog #copy-status { color: $success; height: auto; }
+    KeyCreatedDialog #copy-status.unconfirmed { color: $warning; }
     KeyCreatedDialog .dialog-buttons { height: auto; margin-top: 1; }
     KeyCreatedDialog .dialog-buttons Button { margin-right: 2; }
     KeyCreatedDialog .dialog-done { height: auto; margin-top: 1; align-horizontal: right; }
@@ -52,7 +55,9 @@ class KeyCreatedDialog(Dialog[None]):
         super().__init__()
         self._created: CreatedKey | None = created
         self._title = title
-        self.copied_to: str | None = None
+        self._saved = False  # a confirmed copy or a written file: closing need not ask
+        self._sent = False  # sent to the terminal's clipboard, which cannot confirm it
+        self._copying: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         created = self._created
@@ -74,10 +79,17 @@ class KeyCreatedDialog(Dialog[None]):
         self.query_one("#copy", Button).focus()
 
     def _copy(self, text: str, what: str) -> None:
-        where = clipboard.copy_text(self.app, text)
-        self.copied_to = where
-        self.query_one("#copy-status", Static).update(Text(f"✓ Copied {what} to the {where}."))
-        self.query_one("#done", Button).focus()  # the next enter closes
+        self.query_one("#done", Button).focus()  # the next enter closes, once this copy is done
+        self._copying = self._run_copy(text, what)
+
+    @work(exclusive=True, group="key-created-copy", exit_on_error=False)
+    async def _run_copy(self, text: str, what: str) -> None:
+        copied = await clipboard.copy_text(self.app, text)
+        self._saved = self._saved or copied.confirmed
+        self._sent = self._sent or not copied.confirmed
+        status = self.query_one("#copy-status", Static)
+        status.set_class(not copied.confirmed, "unconfirmed")
+        status.update(Text(("✓ " if copied.confirmed else "⚠ ") + copied.sentence(what)))
 
     def action_copy(self) -> None:
         if self._created is not None:
@@ -110,8 +122,10 @@ class KeyCreatedDialog(Dialog[None]):
             return
         done = await self.app.push_screen_wait(EnvFileDialog(self._created.key))
         if done:
-            self.copied_to = "file"
-            self.query_one("#copy-status", Static).update(literal(f"✓ {done}"))
+            self._saved = True
+            status = self.query_one("#copy-status", Static)
+            status.remove_class("unconfirmed")
+            status.update(literal(f"✓ {done}"))
             self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
@@ -121,13 +135,22 @@ class KeyCreatedDialog(Dialog[None]):
 
     @work(exclusive=True, group="key-created-close")
     async def action_close(self) -> None:
-        if self.copied_to is None:
+        if self._copying is not None:
+            with contextlib.suppress(Exception):  # a failed copy simply leaves nothing confirmed
+                await self._copying.wait()
+        if not self._saved:
+            if self._sent:
+                title = "Close without a confirmed copy?"
+                body = (
+                    "The key was sent to your terminal's clipboard, which can't confirm it. "
+                    "Paste it somewhere to check first: it cannot be shown again. Close anyway?"
+                )
+            else:
+                title = "Close without copying?"
+                body = "You have not copied this key. Close anyway? It cannot be shown again."
             really = await self.app.push_screen_wait(
                 ConfirmDialog(
-                    "Close without copying?",
-                    Text("You have not copied this key. Close anyway? It cannot be shown again."),
-                    confirm_label="Close anyway",
-                    cancel_label="Go back",
+                    title, Text(body), confirm_label="Close anyway", cancel_label="Go back"
                 )
             )
             if not really:

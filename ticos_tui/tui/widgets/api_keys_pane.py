@@ -268,12 +268,17 @@ class ApiKeysPane(Vertical):
     def action_refresh(self) -> None:
         self.load_keys()
 
-    def action_copy_id(self) -> None:
+    @work(group="keys-copy", exit_on_error=False)
+    async def action_copy_id(self) -> None:
         key = self._selected("copy")
         if key is None:
             return
-        where = clipboard.copy_text(self.app, key.id)
-        self.app.notify(visible(f"Copied the id {key.id} to the {where}."), markup=False, timeout=3)
+        copied = await clipboard.copy_text(self.app, key.id)
+        self.app.notify(
+            visible(copied.sentence(f"the id {key.id}")),
+            markup=False,
+            timeout=3 if copied.confirmed else 8,
+        )
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_create(self) -> None:
