@@ -107,7 +107,7 @@ def _missing_folders(path: Path, what: str, set_by: str | None) -> list[Path]:
         if not stat.S_ISDIR(info.st_mode):
             if current == path:
                 raise ConfigError(
-                    f"{what} {path} is a file, not a folder; remove it, or choose another folder"
+                    f"{what} {path} is a file, not a folder; choose another folder"
                     + (f" with {set_by}" if set_by else "")
                 )
             raise ConfigError(f"cannot create {what} {path}: {current} is a file, not a folder")
@@ -217,8 +217,15 @@ def read_private_file(path: Path) -> str | None:
         return None
     except OSError as err:
         raise ConfigError(f"cannot read {path}: {err.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path} is not a plain file; remove it, then try again")
+        check_private_file(path, info)
+    except BaseException:
+        os.close(fd)
+        raise
     with os.fdopen(fd, "rb") as file:
-        check_private_file(path, os.fstat(fd))
         raw = file.read()
     return raw.decode("utf-8", errors="replace")  # the caller judges what it holds
 

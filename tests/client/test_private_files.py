@@ -235,3 +235,24 @@ def test_a_config_file_with_a_token_others_can_read_is_refused(
         resolve_settings()
     path.write_text('base_url = "http://h.test"\n')  # without a token, its mode is the user's
     assert resolve_settings().base_url == "http://h.test/v1"
+
+
+def test_the_database_and_its_wal_files_are_0600_with_a_loose_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        store = Store(tmp_path / "data")
+        store.create_account("Ann", "ann@example.com")  # a write, so -wal and -shm exist
+        files = sorted((tmp_path / "data").iterdir())
+        assert [p.name for p in files] == ["ticos.db", "ticos.db-shm", "ticos.db-wal"]
+        assert {p.name: mode(p) for p in files} == dict.fromkeys((p.name for p in files), 0o600)
+        store.close()
+    finally:
+        os.umask(old)
+
+
+def test_a_token_path_that_is_a_folder_gets_a_clear_message(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ensure_private_dir(data)
+    (data / "session-token").mkdir()
+    with pytest.raises(ConfigError, match="session-token is not a plain file"):
+        local_session_token(data)
