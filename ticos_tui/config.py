@@ -84,6 +84,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
     for key in ("base_url", "data_dir", "token"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{path}: {key} must be a string")
+    if "token" in data:
+        paths.check_private_file(path)  # a token others can read is refused, with the fix
     return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ticos_tui.client import TicosClient
 from ticos_tui.config import EMBEDDED_BASE_URL, Settings, normalize_base_url
-from ticos_tui.errors import ConnectionFailed
+from ticos_tui.errors import ConnectionFailed, TicosError
 
 
 def open_client(settings: Settings, *, timeout: float = 10.0) -> TicosClient:
@@ -26,6 +26,8 @@ def open_client(settings: Settings, *, timeout: float = 10.0) -> TicosClient:
         app = create_app(settings.data_dir)
     except ImportError as err:
         raise ConnectionFailed(f"the local Ticos service is not installed here ({err})") from None
+    except TicosError:
+        raise  # already says what is wrong and how to fix it (e.g. a data folder others can write)
     except Exception as err:  # an unwritable folder, a corrupt database…
         reason = " ".join(str(err).split())[:200] or type(err).__name__
         raise ConnectionFailed(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,12 +47,9 @@ def _keyring_label(module: Any) -> str:
 
 
 def _read_file(path: Path) -> dict[str, str]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    raw = paths.read_private_file(path)  # refused, with the fix, when others can read it
+    if raw is None:
         return {}
-    except OSError as err:
-        raise ConfigError(f"cannot read the stored logins in {path}: {err.strerror}") from None
     try:
         data = json.loads(raw)
         tokens = data["tokens"]
@@ -132,10 +128,3 @@ def forget_token(base_url: str, env: Mapping[str, str] | None = None) -> list[st
     if _forget_in_file(base_url, env):
         removed.append(f"file {credentials_file(env)}")
     return removed
-
-
-def file_is_private(path: Path) -> bool:
-    """True when only the owner may read `path` (always True where modes mean nothing)."""
-    if os.name != "posix":
-        return True
-    return (path.stat().st_mode & 0o077) == 0

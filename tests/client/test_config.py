@@ -14,7 +14,9 @@ from ticos_tui.errors import ConfigError
 
 def write_config(config_dir: Path, text: str) -> None:
     config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "config.toml").write_text(text, encoding="utf-8")
+    path = config_dir / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)  # some hold a token, which is refused in a file others can read
 
 
 def test_embedded_default(isolated_env: dict[str, Path]) -> None:

@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 from ticos_tui.keyformat import is_well_formed_token, secret_hash
-from ticos_tui.paths import ensure_private_dir, write_private_file
+from ticos_tui.paths import ensure_private_dir, read_private_file, write_private_file
 from ticos_tui.service.store import Store
 
 TOKEN_FILE = "session-token"  # noqa: S105 - a file name, not a secret
@@ -34,8 +34,9 @@ def local_session_token(data_dir: Path) -> str:
     store = Store(data_dir)
     try:
         account_id = store.local_account()
-        if path.exists():
-            token = path.read_text(encoding="utf-8").strip()
+        text = read_private_file(path)  # refused, with the fix, when others can read it
+        if text is not None:
+            token = text.strip()
             if is_well_formed_token(token):
                 owner = store.account_for_token_hash(secret_hash(token))
                 if owner is not None and (account_id is None or owner == account_id):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ticos_tui.keyformat import BASE62, generate_key, generate_token, secret_hash, snippet
-from ticos_tui.paths import ensure_private_dir
+from ticos_tui.paths import create_private_file, ensure_private_dir
 
 DB_NAME = "ticos.db"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -126,10 +125,9 @@ class Store:
     def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
         ensure_private_dir(data_dir)
         self.path = data_dir / DB_NAME
-        if not self.path.exists():
-            # Create it 0600 before SQLite opens it, so it is never readable by others.
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-        os.chmod(self.path, 0o600)
+        # Created 0600 before SQLite opens it, so it is never readable by others; SQLite gives
+        # its -wal and -shm files the database's mode.
+        create_private_file(self.path)
         self.clock = clock
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
@@ -145,7 +143,7 @@ class Store:
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
-                os.chmod(side, 0o600)
+                create_private_file(side)
         self._scopes_cache: dict[str, list[str]] = {}
         # Coalesced uses: key id -> last use time, (key id, day) -> count. Flushed at most
         # FLUSH_INTERVAL later, and always before a read that returns them.
