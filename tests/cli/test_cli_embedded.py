@@ -201,7 +201,7 @@ def test_accounts_create_prints_the_token_alone(cli, isolated_env: dict[str, Pat
 def test_interrupt_and_unexpected_failures_stay_one_line(
     cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from ticos_tui import cli as cli_module
+    from ticos_tui.cli import keys as keys_commands
 
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
@@ -209,9 +209,9 @@ def test_interrupt_and_unexpected_failures_stay_one_line(
     def broken(args: object) -> int:
         raise RuntimeError("boom with tk_" + "Z" * 38)
 
-    monkeypatch.setattr(cli_module, "_cmd_keys_list", interrupted)
+    monkeypatch.setattr(keys_commands, "keys_list", interrupted)
     result = cli("keys", "list")
     assert result.code == 130 and result.out == "" and "Traceback" not in result.err
-    monkeypatch.setattr(cli_module, "_cmd_keys_list", broken)
+    monkeypatch.setattr(keys_commands, "keys_list", broken)
     err = one_line_error(cli("keys", "list"), 1)
     assert "RuntimeError: boom with [secret]" in err and "TICOS_DEBUG=1" in err
