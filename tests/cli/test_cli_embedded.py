@@ -134,6 +134,19 @@ def test_usage_errors_exit_2(cli, argv: list[str], words: str) -> None:  # type:
     assert result.out == ""
 
 
+def test_a_token_that_is_not_one_is_refused_alike_from_stdin_and_environment(
+    cli, monkeypatch: pytest.MonkeyPatch, isolated_env: dict[str, Path]
+) -> None:  # type: ignore[no-untyped-def]
+    url = ["--base-url", "http://127.0.0.1:9"]
+    piped = one_line_error(cli("login", *url, "--no-verify", stdin="tst_abc def\n"), 2)
+    assert "the token from stdin holds spaces, control or non-ASCII characters" in piped
+    assert not (isolated_env["config"] / "credentials.json").exists()
+    monkeypatch.setenv("TICOS_TOKEN", "tst_abc\x1b[2J")
+    from_env = one_line_error(cli("keys", "list", *url), 2)
+    assert "the token from TICOS_TOKEN holds spaces, control or non-ASCII characters" in from_env
+    assert "\x1b" not in from_env
+
+
 def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     assert "no such key" in one_line_error(cli("keys", "revoke", "key_nope", "--yes"), 1)
     assert "scopes" in one_line_error(cli("keys", "create", "x", "--scope", "root"), 1)
