@@ -28,5 +28,5 @@ def test_relative(delta: timedelta, text: str) -> None:
 
 
 def test_never_and_exact() -> None:
-    assert relative(None, NOW) == "Never"
+    assert relative(None, NOW) == "never"
     assert exact(NOW) == "2026-11-26 12:00:00 UTC"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +13,7 @@ import httpx
 
 from ticos_tui import errors
 from ticos_tui.config import EMBEDDED_BASE_URL
+from ticos_tui.keyformat import redact
 from ticos_tui.models import (
     SCOPES,
     Account,
@@ -27,8 +27,6 @@ from ticos_tui.models import (
 
 T = TypeVar("T")
 
-# A secret in a server's `detail` (a hostile or careless server) must not reach a message.
-_SECRET_IN_TEXT = re.compile(r"tk_[0-9A-Za-z]{20,}|tst_[A-Za-z0-9_-]{20,}")
 _DETAIL_LIMIT = 300
 _AUTH_KINDS = ("missing", "malformed", "unknown", "revoked", "expired", "invalid")
 
@@ -226,7 +224,8 @@ class TicosClient:
         text = detail if isinstance(detail, str) else str(detail)
         if self._token:
             text = text.replace(self._token, "[credential]")
-        text = _SECRET_IN_TEXT.sub("[secret]", text)
+        # A secret in a server's detail (a hostile or careless server) must not reach a message.
+        text = redact(text)
         text = " ".join(text.split())  # one line, whatever the server sent
         if len(text) > _DETAIL_LIMIT:
             text = text[:_DETAIL_LIMIT] + "…"

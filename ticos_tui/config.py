@@ -65,6 +65,21 @@ def normalize_base_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
 
+def checked_token(token: str, source: str) -> str:
+    """`token` without surrounding whitespace; ConfigError when it cannot be a token.
+
+    A token goes into an HTTP header: spaces, control and non-ASCII characters mean
+    something else was pasted (or a file was read with the wrong encoding).
+    """
+    token = token.strip()
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise ConfigError(
+            f"the token from {source} holds spaces, control or non-ASCII characters; "
+            "it is not a token"
+        )
+    return token
+
+
 def config_file_path(env: Mapping[str, str] | None = None) -> Path:
     return paths.config_dir(env) / CONFIG_FILE
 
@@ -148,9 +163,7 @@ def resolve_settings(
     else:
         source = f"local service ({resolved_dir / 'session-token'})"
     if resolved_token is not None:
-        resolved_token = resolved_token.strip()
-        if not (resolved_token.isascii() and resolved_token.isprintable()) or " " in resolved_token:
-            raise ConfigError(f"the token from {source} holds spaces, control or non-ASCII chars")
+        resolved_token = checked_token(resolved_token, source)
 
     return Settings(
         mode=mode,

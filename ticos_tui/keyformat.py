@@ -19,6 +19,9 @@ TOKEN_LEN = len(TOKEN_PREFIX) + 43
 KEY_PATTERN = re.compile(rb"(?<![A-Za-z0-9_])tk_[0-9A-Za-z]{38}(?![A-Za-z0-9_])")
 _KEY_SHAPE = re.compile(r"tk_[0-9A-Za-z]{38}")
 _TOKEN_SHAPE = re.compile(r"tst_[A-Za-z0-9_-]{43}")
+# A key or session token, or a long piece of one, anywhere in free text (a server's detail,
+# an exception's message): looser than the shapes above, so a truncated secret is caught too.
+_SECRET_IN_TEXT = re.compile(r"tk_[0-9A-Za-z]{20,}|tst_[A-Za-z0-9_-]{20,}")
 
 
 def base62(number: int, width: int) -> str:
@@ -56,6 +59,11 @@ def is_well_formed_key(value: str) -> bool:
 
 def is_well_formed_token(value: str) -> bool:
     return len(value) == TOKEN_LEN and bool(_TOKEN_SHAPE.fullmatch(value))
+
+
+def redact(text: str) -> str:
+    """`text` with every key or session token (or long piece of one) replaced by `[secret]`."""
+    return _SECRET_IN_TEXT.sub("[secret]", text)
 
 
 def snippet(key: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ticos_tui.models import ApiKey, UsageDay
+from ticos_tui.present import created_text, expires_text, is_expired, last_used_text
 
 NEVER_USED_AFTER = timedelta(days=7)
 UNUSED_FOR = timedelta(days=90)
@@ -19,11 +20,6 @@ EXPIRING_WITHIN = timedelta(days=7)
 class ReviewItem:
     key: ApiKey
     reasons: tuple[str, ...]
-
-
-def _days(span: timedelta) -> str:
-    count = int(span.total_seconds() // 86400)
-    return f"{count} day{'s' if count != 1 else ''}"
 
 
 def _name_slot(name: str) -> str:
@@ -50,24 +46,23 @@ def review_keys(
 ) -> list[ReviewItem]:
     """The active keys among `keys` worth a second look, in the order given.
 
-    Reasons: never used and older than 7 days; not used for 90 days; full access (`*`)
+    Reasons (times worded as the keys table words them, by `ticos_tui.present`):
+    never used and older than 7 days; not used for 90 days; full access (`*`)
     and no use in the last week (narrower scopes would likely do); expiring within
     7 days; more than one active key with the same name. `usage` (key id to daily
     figures) is optional: `last_used_at` alone answers every rule, the figures only
     confirm the full-access one when a server updates `last_used_at` lazily.
     """
-    active = [
-        k for k in keys if k.status == "active" and (k.expires_at is None or k.expires_at > now)
-    ]
+    active = [k for k in keys if k.status == "active" and not is_expired(k, now)]
     names = Counter(_name_slot(k.name) for k in active)
     items: list[ReviewItem] = []
     for key in active:
         reasons: list[str] = []
         age = now - key.created_at
         if key.last_used_at is None and age >= NEVER_USED_AFTER:
-            reasons.append(f"never used, created {_days(age)} ago")
+            reasons.append(f"never used, created {created_text(key, now)}")
         if key.last_used_at is not None and now - key.last_used_at >= UNUSED_FOR:
-            reasons.append(f"not used for {_days(now - key.last_used_at)}")
+            reasons.append(f"last used {last_used_text(key, now)}")
         if (
             key.full_access
             and age >= FULL_ACCESS_IDLE
@@ -75,9 +70,8 @@ def review_keys(
         ):
             reasons.append("full access (*) but no use in the last 7 days: would fewer scopes do?")
         if key.expires_at is not None and key.expires_at - now <= EXPIRING_WITHIN:
-            left = key.expires_at - now
-            when = "within a day" if left < timedelta(days=1) else f"in {_days(left)}"
-            reasons.append(f"expires {when}")
+            # The keys table's own words, so the review and the table agree to the day.
+            reasons.append(f"expires {expires_text(key, now)}")
         if names[_name_slot(key.name)] > 1:
             reasons.append(f"{names[_name_slot(key.name)]} active keys share this name")
         if reasons:

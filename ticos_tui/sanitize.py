@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.text import Text
 
-# C0, DEL, C1, line/paragraph separators, bidi embeddings/overrides and isolates.
-# Zero-width characters are shown too: they make two names look alike.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\ud800-\udfff]"
-)
+# Character-class parts (for `[...]`), shared with the name rule in validation.py.
+# Control characters: C0, DEL, C1, line/paragraph separators, bidi embeddings/overrides and
+# isolates, lone surrogates. They rewrite a terminal or reorder text: never valid in a name.
+CONTROL_CHARS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# Zero-width characters and direction marks: valid in a name (real scripts use them), but
+# shown, since they make two names look alike.
+ZERO_WIDTH_CHARS = "\u200b-\u200f\ufeff"
+_UNSAFE = re.compile(f"[{CONTROL_CHARS}{ZERO_WIDTH_CHARS}]")
 
 
 def _visible_form(match: re.Match[str]) -> str:

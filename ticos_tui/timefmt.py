@@ -1,4 +1,4 @@
-"""Times as a person reads them ("3 days ago", "in 5 days", "Never"), shared by the TUI and the CLI."""
+"""Times as a person reads them ("3 days ago", "in 5 days", "never"); ticos_tui.present words keys with them."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _span(seconds: float) -> str:
     return ""
 
 
-def relative(moment: datetime | None, now: datetime | None = None, *, never: str = "Never") -> str:
+def relative(moment: datetime | None, now: datetime | None = None, *, never: str = "never") -> str:
     """`moment` relative to `now`: "just now", "3 days ago", "in 2 hours"; `never` for None."""
     if moment is None:
         return never

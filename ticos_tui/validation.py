@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ticos_tui.sanitize import CONTROL_CHARS
+
 NAME_MAX = 100
-# Control characters, line/paragraph separators, bidi controls, lone surrogates: the
-# contract forbids them in names. The service and the dialogs share this one rule.
-FORBIDDEN_IN_NAME = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# The contract forbids control characters in names: what `visible` shows, less the zero-width
+# characters. The service and the dialogs share this one rule.
+FORBIDDEN_IN_NAME = re.compile(f"[{CONTROL_CHARS}]")
 
 
 def name_problem(name: str) -> str | None:

@@ -134,6 +134,19 @@ def test_usage_errors_exit_2(cli, argv: list[str], words: str) -> None:  # type:
     assert result.out == ""
 
 
+def test_a_token_that_is_not_one_is_refused_alike_from_stdin_and_environment(
+    cli, monkeypatch: pytest.MonkeyPatch, isolated_env: dict[str, Path]
+) -> None:  # type: ignore[no-untyped-def]
+    url = ["--base-url", "http://127.0.0.1:9"]
+    piped = one_line_error(cli("login", *url, "--no-verify", stdin="tst_abc def\n"), 2)
+    assert "the token from stdin holds spaces, control or non-ASCII characters" in piped
+    assert not (isolated_env["config"] / "credentials.json").exists()
+    monkeypatch.setenv("TICOS_TOKEN", "tst_abc\x1b[2J")
+    from_env = one_line_error(cli("keys", "list", *url), 2)
+    assert "the token from TICOS_TOKEN holds spaces, control or non-ASCII characters" in from_env
+    assert "\x1b" not in from_env
+
+
 def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     assert "no such key" in one_line_error(cli("keys", "revoke", "key_nope", "--yes"), 1)
     assert "scopes" in one_line_error(cli("keys", "create", "x", "--scope", "root"), 1)
@@ -201,7 +214,7 @@ def test_accounts_create_prints_the_token_alone(cli, isolated_env: dict[str, Pat
 def test_interrupt_and_unexpected_failures_stay_one_line(
     cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from ticos_tui import cli as cli_module
+    from ticos_tui.cli import keys as keys_commands
 
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
@@ -209,9 +222,9 @@ def test_interrupt_and_unexpected_failures_stay_one_line(
     def broken(args: object) -> int:
         raise RuntimeError("boom with tk_" + "Z" * 38)
 
-    monkeypatch.setattr(cli_module, "_cmd_keys_list", interrupted)
+    monkeypatch.setattr(keys_commands, "keys_list", interrupted)
     result = cli("keys", "list")
     assert result.code == 130 and result.out == "" and "Traceback" not in result.err
-    monkeypatch.setattr(cli_module, "_cmd_keys_list", broken)
+    monkeypatch.setattr(keys_commands, "keys_list", broken)
     err = one_line_error(cli("keys", "list"), 1)
     assert "RuntimeError: boom with [secret]" in err and "TICOS_DEBUG=1" in err

@@ -32,7 +32,7 @@ def test_keys_workflow_served(cli, remote: Served) -> None:  # type: ignore[no-u
     assert "remote ci" in cli("keys", "list").out
     assert cli("keys", "rename", key_id, "remote ci 2").code == 0
     assert "Total: 0 requests" in cli("keys", "usage", key_id, "--days", "3").out
-    assert "expires within a day" in cli("keys", "review").out
+    assert "expires in 12 hours" in cli("keys", "review").out
     rolled = cli("keys", "roll", key_id, "--grace", "30m")
     assert rolled.code == 0 and is_well_formed_key(rolled.out.strip())
     assert cli("keys", "revoke", key_id, "--yes").code == 0

@@ -40,12 +40,12 @@ def reasons(*keys: ApiKey, **kw: object) -> dict[str, tuple[str, ...]]:
 
 def test_never_used_after_seven_days() -> None:
     found = reasons(key("old", age=12 * DAY), key("new", age=6 * DAY))
-    assert found == {"old": ("never used, created 12 days ago",)}
+    assert found == {"old": ("never used, created 2 weeks ago",)}
 
 
 def test_not_used_for_ninety_days() -> None:
     found = reasons(key("idle", idle=95 * DAY, age=200 * DAY), key("busy", idle=89 * DAY))
-    assert found == {"idle": ("not used for 95 days",)}
+    assert found == {"idle": ("last used 3 months ago",)}
 
 
 def test_full_access_idle_for_a_week() -> None:
@@ -75,7 +75,7 @@ def test_expiring_within_seven_days() -> None:
         key("today", idle=DAY, expires_in=timedelta(hours=2)),
         key("later", idle=DAY, expires_in=8 * DAY),
     )
-    assert found == {"soon": ("expires in 3 days",), "today": ("expires within a day",)}
+    assert found == {"soon": ("expires in 3 days",), "today": ("expires in 2 hours",)}
 
 
 def test_duplicate_active_names() -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+from ticos_tui.output import PROG, note, print_json
 from ticos_tui.sanitize import visible
 from ticos_tui.scan.check import Checked
 from ticos_tui.scan.detect import STATUSES, Finding, ScanStats
@@ -256,9 +256,7 @@ def _print_json(
         "unreadable": [{"path": p, "reason": why} for p, why in stats.unreadable],
         "unchecked_reason": problem,
     }
-    # ensure_ascii keeps odd bytes in names escaped, so nothing reaches the terminal raw.
-    out.write(json.dumps(document, indent=2) + "\n")
-    out.flush()
+    print_json(document, file=out)
 
 
 def _size(count: int) -> str:
@@ -272,8 +270,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _say(stream: TextIO, message: str) -> None:
-    stream.write(f"ticos-tui scan: {message}\n")
-    stream.flush()
+    note(f"{PROG} scan: {message}", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ticos_tui.models import ApiKey
+from ticos_tui.present import expires_text, scopes_summary
 from ticos_tui.sanitize import visible
 from ticos_tui.timefmt import now_utc, relative
 
@@ -26,21 +27,11 @@ _FAR_PAST = datetime.min.replace(year=1)
 
 
 def _scopes_summary(key: ApiKey) -> str:
-    if "*" in key.scopes:
-        return "Full access"
-    if not key.scopes:
-        return "None"
-    if len(key.scopes) == 1:
-        return key.scopes[0]
-    return f"{len(key.scopes)} scopes"
+    return scopes_summary(key, width=11)  # the Scopes column's width in COLUMNS
 
 
 def _expires_text(key: ApiKey, now: datetime) -> str:
-    if key.status == "expired":
-        return "expired"
-    if key.status == "revoked":
-        return "—"  # a revoked key no longer expires: it is already dead
-    return relative(key.expires_at, now, never="Never")
+    return expires_text(key, now, width=13)  # the Expires column's width in COLUMNS
 
 
 @dataclass(frozen=True, slots=True)

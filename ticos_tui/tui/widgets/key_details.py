@@ -10,13 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
 from ticos_tui.models import ApiKey, UsageDay
+from ticos_tui.present import scopes_summary
 from ticos_tui.sanitize import literal
 from ticos_tui.timefmt import exact, relative
 
 
 def describe(key: ApiKey) -> Text:
     """Two lines about `key` with exact UTC times, for the details panel."""
-    scopes = "full access (*)" if key.full_access else ", ".join(key.scopes) or "none"
+    scopes = scopes_summary(key)
     line1 = literal(f"{key.name}  ·  {key.id}  ·  scopes: {scopes}")
     parts = [f"created {exact(key.created_at)}", f"last used {exact(key.last_used_at)}"]
     if key.revoked_at:

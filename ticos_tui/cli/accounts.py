@@ -1,0 +1,145 @@
+"""Where and as whom ticos-tui works: the TUI, `serve`, `accounts create`, `login`, `logout`, `status`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from typing import TYPE_CHECKING
+
+from ticos_tui.cli.connection import settings, with_client
+from ticos_tui.config import (
+    checked_token,
+    config_file_path,
+    normalize_base_url,
+    read_config_file,
+    resolve_data_dir,
+)
+from ticos_tui.credentials import forget_token, store_token
+from ticos_tui.errors import UsageError
+from ticos_tui.output import note, say
+from ticos_tui.present import quoted
+from ticos_tui.sanitize import visible
+
+if TYPE_CHECKING:
+    from ticos_tui.client import TicosClient
+    from ticos_tui.config import Settings
+
+
+def tui(args: argparse.Namespace) -> int:
+    """The default command: open the TUI."""
+    resolved = settings(args)
+    try:
+        from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
+    except ImportError as err:
+        raise UsageError(f"the TUI is not available in this installation ({err})") from None
+    make_app(resolved).run()
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    from ticos_tui.service.server import serve as serve_http  # Starlette, uvicorn, SQLite
+
+    return int(serve_http(host=args.host, port=args.port, data_dir=data_dir) or 0)
+
+
+def accounts_create(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    from ticos_tui.service.bootstrap import create_account  # SQLite
+
+    # The service's bootstrap stores what it is given, so the contract's name rules apply here.
+    name = args.name.strip()
+    if not 1 <= len(name) <= 100 or visible(name) != name:
+        raise UsageError("the account name must be 1 to 100 characters, no control characters")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", args.email) or visible(args.email) != args.email:
+        raise UsageError(f"{args.email!r} is not an email address")
+    try:
+        account_id, token = create_account(data_dir, name, args.email)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    print(token, file=sys.stdout, flush=True)
+    note(
+        f"Created account {quoted(name)} <{args.email}> ({account_id}) in {data_dir}.\n"
+        "Its session token is on stdout and is not shown again. Use it against "
+        "`ticos-tui serve` as TICOS_TOKEN, or store it with `ticos-tui login --base-url URL`."
+    )
+    return 0
+
+
+def _login_url(args: argparse.Namespace) -> str:
+    raw = getattr(args, "base_url", None) or os.environ.get("TICOS_BASE_URL")
+    if not raw:
+        raw = read_config_file(config_file_path()).get("base_url")
+    if not raw:
+        raise UsageError(
+            "which server? pass --base-url URL (the embedded local service needs no login)"
+        )
+    return normalize_base_url(raw)
+
+
+def _read_token(url: str) -> str:
+    """The token from a hidden prompt on a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        token, source = getpass.getpass(f"Token for {url} (input hidden): "), "the prompt"
+    else:
+        token, source = sys.stdin.readline(), "stdin"
+    if not token.strip():
+        raise UsageError("no token given; paste it at the prompt or pipe it on stdin")
+    return checked_token(token, source)
+
+
+def login(args: argparse.Namespace) -> int:
+    url = _login_url(args)
+    token = _read_token(url)
+    if not args.no_verify:
+        import asyncio
+
+        from ticos_tui.client import TicosClient  # httpx
+
+        async def check() -> str:
+            async with TicosClient(url, token, timeout=args.timeout) as client:
+                account = await client.account()
+            return f"{account.name} <{account.email}>"
+
+        who = asyncio.run(check())
+        note(f"Token accepted by {url}: signed in as {who}.")
+    where = store_token(url, token)
+    note(f"Stored the token for {url} in the {where}.")
+    return 0
+
+
+def logout(args: argparse.Namespace) -> int:
+    url = _login_url(args)
+    removed = forget_token(url)
+    if removed:
+        note(f"Forgot the token for {url} (removed from the {' and the '.join(removed)}).")
+    else:
+        note(f"No stored login for {url}; nothing to forget.")
+    if os.environ.get("TICOS_TOKEN"):
+        note("Note: TICOS_TOKEN is set in this environment and still takes effect.")
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    resolved = settings(args)
+    if resolved.mode == "embedded":
+        mode = f"embedded local service (data folder {resolved.data_dir})"
+    else:
+        mode = f"remote ({resolved.mode_label})"
+    config_state = "" if resolved.config_file.exists() else " (not present)"
+    say(
+        f"Mode:        {mode}\n"
+        f"Base URL:    {resolved.base_url}\n"
+        f"Credential:  {resolved.token_source}\n"
+        f"Config file: {resolved.config_file}{config_state}"
+    )
+
+    async def account(client: TicosClient, _: Settings) -> str:
+        found = await client.account()
+        return f"{found.name} <{found.email}> ({found.id})"
+
+    say(f"Account:     {with_client(args, account)}")
+    return 0

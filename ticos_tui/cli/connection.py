@@ -1,0 +1,63 @@
+"""What every command that talks to a server shares: its settings, a client, and asking before harm."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from ticos_tui.cli.args import DEFAULT_TIMEOUT
+from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.errors import UsageError
+from ticos_tui.sanitize import visible
+
+if TYPE_CHECKING:
+    from ticos_tui.client import TicosClient
+
+T = TypeVar("T")
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings for `--base-url` and `--data-dir` as given (else environment, config.toml)."""
+    return resolve_settings(
+        base_url=getattr(args, "base_url", None), data_dir=getattr(args, "data_dir", None)
+    )
+
+
+def with_client(
+    args: argparse.Namespace, action: Callable[[TicosClient, Settings], Awaitable[T]]
+) -> T:
+    """Resolve the settings, open a client, run `action` on it and close it."""
+    # asyncio and the client (httpx, maybe the service) load here, not for `--help`.
+    import asyncio
+
+    from ticos_tui.connect import open_client
+
+    resolved = settings(args)
+    client = open_client(resolved, timeout=getattr(args, "timeout", DEFAULT_TIMEOUT))
+
+    async def run() -> T:
+        async with client:
+            return await action(client, resolved)
+
+    return asyncio.run(run())
+
+
+def require_confirmation(args: argparse.Namespace, verb: str) -> None:
+    """Refuse early (before any request) when a destructive command can't ask and has no --yes."""
+    if not args.yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"refusing to {verb} without confirmation: stdin is not a terminal; "
+            f"pass --yes to {verb} anyway"
+        )
+
+
+def ask(question: str) -> bool:
+    """Ask a yes/no `question` on stderr; only "y" or "yes" is a yes (end of input is a no)."""
+    print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")

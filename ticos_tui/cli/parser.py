@@ -1,0 +1,325 @@
+"""The `ticos-tui` argument parser: one small function registers each command and its options."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from ticos_tui import __version__, scan
+from ticos_tui.cli import accounts, args, keys
+from ticos_tui.models import SCOPES
+from ticos_tui.output import PROG
+
+Command = Callable[[argparse.Namespace], int]
+
+EXIT_CODES = """\
+exit codes:
+  0    success
+  1    API or network error: the server refused, failed or could not be reached
+  2    usage error: bad arguments or settings, or a destructive command not confirmed
+  130  interrupted (Ctrl-C)"""
+
+ENVIRONMENT = """\
+environment:
+  TICOS_BASE_URL  the Ticos API to use (default: the embedded local service)
+  TICOS_TOKEN     the credential for it (else the one stored by `ticos-tui login`)
+  TICOS_HOME      the local service's data folder"""
+
+DESCRIPTION = """\
+Manage the API keys of a Ticos account from the terminal. Without a command,
+opens the TUI. Data (keys, JSON) goes to stdout; messages go to stderr."""
+
+_FORMATTER = argparse.RawDescriptionHelpFormatter
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    # SUPPRESS defaults, so a flag given before the command is not reset by the subparser.
+    options = args.Parser(add_help=False)
+    group = options.add_argument_group("connection")
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="Ticos API to use, e.g. http://127.0.0.1:8765 (default: TICOS_BASE_URL, "
+        "config.toml, else the embedded local service)",
+    )
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder of the embedded local service (default: TICOS_HOME, config.toml, "
+        "else the platform's user data folder)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=args.timeout,
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,
+        help=f"seconds to wait for each answer (default: {args.DEFAULT_TIMEOUT:g})",
+    )
+    return options
+
+
+def _data_dir_option() -> argparse.ArgumentParser:
+    options = args.Parser(add_help=False)
+    options.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder of the local service (default: TICOS_HOME, config.toml, "
+        "else the platform's user data folder)",
+    )
+    return options
+
+
+def _command(
+    parent: Any, name: str, help_text: str, func: Command, **kw: Any
+) -> argparse.ArgumentParser:
+    """Add command `name` running `func`, with its help, the exit codes and parents in `kw`."""
+    sub: argparse.ArgumentParser = parent.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=EXIT_CODES,
+        formatter_class=_FORMATTER,
+        **kw,
+    )
+    sub.set_defaults(func=func)
+    return sub
+
+
+def _json_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--json", action="store_true", help=help_text)
+
+
+# -- serve, accounts, login, logout, status --
+
+
+def _add_serve(commands: Any) -> None:
+    serve = _command(
+        commands,
+        "serve",
+        "Serve the local Ticos service over HTTP",
+        accounts.serve,
+        parents=[_data_dir_option()],
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=args.port, default=8765, help="port (default: %(default)s)")
+
+
+def _add_accounts(commands: Any) -> None:
+    group = commands.add_parser(
+        "accounts", help="Accounts of the local service", formatter_class=_FORMATTER
+    )
+    account_cmds = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    create = _command(
+        account_cmds,
+        "create",
+        "Create an account on the local service; prints its session token once, on stdout",
+        accounts.accounts_create,
+        parents=[_data_dir_option()],
+    )
+    create.add_argument("name")
+    create.add_argument("email")
+
+
+def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
+    login = _command(
+        commands,
+        "login",
+        "Store a token for a server (read from a hidden prompt, or one line of stdin)",
+        accounts.login,
+        parents=[conn],
+    )
+    login.add_argument(
+        "--no-verify", action="store_true", help="store the token without asking the server"
+    )
+
+
+def _add_logout(commands: Any, conn: argparse.ArgumentParser) -> None:
+    _command(
+        commands, "logout", "Forget the token stored for a server", accounts.logout, parents=[conn]
+    )
+
+
+def _add_status(commands: Any, conn: argparse.ArgumentParser) -> None:
+    _command(
+        commands,
+        "status",
+        "Show the mode, server, account and where the credential comes from",
+        accounts.status,
+        parents=[conn],
+    )
+
+
+# -- keys --
+
+
+def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    listing = _command(key_cmds, "list", "List keys, newest first", keys.keys_list, parents=[conn])
+    listing.add_argument("--status", choices=("active", "revoked", "expired", "all"), default="all")
+    formats = listing.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="a JSON array"
+    )
+    formats.add_argument(
+        "--jsonl", dest="format", action="store_const", const="jsonl", help="one JSON object a line"
+    )
+    listing.set_defaults(format="table")
+
+
+def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    create = _command(
+        key_cmds,
+        "create",
+        "Create a key; the full key alone goes to stdout: KEY=$(ticos-tui keys create ci)",
+        keys.keys_create,
+        parents=[conn],
+    )
+    create.add_argument("name")
+    create.add_argument(
+        "--scope",
+        dest="scopes",
+        action="append",
+        metavar="SCOPE",
+        help="repeat for each scope (default: full access *); one of: " + ", ".join(SCOPES),
+    )
+    create.add_argument(
+        "--expires-in",
+        type=args.expiry,
+        metavar="DURATION",
+        help="e.g. 12h, 7d, 30d, 1y (default: never)",
+    )
+    _json_flag(create, "print the created key as a JSON object (with key)")
+
+
+def _add_keys_rename(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    rename = _command(key_cmds, "rename", "Rename a key", keys.keys_rename, parents=[conn])
+    rename.add_argument("id")
+    rename.add_argument("name")
+    _json_flag(rename, "print the renamed key as JSON")
+
+
+def _add_destructive(
+    key_cmds: Any, conn: argparse.ArgumentParser, name: str, help_text: str, func: Command
+) -> argparse.ArgumentParser:
+    sub = _command(key_cmds, name, help_text, func, parents=[conn])
+    sub.add_argument("id")
+    sub.add_argument(
+        "-y", "--yes", action="store_true", help="do it without asking (needed without a TTY)"
+    )
+    return sub
+
+
+def _add_keys_revoke(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    revoke = _add_destructive(
+        key_cmds,
+        conn,
+        "revoke",
+        "Revoke a key: it stops working at once, and stays listed",
+        keys.keys_revoke,
+    )
+    _json_flag(revoke, "print the revoked key as JSON")
+
+
+def _add_keys_delete(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    _add_destructive(
+        key_cmds,
+        conn,
+        "delete",
+        "Delete a key: revoked and removed from every list",
+        keys.keys_delete,
+    )
+
+
+def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    roll = _command(
+        key_cmds,
+        "roll",
+        "Replace a key with a new one of the same name and scopes; the new key goes to stdout",
+        keys.keys_roll,
+        parents=[conn],
+    )
+    roll.add_argument("id")
+    roll.add_argument(
+        "--grace",
+        type=args.grace,
+        default=timedelta(0),
+        metavar="DURATION",
+        help="how long the old key keeps working: now, 30m, 1h, 24h, 7d (default: now)",
+    )
+    _json_flag(roll, "print the new key as a JSON object (with key)")
+
+
+def _add_keys_usage(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    usage = _command(
+        key_cmds,
+        "usage",
+        "Requests per day for a key, as a text chart",
+        keys.keys_usage,
+        parents=[conn],
+    )
+    usage.add_argument("id")
+    usage.add_argument("--days", type=args.days, default=30, help="1 to 90 (default: %(default)s)")
+    _json_flag(usage, "the daily figures as JSON")
+
+
+def _add_keys_review(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    review = _command(
+        key_cmds,
+        "review",
+        "Active keys worth a second look (unused, idle, full access, expiring, duplicate names)",
+        keys.keys_review,
+        parents=[conn],
+    )
+    _json_flag(review, "the keys and reasons as JSON")
+
+
+def _add_keys(commands: Any, conn: argparse.ArgumentParser) -> None:
+    group = commands.add_parser(
+        "keys",
+        help="List, create, rename, revoke, delete, roll and review API keys",
+        description="Manage the account's API keys.",
+        epilog=EXIT_CODES,
+        formatter_class=_FORMATTER,
+    )
+    key_cmds = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for add in (
+        _add_keys_list,
+        _add_keys_create,
+        _add_keys_rename,
+        _add_keys_revoke,
+        _add_keys_delete,
+        _add_keys_roll,
+        _add_keys_usage,
+        _add_keys_review,
+    ):
+        add(key_cmds, conn)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `ticos-tui` parser; each command sets `func`, the TUI is the default."""
+    conn = _connection_options()
+    parser = args.Parser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=f"{EXIT_CODES}\n\n{ENVIRONMENT}",
+        formatter_class=_FORMATTER,
+        parents=[conn],
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(func=accounts.tui)
+    # Any: the subparsers are `Parser`s (errors as one line), which scan.register also takes.
+    commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_serve(commands)
+    _add_accounts(commands)
+    _add_login(commands, conn)
+    _add_logout(commands, conn)
+    _add_status(commands, conn)
+    _add_keys(commands, conn)
+    scan.register(commands)
+    return parser
