@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ticos_tui.scan.detect import is_regular_file
-
-GIT_TIMEOUT = 120
-
-
-def git_toplevel(directory: str) -> str | None:
-    """The root of the git work tree holding `directory`, or None (not in one, or no git)."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", directory, "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    top = os.fsdecode(done.stdout).rstrip("\n")
-    return top or None
+from ticos_tui.scan.git import git_toplevel, run_git
 
 
 def iter_files(paths: Sequence[str], *, no_ignore: bool = False) -> Iterator[str]:
@@ -68,15 +49,7 @@ def _directory_files(directory: str, *, no_ignore: bool) -> Iterator[str]:
 
 
 def _git_files(directory: str, top: str) -> Iterator[str]:
-    try:
-        done = subprocess.run(
-            ["git", "-C", directory, "ls-files", "-z", "-co", "--exclude-standard"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        done = None
+    done = run_git(directory, "ls-files", "-z", "-co", "--exclude-standard")
     if done is None or done.returncode != 0:
         for rel in _walk(directory, "", [], use_ignore_files=True):
             yield _join(directory, rel)
