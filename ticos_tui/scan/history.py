@@ -62,19 +62,17 @@ def scan_history(path: str, stats: ScanStats | None = None) -> Iterator[Finding]
     ]
     with _Objects(directory) as objects:
         for commit, name, blob, parents in _changes(_run(directory, log)):
-            shown = _shown_path(name, top)
-            data = objects.read(blob)
-            if data is None:
+            keys = objects.keys(blob)
+            before = set().union(*(objects.keys(parent) or () for parent in parents))
+            if keys is None:
                 if stats is not None:
-                    stats.unreadable.append((f"{commit}:{shown}", "missing from the repository"))
-                continue
-            before: set[str] = set()
-            for parent in parents:
-                for _, key in find_keys(objects.read(parent) or b""):
-                    before.add(key)
-            for finding in scan_bytes(data, shown, commit=commit):
-                if finding.key not in before:
-                    yield finding
+                    where = f"{commit}:{_shown_path(name, top)}"
+                    stats.unreadable.append((where, "missing from the repository"))
+            elif not keys <= before:
+                shown = _shown_path(name, top)
+                for finding in scan_bytes(objects.read(blob) or b"", shown, commit=commit):
+                    if finding.key not in before:
+                        yield finding
 
 
 def scan_messages(directory: str) -> Iterator[Finding]:
@@ -192,7 +190,12 @@ def _shown_path(name: bytes, top: str) -> str:
 class _Objects:
     """`git cat-file --batch`: raw objects by name, one request at a time."""
 
+    _CACHED = 4096
+
     def __init__(self, directory: str) -> None:
+        # The keys in recently seen blobs: a file's version is read as one commit's
+        # result and again as its child's parent, so most are read once.
+        self._keys: dict[str, frozenset[str]] = {}
         try:
             self._proc = popen_git(
                 directory,
@@ -221,6 +224,19 @@ class _Objects:
             return None  # `<name> missing`
         data = stdout.read(int(parts[2]) + 1)  # the object, then a newline
         return data[:-1]
+
+    def keys(self, blob: str) -> frozenset[str] | None:
+        """The distinct keys in a blob, or None when the repository does not have it."""
+        found = self._keys.get(blob)
+        if found is None:
+            data = self.read(blob)
+            if data is None:
+                return None
+            found = frozenset(key for _, key in find_keys(data))
+            if len(self._keys) >= self._CACHED:
+                del self._keys[next(iter(self._keys))]
+            self._keys[blob] = found
+        return found
 
     def __enter__(self) -> _Objects:
         return self
