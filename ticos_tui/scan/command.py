@@ -13,8 +13,7 @@ from typing import TextIO
 from ticos_tui.sanitize import visible
 from ticos_tui.scan.check import Checked
 from ticos_tui.scan.detect import STATUSES, Finding, ScanStats
-from ticos_tui.scan.git import git_toplevel
-from ticos_tui.scan.history import HistoryUnavailable
+from ticos_tui.scan.history import HistoryUnavailable, toplevel
 from ticos_tui.scan.scanner import scan_paths
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -128,12 +127,12 @@ def run(args: argparse.Namespace) -> int:
         if not os.path.exists(path):
             _say(err, f"no such file or folder: {visible(path)}")
             return EXIT_USAGE
-        if (
-            args.history
-            and git_toplevel(path if os.path.isdir(path) else os.path.dirname(path) or ".") is None
-        ):
-            _say(err, f"--history needs a git repository: {visible(path)} is not in one")
-            return EXIT_USAGE
+        if args.history:
+            try:
+                toplevel(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+            except HistoryUnavailable as exc:
+                _say(err, f"--history needs a git repository that git will read: {visible(exc)}")
+                return EXIT_USAGE
 
     settings = None
     if not args.offline:

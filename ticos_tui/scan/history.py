@@ -96,11 +96,14 @@ def scan_messages(directory: str) -> Iterator[Finding]:
 
 
 def toplevel(directory: str) -> str:
+    """The root of the work tree holding `directory`; HistoryUnavailable (saying why) if none."""
     done = run_git(directory, "rev-parse", "--show-toplevel")
     if done is None:
         raise HistoryUnavailable("cannot run git")
     if done.returncode != 0:
-        raise HistoryUnavailable(f"not in a git repository: {directory}")
+        # git's own reason: not a repository, or one it refuses (owned by someone else).
+        reason = os.fsdecode(done.stderr).strip().splitlines()
+        raise HistoryUnavailable(reason[0] if reason else f"not in a git repository: {directory}")
     return os.fsdecode(done.stdout).rstrip("\n")
 
 
