@@ -785,3 +785,29 @@ def test_a_file_that_cannot_be_read_fails_the_scan(
     code, out, _ = scan(capsys, "--offline", "--json", "fine.txt", mem)
     assert code == 1
     assert json.loads(out)["unreadable"] == [{"path": mem, "reason": "Input/output error"}]
+
+
+def test_a_folder_that_cannot_be_listed_fails_the_scan(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside git the scan walks folders itself; one it cannot list may hold keys.
+
+    chmod 000 would not stop root, so listing `locked/` is refused in-process: os.scandir
+    raises PermissionError for that one folder, as it does for a user without access.
+    """
+    (work / "locked").mkdir()
+    (work / "locked" / "secret.txt").write_text(generate_key(), encoding="utf-8")
+    (work / "open.txt").write_text("fine\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(os.path.normpath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, err = scan(capsys, "--offline")
+    assert code == 1
+    assert out == ""
+    assert "ticos-tui scan: cannot read locked: Permission denied\n" in err
+    assert "1 not read (listed above), so the scan is incomplete" in err

@@ -172,8 +172,10 @@ def run(args: argparse.Namespace) -> int:
         _print_text(out, err, findings, stats, problem, revoke_flags)
     if stats.unreadable:
         # A file not read may hold a key: the scan cannot pass.
-        count = _plural(len(stats.unreadable), "file")
-        _say(err, f"{count} could not be read, so the scan is incomplete: fix or exclude them")
+        count = len(stats.unreadable)
+        _say(
+            err, f"{count} not read (listed above), so the scan is incomplete: fix or exclude them"
+        )
         return EXIT_FOUND
     return EXIT_FOUND if any(f.blocking for f in findings) else EXIT_CLEAN
 

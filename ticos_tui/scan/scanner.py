@@ -20,11 +20,11 @@ def scan_paths(
     """Every key in the files under `paths` (see `iter_files`), and with `history` in git history.
 
     With `history`, also the keys in the messages of its commits and annotated tags.
-    Files that cannot be read are skipped and listed in `stats.unreadable`.
+    Files and folders that cannot be read are skipped and listed in `stats.unreadable`.
     Raises HistoryUnavailable when `history` is asked of a path git cannot read.
     """
     stats = ScanStats() if stats is None else stats
-    for path in iter_files(paths, no_ignore=no_ignore):
+    for path in iter_files(paths, no_ignore=no_ignore, unreadable=stats.unreadable):
         try:
             yield from scan_file(path, stats=stats)
         except OSError as err:
