@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ticos_tui.keyformat import BASE62, generate_key, is_well_formed_key, snippet
 from ticos_tui.models import VerifyResult
+from ticos_tui.sanitize import visible
 from ticos_tui.scan import Finding, check_findings, find_keys, scan_file, scan_paths
 from ticos_tui.scan.command import main, register
 from ticos_tui.scan.walk import compile_ignore_pattern
@@ -370,7 +371,7 @@ def test_unreadable_file_is_reported_and_skipped(
     # chmod 000 would not stop root, so the refusal is simulated.
     monkeypatch.setattr(scanner, "scan_file", scan_file)
     code, _, err = scan(capsys, "--offline")
-    assert code == 0
+    assert code == 1  # a file that could not be read may hold a key: the scan did not pass
     assert "cannot read locked.txt: Permission denied" in err
     assert "1 file" in err
 
@@ -545,3 +546,268 @@ def test_main_cli_runs_scan(work: Path, capsys: pytest.CaptureFixture[str]) -> N
     out, _ = capsys.readouterr()
     assert code == 1
     assert out.startswith("a.txt:1: tk_")
+
+
+# --- git trust: scanning a repository never runs its code -------------------------------------
+
+
+def planted_script(folder: Path, name: str) -> tuple[Path, Path]:
+    """An executable that creates a marker file (and passes stdin through): (script, marker)."""
+    marker = folder / f"ran-{name}"
+    script = folder / f"{name}.sh"
+    script.write_text(f"#!/bin/sh\ntouch '{marker}'\ncat\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script, marker
+
+
+def signed_looking_commit(repo: Path) -> None:
+    """A commit carrying a `gpgsig` header, so a `log.showSignature` config would call gpg."""
+    raw = git(repo, "cat-file", "commit", "HEAD")
+    head, _, message = raw.partition("\n\n")
+    signature = "gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----"
+    forged = f"{head}\n{signature}\n\n{message}"
+    done = subprocess.run(
+        ["git", "-C", str(repo), "hash-object", "-t", "commit", "-w", "--stdin"],
+        input=forged,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    git(repo, "update-ref", "refs/heads/signed", done.stdout.strip())
+
+
+def plant_fsmonitor(repo: Path, script: Path) -> None:
+    git(repo, "config", "core.fsmonitor", str(script))
+
+
+def plant_hooks(repo: Path, script: Path) -> None:
+    hooks = repo / "hooks-here"
+    hooks.mkdir()
+    for name in (
+        "post-index-change",
+        "reference-transaction",
+        "post-checkout",
+        "pre-commit",
+        "fsmonitor-watchman",
+        "pre-auto-gc",
+    ):
+        for folder in (hooks, repo / ".git" / "hooks"):
+            (folder / name).write_bytes(script.read_bytes())
+            (folder / name).chmod(0o755)
+    git(repo, "config", "core.hooksPath", str(hooks))
+
+
+def plant_external_diff(repo: Path, script: Path) -> None:
+    git(repo, "config", "diff.external", str(script))
+
+
+def plant_diff_driver(repo: Path, script: Path) -> None:
+    (repo / ".git" / "info" / "attributes").write_text(
+        "* diff=evil filter=evil\n", encoding="utf-8"
+    )
+    for name in ("diff.evil.textconv", "diff.evil.command", "filter.evil.clean"):
+        git(repo, "config", name, str(script))
+    git(repo, "config", "filter.evil.smudge", str(script))
+    git(repo, "config", "filter.evil.process", str(script))
+
+
+def plant_pager(repo: Path, script: Path) -> None:
+    for name in ("core.pager", "pager.log", "pager.ls-files", "pager.rev-parse"):
+        git(repo, "config", name, str(script))
+
+
+def plant_gpg(repo: Path, script: Path) -> None:
+    signed_looking_commit(repo)
+    git(repo, "config", "log.showSignature", "true")
+    git(repo, "config", "gpg.program", str(script))
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        plant_fsmonitor,
+        plant_hooks,
+        plant_external_diff,
+        plant_diff_driver,
+        plant_pager,
+        plant_gpg,
+    ],
+)
+def test_scanning_a_repository_never_runs_its_code(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], plant: object
+) -> None:
+    key = generate_key()
+    (repo / "app.txt").write_text(f"one\nk = {key}\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "leak")
+    (repo / "app.txt").write_text("one\n", encoding="utf-8")  # a work-tree change to diff
+    script, marker = planted_script(tmp_path, plant.__name__)  # type: ignore[attr-defined]
+    plant(repo, script)  # type: ignore[operator]
+
+    for flags in ([], ["--history"], ["app.txt"], ["--history", "app.txt"]):
+        code, out, err = scan(capsys, "--offline", *flags)
+        assert not marker.exists(), (flags, err)
+        if "--history" in flags:
+            assert code == 1, err
+            assert f"app.txt:2: {snippet(key)}" in out
+
+
+# --- history: merges, messages, tags --------------------------------------------------------------
+
+
+def commit_file(repo: Path, name: str, text: str, message: str) -> str:
+    (repo / name).write_text(text, encoding="utf-8")
+    git(repo, "add", name)
+    git(repo, "commit", "-qm", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_history_finds_a_key_added_only_in_a_merge_resolution(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    side_key, resolved_key = generate_key(), generate_key()
+    commit_file(repo, "conf.txt", "a\nb\n", "first")
+    git(repo, "checkout", "-qb", "side")
+    side = commit_file(repo, "conf.txt", f"a\nside {side_key}\n", "side")
+    git(repo, "checkout", "-q", "main")
+    commit_file(repo, "conf.txt", "a\nmain\n", "main")
+    subprocess.run(["git", "-C", str(repo), "merge", "-q", "side"], capture_output=True)
+    # The conflict resolved by hand with a new key that neither side had.
+    (repo / "conf.txt").write_text(f"a\nmerged {resolved_key}\n{side_key}\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "merge side")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    commit_file(repo, "conf.txt", "a\n", "remove both keys")
+
+    assert scan(capsys, "--offline")[0] == 0
+    code, out, _ = scan(capsys, "--offline", "--history")
+    assert code == 1
+    # Each key once, where it entered: the side key is not reported again at the merge.
+    assert sorted(out.splitlines()) == sorted(
+        [
+            f"{merge[:12]}:conf.txt:2: {snippet(resolved_key)} unchecked",
+            f"{side[:12]}:conf.txt:2: {snippet(side_key)} unchecked",
+        ]
+    )
+
+
+def test_history_finds_keys_in_commit_and_annotated_tag_messages(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_commit, in_tag, in_light = generate_key(), generate_key(), generate_key()
+    sha = commit_file(repo, "a.txt", "x\n", f"subject\n\nbody\ndeploy with {in_commit}\n")
+    git(repo, "tag", "-a", "v1.0", "-m", f"release\n\ntoken {in_tag}")
+    git(repo, "tag", "light")  # a lightweight tag has no message of its own
+    commit_file(repo, "b.txt", "y\n", f"plain subject {in_light}")
+    second = git(repo, "rev-parse", "HEAD").strip()
+
+    assert scan(capsys, "--offline")[0] == 0
+    code, out, _ = scan(capsys, "--offline", "--history")
+    assert code == 1
+    assert sorted(out.splitlines()) == sorted(
+        [
+            f"commit {sha[:12]} message:4: {snippet(in_commit)} unchecked",
+            f"commit {second[:12]} message:1: {snippet(in_light)} unchecked",
+            f"tag v1.0 message:3: {snippet(in_tag)} unchecked",
+        ]
+    )
+    code, out, _ = scan(capsys, "--offline", "--history", "--json")
+    places = {(f["source"], f["commit"], f["tag"], f["line"]) for f in json.loads(out)["findings"]}
+    assert places == {
+        ("commit message", sha, None, 4),
+        ("commit message", second, None, 1),
+        ("tag message", None, "v1.0", 3),
+    }
+
+
+# --- odd file names are reported exactly -----------------------------------------------------------
+
+ODD_NAMES = ["my file.txt", 'it\'s "q".txt', "tab\there.txt", "new\nline.txt", "back\\slash.txt"]
+
+
+def odd_name_files(repo: Path) -> dict[str, str]:
+    """A key in each oddly named file: {shown name: key}. Adds a non-UTF-8 name where allowed."""
+    planted: dict[str, str] = {}
+    names: list[str | bytes] = [*ODD_NAMES]
+    if sys.platform.startswith("linux"):
+        names.append(b"caf\xe9.txt")
+    for name in names:
+        key = generate_key()
+        path = os.path.join(os.fsencode(repo), os.fsencode(name))
+        with open(path, "wb") as fh:
+            fh.write(f"k = {key}\n".encode())
+        planted[visible(os.fsdecode(name))] = key
+    return planted
+
+
+def test_odd_file_names_are_reported_exactly(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planted = odd_name_files(repo)
+    expected = sorted(f"{name}:1: {snippet(key)} unchecked" for name, key in planted.items())
+    code, out, _ = scan(capsys, "--offline")
+    assert code == 1
+    assert sorted(out.splitlines()) == expected
+    assert "my file.txt:1: " in out and 'it\'s "q".txt:1: ' in out and "tab␉here.txt" in out
+
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "odd names")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "rm", "-q", "*.txt")
+    git(repo, "commit", "-qm", "gone")
+    code, out, _ = scan(capsys, "--offline", "--history")
+    assert code == 1
+    assert sorted(out.splitlines()) == sorted(f"{sha[:12]}:{line}" for line in expected)
+
+    code, out, _ = scan(capsys, "--offline", "--history", "--json")
+    paths = sorted(f["path"] for f in json.loads(out)["findings"])
+    assert paths == sorted(
+        [*ODD_NAMES, *(["caf\udce9.txt"] if sys.platform.startswith("linux") else [])]
+    )
+
+
+# --- unreadable files fail the scan ---------------------------------------------------------------
+
+
+def test_a_file_that_cannot_be_read_fails_the_scan(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/proc/self/mem is a regular file whose read fails with EIO (address 0 is unmapped): for root too.
+
+    chmod 000 would not stop root, so this is a file the kernel itself refuses to read.
+    """
+    (work / "fine.txt").write_text("nothing\n", encoding="utf-8")
+    mem = "/proc/self/mem"
+    code, out, err = scan(capsys, "--offline", "fine.txt", mem)
+    assert code == 1
+    assert out == ""
+    assert f"ticos-tui scan: cannot read {mem}: Input/output error\n" in err
+    assert err.count("cannot read") == 1
+    code, out, _ = scan(capsys, "--offline", "--json", "fine.txt", mem)
+    assert code == 1
+    assert json.loads(out)["unreadable"] == [{"path": mem, "reason": "Input/output error"}]
+
+
+def test_a_folder_that_cannot_be_listed_fails_the_scan(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside git the scan walks folders itself; one it cannot list may hold keys.
+
+    chmod 000 would not stop root, so listing `locked/` is refused in-process: os.scandir
+    raises PermissionError for that one folder, as it does for a user without access.
+    """
+    (work / "locked").mkdir()
+    (work / "locked" / "secret.txt").write_text(generate_key(), encoding="utf-8")
+    (work / "open.txt").write_text("fine\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(os.path.normpath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, err = scan(capsys, "--offline")
+    assert code == 1
+    assert out == ""
+    assert "ticos-tui scan: cannot read locked: Permission denied\n" in err
+    assert "1 not read (listed above), so the scan is incomplete" in err

@@ -13,9 +13,8 @@ from ticos_tui.output import PROG, note, print_json
 from ticos_tui.sanitize import visible
 from ticos_tui.scan.check import Checked
 from ticos_tui.scan.detect import STATUSES, Finding, ScanStats
-from ticos_tui.scan.history import HistoryUnavailable
+from ticos_tui.scan.history import HistoryUnavailable, toplevel
 from ticos_tui.scan.scanner import scan_paths
-from ticos_tui.scan.walk import git_toplevel
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # `verify` is the contract's one unauthenticated call, so the scan needs no login.
@@ -34,6 +33,12 @@ git, .gitignore files are honoured all the same, and .git/ is never read. Files
 named explicitly are always scanned (that is how pre-commit passes them).
 Binary and minified files are scanned too. A key is shown only as its snippet
 (tk_AbC1…wXyZ), never whole.
+
+--history reports commit:path:line for each key a commit added (a merge too, when
+its resolution added it), and keys in commit and annotated-tag messages.
+The scanned repository is not trusted: git runs with its hooks, fsmonitor,
+pagers, external diff, textconv and filter drivers, signature checks and
+fetching all switched off, so nothing in it runs.
 """
 
 EPILOG = """\
@@ -46,8 +51,9 @@ statuses:
 
 exit status:
   0  no key found, or every key found is revoked or expired
-  1  a key that is active, unknown or unchecked was found: a pre-commit hook
-     fails, since only a key the service says is dead is safe to commit
+  1  a key that is active, unknown or unchecked was found, or a file could not
+     be read: a pre-commit hook fails, since only a key the service says is
+     dead is safe to commit
   2  usage error (bad flag, missing PATH, --history outside git, bad config)
 
 Verifying a key counts as a use of it (its last-used time changes).
@@ -81,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--history",
         action="store_true",
-        help="also scan every commit of every ref (git log -p --all); reports commit:path:line",
+        help="also scan every commit of every ref (merges too) and commit and tag messages",
     )
     parser.add_argument(
         "--no-ignore", action="store_true", help="also scan files that .gitignore ignores"
@@ -121,12 +127,12 @@ def run(args: argparse.Namespace) -> int:
         if not os.path.exists(path):
             _say(err, f"no such file or folder: {visible(path)}")
             return EXIT_USAGE
-        if (
-            args.history
-            and git_toplevel(path if os.path.isdir(path) else os.path.dirname(path) or ".") is None
-        ):
-            _say(err, f"--history needs a git repository: {visible(path)} is not in one")
-            return EXIT_USAGE
+        if args.history:
+            try:
+                toplevel(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+            except HistoryUnavailable as exc:
+                _say(err, f"--history needs a git repository that git will read: {visible(exc)}")
+                return EXIT_USAGE
 
     settings = None
     if not args.offline:
@@ -164,6 +170,13 @@ def run(args: argparse.Namespace) -> int:
         _print_json(out, findings, stats, problem, revoke_flags)
     else:
         _print_text(out, err, findings, stats, problem, revoke_flags)
+    if stats.unreadable:
+        # A file not read may hold a key: the scan cannot pass.
+        count = len(stats.unreadable)
+        _say(
+            err, f"{count} not read (listed above), so the scan is incomplete: fix or exclude them"
+        )
+        return EXIT_FOUND
     return EXIT_FOUND if any(f.blocking for f in findings) else EXIT_CLEAN
 
 
@@ -241,9 +254,11 @@ def _print_json(
     document = {
         "findings": [
             {
-                "path": f.path,
+                "source": f.source,
+                "path": f.path if f.source == "file" else None,
                 "line": f.line,
                 "commit": f.commit,
+                "tag": f.tag,
                 "snippet": f.snippet,
                 "status": f.status,
                 "key_id": f.key_id,

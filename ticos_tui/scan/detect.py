@@ -25,11 +25,16 @@ _CARRY = KEY_LEN + 1
 # Exit-code policy: only a key the service says is dead lets the scan pass.
 DEAD_STATUSES = frozenset({"revoked", "expired"})
 STATUSES = ("active", "unknown", "unchecked", "revoked", "expired")
+SOURCES = ("file", "commit message", "tag message")
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One key found at `path:line` (and in `commit` for history); the key itself is never shown."""
+    """One key found at `path:line` (and in `commit` for history); the key itself is never shown.
+
+    `source` says where: a file, or the message of `commit` or of the annotated tag
+    `tag` (then `line` counts lines of the message and `path` is empty).
+    """
 
     path: str
     line: int
@@ -37,6 +42,8 @@ class Finding:
     commit: str | None = None
     status: str = "unchecked"
     key_id: str | None = None
+    source: str = "file"  # one of SOURCES
+    tag: str | None = None
 
     @property
     def snippet(self) -> str:
@@ -47,9 +54,18 @@ class Finding:
         """True unless the service said this key can no longer be used."""
         return self.status not in DEAD_STATUSES
 
-    def __str__(self) -> str:
+    @property
+    def place(self) -> str:
+        """Where the key is, for people: `commit:path:line`, or a message and its line."""
+        if self.source == "tag message":
+            return f"tag {self.tag} message:{self.line}"
+        if self.source == "commit message":
+            return f"commit {(self.commit or '')[:12]} message:{self.line}"
         where = f"{self.commit[:12]}:" if self.commit else ""
-        return f"{where}{self.path}:{self.line}: {self.snippet}"
+        return f"{where}{self.path}:{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.snippet}"
 
 
 def find_keys(

@@ -4,45 +4,32 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ticos_tui.scan.detect import is_regular_file
-
-GIT_TIMEOUT = 120
-
-
-def git_toplevel(directory: str) -> str | None:
-    """The root of the git work tree holding `directory`, or None (not in one, or no git)."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", directory, "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    top = os.fsdecode(done.stdout).rstrip("\n")
-    return top or None
+from ticos_tui.scan.git import git_toplevel, run_git
 
 
-def iter_files(paths: Sequence[str], *, no_ignore: bool = False) -> Iterator[str]:
+def iter_files(
+    paths: Sequence[str],
+    *,
+    no_ignore: bool = False,
+    unreadable: list[tuple[str, str]] | None = None,
+) -> Iterator[str]:
     """Every regular file under `paths`, each once, as a path usable both to open and to show.
 
     A directory inside a git work tree lists what `git ls-files -co --exclude-standard`
     lists (tracked files, and untracked ones that are not ignored); elsewhere its
     `.gitignore` files are honoured by a walk of our own. `.git/` is never read.
     A file named explicitly is always scanned: that is how pre-commit passes them.
-    With `no_ignore`, every file is read, ignored or not.
+    With `no_ignore`, every file is read, ignored or not. A folder that cannot be
+    listed is added to `unreadable` as (path, why).
     """
     seen: set[str] = set()
     for arg in paths:
         if os.path.isdir(arg):
-            candidates = _directory_files(arg, no_ignore=no_ignore)
+            candidates = _directory_files(arg, no_ignore=no_ignore, unreadable=unreadable)
         elif is_regular_file(arg, follow_symlinks=True):
             candidates = iter([os.path.normpath(arg)])
         else:
@@ -54,31 +41,25 @@ def iter_files(paths: Sequence[str], *, no_ignore: bool = False) -> Iterator[str
             yield path
 
 
-def _directory_files(directory: str, *, no_ignore: bool) -> Iterator[str]:
+def _directory_files(
+    directory: str, *, no_ignore: bool, unreadable: list[tuple[str, str]] | None
+) -> Iterator[str]:
     if no_ignore:
-        for rel in _walk(directory, "", [], use_ignore_files=False):
+        for rel in _walk(directory, "", [], use_ignore_files=False, unreadable=unreadable):
             yield _join(directory, rel)
         return
     top = git_toplevel(directory)
     if top is None:
-        for rel in _walk(directory, "", [], use_ignore_files=True):
+        for rel in _walk(directory, "", [], use_ignore_files=True, unreadable=unreadable):
             yield _join(directory, rel)
         return
-    yield from _git_files(directory, top)
+    yield from _git_files(directory, top, unreadable)
 
 
-def _git_files(directory: str, top: str) -> Iterator[str]:
-    try:
-        done = subprocess.run(
-            ["git", "-C", directory, "ls-files", "-z", "-co", "--exclude-standard"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        done = None
+def _git_files(directory: str, top: str, unreadable: list[tuple[str, str]] | None) -> Iterator[str]:
+    done = run_git(directory, "ls-files", "-z", "-co", "--exclude-standard")
     if done is None or done.returncode != 0:
-        for rel in _walk(directory, "", [], use_ignore_files=True):
+        for rel in _walk(directory, "", [], use_ignore_files=True, unreadable=unreadable):
             yield _join(directory, rel)
         return
     for raw in done.stdout.split(b"\0"):
@@ -90,7 +71,7 @@ def _git_files(directory: str, top: str) -> Iterator[str]:
             # own work tree says which of its files count.
             nested = git_toplevel(path)
             if nested is not None and os.path.realpath(nested) != os.path.realpath(top):
-                yield from _git_files(path, nested)
+                yield from _git_files(path, nested, unreadable)
             continue
         # Symlinks are skipped: git stores the link, not what it points to.
         if is_regular_file(path, follow_symlinks=False):
@@ -115,7 +96,12 @@ class _IgnoreFile:
 
 
 def _walk(
-    top: str, rel: str, ignores: list[_IgnoreFile], *, use_ignore_files: bool
+    top: str,
+    rel: str,
+    ignores: list[_IgnoreFile],
+    *,
+    use_ignore_files: bool,
+    unreadable: list[tuple[str, str]] | None,
 ) -> Iterator[str]:
     here = os.path.join(top, rel) if rel else top
     if use_ignore_files:
@@ -125,7 +111,9 @@ def _walk(
     try:
         with os.scandir(here) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    except OSError as err:
+        if unreadable is not None:
+            unreadable.append((os.path.normpath(here), err.strerror or type(err).__name__))
         return
     for entry in entries:
         if entry.name == ".git":
@@ -141,7 +129,9 @@ def _walk(
         if ignores and is_ignored(entry_rel, is_dir, ignores):
             continue  # like git, an ignored folder is not entered at all
         if is_dir:
-            yield from _walk(top, entry_rel, ignores, use_ignore_files=use_ignore_files)
+            yield from _walk(
+                top, entry_rel, ignores, use_ignore_files=use_ignore_files, unreadable=unreadable
+            )
         else:
             yield entry_rel
 
