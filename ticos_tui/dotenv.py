@@ -11,20 +11,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ticos_tui.safegit import run_git
+
 VARIABLE = "TICOS_API_KEY"
 # Bytes, not text: the file's other lines are kept exactly, whatever their encoding.
 _EXISTING = re.compile(rb"^[ \t]*(?:export[ \t]+)?" + VARIABLE.encode() + rb"[ \t]*=", re.MULTILINE)
 _PREFIX = re.compile(rb"[ \t]*(?:export[ \t]+)?")
-# A cloned repository's config must not run anything when we ask git about a file.
-_GIT = (
-    "git",
-    "--no-pager",
-    "-c",
-    "core.fsmonitor=",
-    "-c",
-    "core.hooksPath=/dev/null",
-)
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 
 
 class DotenvError(Exception):
@@ -46,19 +38,16 @@ class DotenvPlan:
         return self.git_root is not None and not self.ignored
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
-    try:
-        return subprocess.run(
-            [*_GIT, "-C", str(folder), *args],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, **_GIT_ENV},
-        )
-    except (OSError, subprocess.SubprocessError):
+def _git(
+    folder: Path, *args: str, literal_pathspecs: bool = True
+) -> subprocess.CompletedProcess[str] | None:
+    """Ask git about `folder` the hardened way (a cloned repository's config runs nothing)."""
+    done = run_git(str(folder), *args, timeout=5, literal_pathspecs=literal_pathspecs)
+    if done is None:
         return None
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, os.fsdecode(done.stdout), os.fsdecode(done.stderr)
+    )
 
 
 def _in_work_tree(folder: Path) -> bool:
@@ -123,7 +112,7 @@ def _git_state(target: Path) -> tuple[Path | None, bool]:
             )
         return None, False
     root = Path(top.stdout.strip())
-    tracked = _git(folder, "ls-files", "--error-unmatch", "--", f":(literal){target.name}")
+    tracked = _git(folder, "ls-files", "--error-unmatch", "--", target.name)
     if tracked is None:
         raise DotenvError(f"git could not say whether {target} is tracked; choose another file")
     if tracked.returncode == 0:
@@ -131,7 +120,9 @@ def _git_state(target: Path) -> tuple[Path | None, bool]:
             f"{target} is tracked by git, so the key would be committed; choose another file "
             f"(or stop tracking it with `git rm --cached {target.name}` first)"
         )
-    ignored = _git(folder, "check-ignore", "-q", "--no-index", "--", target.name)
+    ignored = _git(
+        folder, "check-ignore", "-q", "--no-index", "--", target.name, literal_pathspecs=False
+    )
     return root, ignored is not None and ignored.returncode == 0
 
 

@@ -16,8 +16,8 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 
+from ticos_tui.safegit import DIFF_OPTIONS, popen_git, run_git
 from ticos_tui.scan.detect import Finding, ScanStats, find_keys, scan_bytes
-from ticos_tui.scan.git import DIFF_OPTIONS, popen_git, run_git
 
 # git's own regex (POSIX ERE) for something shaped like a key.
 _GIT_KEY_REGEX = "tk_[0-9A-Za-z]{38}"

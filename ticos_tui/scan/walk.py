@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ticos_tui.safegit import git_toplevel, run_git
 from ticos_tui.scan.detect import is_regular_file
-from ticos_tui.scan.git import git_toplevel, run_git
 
 
 def iter_files(

@@ -1,9 +1,12 @@
-"""The one way the scan runs git: on a repository it does not trust, so none of its config runs code.
+"""The one way ticos-tui runs git: on a repository it does not trust, so none of its config runs code.
+
+The leak scan reads whole repositories with it; the .env writer asks it whether a file is
+tracked or ignored.
 
 A repository's own `.git/config` (and `.gitattributes`) can name programs for git to run:
 `core.fsmonitor`, hooks, pagers, external diff and textconv drivers, filters, `gpg.program`
-(via `log.showSignature`), transports for a lazy fetch of missing objects. The scan only
-reads, so every such setting is switched off on the command line, which overrides any
+(via `log.showSignature`), transports for a lazy fetch of missing objects. We only
+read, so every such setting is switched off on the command line, which overrides any
 config file. The user's own global and system config stay in force (they are theirs, and
 may hold `safe.directory`); git's refusal of a repository owned by someone else stands.
 """
@@ -47,9 +50,15 @@ _ENV = {
 }
 
 
-def git_command(directory: str, *args: str) -> list[str]:
-    """argv for `git <args>` run in `directory` with the repository's code-running settings off."""
-    command = ["git", "--no-pager", "--literal-pathspecs", "-C", directory]
+def git_command(directory: str, *args: str, literal_pathspecs: bool = True) -> list[str]:
+    """argv for `git <args>` run in `directory` with the repository's code-running settings off.
+
+    Pathspecs are literal (a file named `*.txt` means that file), except for commands that
+    reject the option (`check-ignore` takes paths, not pathspecs).
+    """
+    command = ["git", "--no-pager", "-C", directory]
+    if literal_pathspecs:
+        command.insert(2, "--literal-pathspecs")
     for setting in _HARDENING:
         command += ["-c", setting]
     return [*command, *args]
@@ -60,15 +69,17 @@ def git_env() -> dict[str, str]:
     return {**os.environ, **_ENV}
 
 
-def run_git(directory: str, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+def run_git(
+    directory: str, *args: str, timeout: float = GIT_TIMEOUT, literal_pathspecs: bool = True
+) -> subprocess.CompletedProcess[bytes] | None:
     """`git <args>` in `directory`, output captured; None when git cannot be run or times out."""
     try:
         return subprocess.run(
-            git_command(directory, *args),
+            git_command(directory, *args, literal_pathspecs=literal_pathspecs),
             capture_output=True,
             stdin=subprocess.DEVNULL,
             env=git_env(),
-            timeout=GIT_TIMEOUT,
+            timeout=timeout,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
