@@ -31,6 +31,7 @@ from ticos_tui.service.auth import (
     key_problem,
 )
 from ticos_tui.service.fastpath import VerifyFastPath
+from ticos_tui.service.scopes import require_covered
 from ticos_tui.service.store import FLUSH_INTERVAL, Store
 from ticos_tui.service.validation import (
     MAX_BODY,
@@ -142,6 +143,16 @@ def create_app(
             raise ApiProblem(404, "no such API key")
         return value
 
+    def control(principal: Principal, key_id: str, action: str) -> None:
+        """No escalation: 404 for an unknown key, 403 when it is more powerful than the caller.
+
+        A key may always act on itself (its scopes cover its own), so it can revoke itself.
+        """
+        if principal.key_id is None or principal.key_id == key_id:
+            return
+        scopes = found(store.key_scopes(principal.account_id, key_id))
+        require_covered(principal, scopes, action)
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -172,6 +183,7 @@ def create_app(
         name = validate_name(body["name"])
         scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
         expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+        require_covered(principal, scopes, "create")
         created, key = store.create_key(principal.account_id, name, scopes, expires_at)
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
@@ -187,15 +199,18 @@ def create_app(
         if "name" not in body:
             raise invalid("name", "is required")
         name = validate_name(body["name"])
+        control(principal, key_id, "rename")
         return JSONResponse(found(store.rename_key(principal.account_id, key_id, name)))
 
     async def delete_key(request: Request) -> Response:
         principal = auth(request, "api_keys:write")
+        control(principal, key_id_of(request), "delete")
         found(store.revoke_key(principal.account_id, key_id_of(request), delete=True))
         return Response(status_code=204)
 
     async def revoke_key(request: Request) -> Response:
         principal = auth(request, "api_keys:write")
+        control(principal, key_id_of(request), "revoke")
         return JSONResponse(found(store.revoke_key(principal.account_id, key_id_of(request))))
 
     async def roll_key(request: Request) -> Response:
@@ -203,6 +218,7 @@ def create_app(
         key_id = key_id_of(request)
         body = await read_json(request, required=False)
         grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
+        control(principal, key_id, "roll")
         created, key = found(store.roll_key(principal.account_id, key_id, grace))
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)

@@ -296,6 +296,15 @@ class Store:
             for name in names:
                 self._insert_key(conn, account_id, name, ["*"], None, now)
 
+    def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
+        """The scopes of one of the account's keys (None: no such key), for the escalation check."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT scopes FROM api_keys WHERE id = ? AND account_id = ? AND deleted = 0",
+                (key_id, account_id),
+            ).fetchone()
+        return None if row is None else self.scopes_of(row[0])
+
     @staticmethod
     def _key_row(conn: sqlite3.Connection, account_id: str, key_id: str) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = conn.execute(
