@@ -111,6 +111,13 @@ def _expiry(text: str) -> timedelta:
     return span
 
 
+def _expires_at(span: timedelta) -> datetime:
+    """The moment an `--expires-in` span from now ends (whole seconds, as the server keeps them)."""
+    from ticos_tui.timefmt import now_utc
+
+    return now_utc().replace(microsecond=0) + span
+
+
 def _grace(text: str) -> timedelta:
     if text.strip().lower() == "now":
         return timedelta(0)
@@ -375,9 +382,14 @@ def _cmd_login(args: argparse.Namespace) -> int:
 
 
 def _cmd_logout(args: argparse.Namespace) -> int:
-    from ticos_tui.credentials import forget_token
+    from ticos_tui.credentials import forget_token, load_token
 
     url = _login_url(args)
+    stored = load_token(url)
+    if stored is not None:  # end it on the server first; forget it here whatever happens
+        from ticos_tui.session import end_remote_session
+
+        _note(end_remote_session(url, stored.token, args.timeout))
     removed = forget_token(url)
     if removed:
         _note(f"Forgot the token for {url} (removed from the {' and the '.join(removed)}).")
@@ -430,9 +442,9 @@ def _cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_create(args: argparse.Namespace) -> int:
-    from ticos_tui.timefmt import exact, now_utc
+    from ticos_tui.timefmt import exact
 
-    expires_at = now_utc().replace(microsecond=0) + args.expires_in if args.expires_in else None
+    expires_at = _expires_at(args.expires_in) if args.expires_in else None
 
     async def create(client: TicosClient, _: Settings) -> Any:
         return await client.create_key(args.name, scopes=args.scopes, expires_at=expires_at)
@@ -494,12 +506,14 @@ def _cmd_keys_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_roll(args: argparse.Namespace) -> int:
+    from ticos_tui.client import KEEP_LIFETIME
     from ticos_tui.timefmt import exact, now_utc
 
     grace = int(args.grace.total_seconds())
+    expires_at = _expires_at(args.expires_in) if args.expires_in else KEEP_LIFETIME
 
     async def roll(client: TicosClient, _: Settings) -> Any:
-        return await client.roll_key(args.id, grace_seconds=grace)
+        return await client.roll_key(args.id, grace_seconds=grace, expires_at=expires_at)
 
     created = _with_client(args, roll)
     if args.json:
@@ -511,8 +525,11 @@ def _cmd_keys_roll(args: argparse.Namespace) -> int:
         if grace == 0
         else f"The old key keeps working until {exact(now_utc() + args.grace)}."
     )
+    new_expiry = created.api_key.expires_at
+    expiry = f"expires {exact(new_expiry)}" if new_expiry else "never expires"
     _note(
-        f"Rolled key {args.id}: the new key is {_describe(created.api_key)}. {old}\n"
+        f"Rolled key {args.id}: the new key is {_describe(created.api_key)}. {old} "
+        f"The new key {expiry}.\n"
         "The new key is on stdout and is never shown again: store it now."
     )
     return 0
@@ -763,6 +780,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=timedelta(0),
         metavar="DURATION",
         help="how long the old key keeps working: now, 30m, 1h, 24h, 7d (default: now)",
+    )
+    roll.add_argument(
+        "--expires-in",
+        type=_expiry,
+        metavar="DURATION",
+        help="when the new key expires, e.g. 7d, 30d, 1y (default: the old key's lifetime "
+        "from now; never if it had none)",
     )
     roll.add_argument(
         "--json", action="store_true", help="print the new key as a JSON object (with key)"

@@ -7,7 +7,8 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from enum import Enum
+from typing import Any, Final, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -31,6 +32,14 @@ T = TypeVar("T")
 _SECRET_IN_TEXT = re.compile(r"tk_[0-9A-Za-z]{20,}|tst_[A-Za-z0-9_-]{20,}")
 _DETAIL_LIMIT = 300
 _AUTH_KINDS = ("missing", "malformed", "unknown", "revoked", "expired", "invalid")
+
+
+class _Lifetime(Enum):
+    KEEP = "keep"
+
+
+# `roll_key(expires_at=KEEP_LIFETIME)`: the server gives the new key the old one's lifetime.
+KEEP_LIFETIME: Final = _Lifetime.KEEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +285,13 @@ class TicosClient:
                     "is --base-url the Ticos API root (ending in /v1)?"
                 )
             return errors.NotFound(message, status=status, detail=detail)
+        if status == 409:
+            return errors.Conflict(
+                f"the key's current state does not allow this{said or ' (HTTP 409)'}; "
+                "refresh to see it",
+                status=status,
+                detail=detail,
+            )
         if status == 422:
             return errors.ValidationFailed(
                 f"the server rejected the request{said or ' (no detail given)'}",
@@ -394,10 +410,24 @@ class TicosClient:
     async def delete_key(self, key_id: str) -> None:
         await self._call("DELETE", _key_path(key_id), lambda _: None, expect_body=False)
 
-    async def roll_key(self, key_id: str, *, grace_seconds: int = 0) -> CreatedKey:
-        return await self._call(
-            "POST", _key_path(key_id) + "/roll", _created, json={"grace_seconds": grace_seconds}
-        )
+    async def roll_key(
+        self,
+        key_id: str,
+        *,
+        grace_seconds: int = 0,
+        expires_at: datetime | Literal[_Lifetime.KEEP] | None = KEEP_LIFETIME,
+    ) -> CreatedKey:
+        """A new key replacing `key_id`; it expires at `expires_at` (None: never), or by default
+        after the old key's lifetime from now. A revoked, expired or already-rolled key: `Conflict`.
+        """
+        body: dict[str, Any] = {"grace_seconds": grace_seconds}
+        if expires_at is not KEEP_LIFETIME:
+            body["expires_at"] = None if expires_at is None else format_time(expires_at)
+        return await self._call("POST", _key_path(key_id) + "/roll", _created, json=body)
+
+    async def end_session(self) -> None:
+        """End the session token this client uses (`DELETE /session`); it stops working at once."""
+        await self._call("DELETE", "/session", lambda _: None, expect_body=False)
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         def parse(data: Any) -> list[UsageDay]:
