@@ -40,6 +40,7 @@ class _Lifetime(Enum):
 
 # `roll_key(expires_at=KEEP_LIFETIME)`: the server gives the new key the old one's lifetime.
 KEEP_LIFETIME: Final = _Lifetime.KEEP
+KeepLifetime = Literal[_Lifetime.KEEP]
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +416,7 @@ class TicosClient:
         key_id: str,
         *,
         grace_seconds: int = 0,
-        expires_at: datetime | Literal[_Lifetime.KEEP] | None = KEEP_LIFETIME,
+        expires_at: datetime | KeepLifetime | None = KEEP_LIFETIME,
     ) -> CreatedKey:
         """A new key replacing `key_id`; it expires at `expires_at` (None: never), or by default
         after the old key's lifetime from now. A revoked, expired or already-rolled key: `Conflict`.
