@@ -506,7 +506,7 @@ def _cmd_keys_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_roll(args: argparse.Namespace) -> int:
-    from ticos_tui.client import KEEP_LIFETIME
+    from ticos_tui.models import KEEP_LIFETIME
     from ticos_tui.timefmt import exact, now_utc
 
     grace = int(args.grace.total_seconds())

@@ -7,8 +7,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -16,10 +15,12 @@ import httpx
 from ticos_tui import errors
 from ticos_tui.config import EMBEDDED_BASE_URL
 from ticos_tui.models import (
+    KEEP_LIFETIME,
     SCOPES,
     Account,
     ApiKey,
     CreatedKey,
+    KeepLifetime,
     UsageDay,
     VerifyResult,
     format_time,
@@ -32,15 +33,6 @@ T = TypeVar("T")
 _SECRET_IN_TEXT = re.compile(r"tk_[0-9A-Za-z]{20,}|tst_[A-Za-z0-9_-]{20,}")
 _DETAIL_LIMIT = 300
 _AUTH_KINDS = ("missing", "malformed", "unknown", "revoked", "expired", "invalid")
-
-
-class _Lifetime(Enum):
-    KEEP = "keep"
-
-
-# `roll_key(expires_at=KEEP_LIFETIME)`: the server gives the new key the old one's lifetime.
-KEEP_LIFETIME: Final = _Lifetime.KEEP
-KeepLifetime = Literal[_Lifetime.KEEP]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from ticos_tui import errors
-from ticos_tui.client import KEEP_LIFETIME, TicosClient
+from ticos_tui.client import TicosClient
 from ticos_tui.config import resolve_settings
 from ticos_tui.connect import open_client
+from ticos_tui.models import KEEP_LIFETIME
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ticos_tui.client import KEEP_LIFETIME, KeepLifetime
-from ticos_tui.models import ApiKey
+from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.timefmt import now_utc, relative
 from ticos_tui.tui.modals.create_key import EXPIRY_CHOICES, expiry_from_choice
