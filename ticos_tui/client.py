@@ -15,10 +15,12 @@ from ticos_tui import errors
 from ticos_tui.config import EMBEDDED_BASE_URL
 from ticos_tui.keyformat import redact
 from ticos_tui.models import (
+    KEEP_LIFETIME,
     SCOPES,
     Account,
     ApiKey,
     CreatedKey,
+    KeepLifetime,
     UsageDay,
     VerifyResult,
     format_time,
@@ -275,6 +277,13 @@ class TicosClient:
                     "is --base-url the Ticos API root (ending in /v1)?"
                 )
             return errors.NotFound(message, status=status, detail=detail)
+        if status == 409:
+            return errors.Conflict(
+                f"the key's current state does not allow this{said or ' (HTTP 409)'}; "
+                "refresh to see it",
+                status=status,
+                detail=detail,
+            )
         if status == 422:
             return errors.ValidationFailed(
                 f"the server rejected the request{said or ' (no detail given)'}",
@@ -393,10 +402,24 @@ class TicosClient:
     async def delete_key(self, key_id: str) -> None:
         await self._call("DELETE", _key_path(key_id), lambda _: None, expect_body=False)
 
-    async def roll_key(self, key_id: str, *, grace_seconds: int = 0) -> CreatedKey:
-        return await self._call(
-            "POST", _key_path(key_id) + "/roll", _created, json={"grace_seconds": grace_seconds}
-        )
+    async def roll_key(
+        self,
+        key_id: str,
+        *,
+        grace_seconds: int = 0,
+        expires_at: datetime | KeepLifetime | None = KEEP_LIFETIME,
+    ) -> CreatedKey:
+        """A new key replacing `key_id`; it expires at `expires_at` (None: never), or by default
+        after the old key's lifetime from now. A revoked, expired or already-rolled key: `Conflict`.
+        """
+        body: dict[str, Any] = {"grace_seconds": grace_seconds}
+        if expires_at is not KEEP_LIFETIME:
+            body["expires_at"] = None if expires_at is None else format_time(expires_at)
+        return await self._call("POST", _key_path(key_id) + "/roll", _created, json=body)
+
+    async def end_session(self) -> None:
+        """End the session token this client uses (`DELETE /session`); it stops working at once."""
+        await self._call("DELETE", "/session", lambda _: None, expect_body=False)
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         def parse(data: Any) -> list[UsageDay]:

@@ -46,6 +46,10 @@ class NotFound(ApiError):
     """404: no such key on this account."""
 
 
+class Conflict(ApiError):
+    """409: the key's state forbids it (e.g. rolling a revoked, expired or already-rolled key)."""
+
+
 class ValidationFailed(ApiError):
     """422: the server rejected a field; `detail` names it."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Final, Literal
 
 SCOPES: dict[str, str] = {
     "*": "Full access: everything the account can do",
@@ -17,6 +18,15 @@ SCOPES: dict[str, str] = {
     "usage:read": "Read usage figures",
 }
 STATUSES = ("active", "revoked", "expired")
+
+
+class _Lifetime(Enum):
+    KEEP = "keep"
+
+
+# A roll's `expires_at` left to the server: the new key gets the old one's lifetime from now.
+KEEP_LIFETIME: Final = _Lifetime.KEEP
+KeepLifetime = Literal[_Lifetime.KEEP]
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -136,7 +136,7 @@ async def test_ids_are_percent_encoded_in_the_url() -> None:
             ["retry after 17 s"],
         ),
         (503, {"detail": "maintenance"}, {}, errors.ServerError, ["HTTP 503", "try again"]),
-        (409, {"detail": "conflict"}, {}, errors.ApiError, ["HTTP 409", "conflict"]),
+        (409, {"detail": "conflict"}, {}, errors.Conflict, ["current state", "conflict"]),
     ],
 )
 async def test_statuses_become_actionable_errors(

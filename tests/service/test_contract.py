@@ -32,23 +32,35 @@ def no_secret_or_traceback(ctx: Any, response: Any, case: Any) -> bool:
     return True
 
 
-def _prepare(tmp_path: Path) -> tuple[Any, dict[str, str]]:
-    data = tmp_path / "contract-data"
-    token = local_session_token(data)
-    app = create_app(data, failed_auth_limit=10**9)
-    return schemathesis.openapi.from_asgi("/v1/openapi.json", app), {
-        "Authorization": f"Bearer {token}"
-    }
+class Contract:
+    """The app's schema, and the headers for each case: a session token that stays valid.
+
+    `DELETE /v1/session` would end the shared token and leave every later case a bare 401, so
+    it is sent with a token issued just for it.
+    """
+
+    def __init__(self, tmp_path: Path) -> None:
+        data = tmp_path / "contract-data"
+        token = local_session_token(data)
+        self.app = create_app(data, failed_auth_limit=10**9)
+        self.schema = schemathesis.openapi.from_asgi("/v1/openapi.json", self.app)
+        self.shared = {"Authorization": f"Bearer {token}"}
+
+    def headers(self, case: Any) -> dict[str, str]:
+        if case.operation.label != "DELETE /v1/session":
+            return self.shared
+        store = self.app.state.store
+        return {"Authorization": f"Bearer {store.issue_session_token(store.local_account())}"}
 
 
 @pytest.fixture
-def contract(tmp_path: Path) -> tuple[Any, dict[str, str]]:
-    return _prepare(tmp_path)
+def contract(tmp_path: Path) -> Contract:
+    return Contract(tmp_path)
 
 
 @pytest.fixture
-def api_schema(contract: tuple[Any, dict[str, str]]) -> Any:
-    return contract[0]
+def api_schema(contract: Contract) -> Any:
+    return contract.schema
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -57,9 +69,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def _stateless(examples: int) -> Any:
     @schema.parametrize()
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
-    def run(case: Any, contract: tuple[Any, dict[str, str]]) -> None:
+    def run(case: Any, contract: Contract) -> None:
         case.call_and_validate(
-            headers=contract[1],
+            headers=contract.headers(case),
             excluded_checks=EXCLUDED,
             additional_checks=[no_secret_or_traceback],
         )
@@ -71,12 +83,10 @@ test_every_operation = _stateless(25)
 test_every_operation_long = pytest.mark.slow(_stateless(400))
 
 
-def _stateful(contract: tuple[Any, dict[str, str]], examples: int, steps: int) -> None:
-    api, headers = contract
-
-    class Workflow(api.as_state_machine()):  # type: ignore[misc]
+def _stateful(contract: Contract, examples: int, steps: int) -> None:
+    class Workflow(contract.schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": contract.headers(case)}
 
         def validate_response(
             self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
@@ -101,10 +111,10 @@ def _stateful(contract: tuple[Any, dict[str, str]], examples: int, steps: int) -
     )
 
 
-def test_stateful_links(contract: tuple[Any, dict[str, str]]) -> None:
+def test_stateful_links(contract: Contract) -> None:
     _stateful(contract, examples=25, steps=8)
 
 
 @pytest.mark.slow
-def test_stateful_links_long(contract: tuple[Any, dict[str, str]]) -> None:
+def test_stateful_links_long(contract: Contract) -> None:
     _stateful(contract, examples=400, steps=15)

@@ -32,9 +32,12 @@ def test_local_session_token_is_created_once_and_reused(data_dir: Path) -> None:
     fresh = local_session_token(data_dir)
     assert fresh != token and path.read_text().strip() == fresh
     path.unlink()
-    assert local_session_token(data_dir) not in (token, fresh)
+    latest = local_session_token(data_dir)
+    assert latest not in (token, fresh)
     store = Store(data_dir)
-    assert store.account_for_token_hash(secret_hash(fresh)) == store.local_account()
+    assert store.account_for_token_hash(secret_hash(latest)) == store.local_account()
+    for earlier in (token, fresh):  # a new local token ends the earlier ones (v1.1)
+        assert store.account_for_token_hash(secret_hash(earlier)) is None
     store.close()
 
 

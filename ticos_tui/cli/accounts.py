@@ -17,7 +17,7 @@ from ticos_tui.config import (
     read_config_file,
     resolve_data_dir,
 )
-from ticos_tui.credentials import forget_token, store_token
+from ticos_tui.credentials import forget_token, load_token, store_token
 from ticos_tui.errors import UsageError
 from ticos_tui.output import note, say
 from ticos_tui.present import quoted
@@ -113,6 +113,11 @@ def login(args: argparse.Namespace) -> int:
 
 def logout(args: argparse.Namespace) -> int:
     url = _login_url(args)
+    stored = load_token(url)
+    if stored is not None:  # end it on the server first; forget it here whatever happens
+        from ticos_tui.session import end_remote_session
+
+        note(end_remote_session(url, stored.token, args.timeout))
     removed = forget_token(url)
     if removed:
         note(f"Forgot the token for {url} (removed from the {' and the '.join(removed)}).")

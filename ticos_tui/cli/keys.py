@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ticos_tui.cli.connection import ask, require_confirmation, with_client
 from ticos_tui.errors import UsageError
-from ticos_tui.models import ApiKey, CreatedKey, UsageDay
+from ticos_tui.models import KEEP_LIFETIME, ApiKey, CreatedKey, UsageDay
 from ticos_tui.output import note, print_json, say
 from ticos_tui.present import (
     clip,
@@ -90,8 +90,13 @@ def keys_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expires_at(span: timedelta) -> datetime:
+    """The moment an `--expires-in` span from now ends (whole seconds, as the server keeps them)."""
+    return now_utc().replace(microsecond=0) + span
+
+
 def keys_create(args: argparse.Namespace) -> int:
-    expires_at = now_utc().replace(microsecond=0) + args.expires_in if args.expires_in else None
+    expires_at = _expires_at(args.expires_in) if args.expires_in else None
 
     async def create(client: TicosClient, _: Settings) -> CreatedKey:
         return await client.create_key(args.name, scopes=args.scopes, expires_at=expires_at)
@@ -152,9 +157,10 @@ def keys_delete(args: argparse.Namespace) -> int:
 
 def keys_roll(args: argparse.Namespace) -> int:
     grace = int(args.grace.total_seconds())
+    expires_at = _expires_at(args.expires_in) if args.expires_in else KEEP_LIFETIME
 
     async def roll(client: TicosClient, _: Settings) -> CreatedKey:
-        return await client.roll_key(args.id, grace_seconds=grace)
+        return await client.roll_key(args.id, grace_seconds=grace, expires_at=expires_at)
 
     created = with_client(args, roll)
     _print_created(args, created)
@@ -163,8 +169,11 @@ def keys_roll(args: argparse.Namespace) -> int:
         if grace == 0
         else f"The old key keeps working until {exact(now_utc() + args.grace)}."
     )
+    new_expiry = created.api_key.expires_at
+    expiry = f"expires {exact(new_expiry)}" if new_expiry else "never expires"
     note(
-        f"Rolled key {args.id}: the new key is {describe(created.api_key)}. {old}\n"
+        f"Rolled key {args.id}: the new key is {describe(created.api_key)}. {old} "
+        f"The new key {expiry}.\n"
         "The new key is on stdout and is never shown again: store it now."
     )
     return 0

@@ -252,6 +252,13 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="how long the old key keeps working: now, 30m, 1h, 24h, 7d (default: now)",
     )
+    roll.add_argument(
+        "--expires-in",
+        type=args.expiry,
+        metavar="DURATION",
+        help="when the new key expires, e.g. 7d, 30d, 1y (default: the old key's lifetime "
+        "from now; never if it had none)",
+    )
     _json_flag(roll, "print the new key as a JSON object (with key)")
 
 

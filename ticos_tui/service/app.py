@@ -31,7 +31,8 @@ from ticos_tui.service.auth import (
     key_problem,
 )
 from ticos_tui.service.fastpath import VerifyFastPath
-from ticos_tui.service.store import FLUSH_INTERVAL, Store
+from ticos_tui.service.scopes import require_covered
+from ticos_tui.service.store import FLUSH_INTERVAL, KeyConflict, Store
 from ticos_tui.service.validation import (
     MAX_BODY,
     ApiProblem,
@@ -84,6 +85,15 @@ def decode_cursor(cursor: str) -> int:
     if match is None:
         raise bad
     return int(match.group(1))
+
+
+def roll_conflict(reason: str) -> ApiProblem:
+    """409 for a key that cannot be rolled, saying why and what to do instead."""
+    if reason == "already rolled":
+        advice = "it was already rolled; roll the key that replaced it instead"
+    else:
+        advice = f"it is {reason}; create a new key instead"
+    return ApiProblem(409, f"cannot roll this key: {advice}")
 
 
 def _openapi_bytes() -> bytes:
@@ -142,6 +152,16 @@ def create_app(
             raise ApiProblem(404, "no such API key")
         return value
 
+    def control(principal: Principal, key_id: str, action: str) -> None:
+        """No escalation: 404 for an unknown key, 403 when it is more powerful than the caller.
+
+        A key may always act on itself (its scopes cover its own), so it can revoke itself.
+        """
+        if principal.key_id is None or principal.key_id == key_id:
+            return
+        scopes = found(store.key_scopes(principal.account_id, key_id))
+        require_covered(principal, scopes, action)
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -153,6 +173,20 @@ def create_app(
     async def account(request: Request) -> Response:
         principal = auth(request, "account:read")
         return JSONResponse(found(store.account(principal.account_id)))
+
+    async def end_session(request: Request) -> Response:
+        try:
+            principal: Principal | None = auth(request, "*")
+        except ApiProblem as problem:
+            if problem.status != 403:
+                raise
+            principal = None  # an API key without `*`: refused below like any API key
+        if principal is None or principal.token_hash is None:
+            raise ApiProblem(
+                403, "only a session token can be ended here; an API key ends when it is revoked"
+            )
+        store.end_session(principal.token_hash)
+        return Response(status_code=204)
 
     async def list_keys(request: Request) -> Response:
         principal = auth(request, "api_keys:read")
@@ -172,6 +206,7 @@ def create_app(
         name = validate_name(body["name"])
         scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
         expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+        require_covered(principal, scopes, "create")
         created, key = store.create_key(principal.account_id, name, scopes, expires_at)
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
@@ -187,15 +222,18 @@ def create_app(
         if "name" not in body:
             raise invalid("name", "is required")
         name = validate_name(body["name"])
+        control(principal, key_id, "rename")
         return JSONResponse(found(store.rename_key(principal.account_id, key_id, name)))
 
     async def delete_key(request: Request) -> Response:
         principal = auth(request, "api_keys:write")
+        control(principal, key_id_of(request), "delete")
         found(store.revoke_key(principal.account_id, key_id_of(request), delete=True))
         return Response(status_code=204)
 
     async def revoke_key(request: Request) -> Response:
         principal = auth(request, "api_keys:write")
+        control(principal, key_id_of(request), "revoke")
         return JSONResponse(found(store.revoke_key(principal.account_id, key_id_of(request))))
 
     async def roll_key(request: Request) -> Response:
@@ -203,7 +241,20 @@ def create_app(
         key_id = key_id_of(request)
         body = await read_json(request, required=False)
         grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
-        created, key = found(store.roll_key(principal.account_id, key_id, grace))
+        keep_lifetime = "expires_at" not in body
+        expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+        control(principal, key_id, "roll")
+        try:
+            rolled = store.roll_key(
+                principal.account_id,
+                key_id,
+                grace,
+                expires_at=expires_at,
+                keep_lifetime=keep_lifetime,
+            )
+        except KeyConflict as conflict:
+            raise roll_conflict(str(conflict)) from None
+        created, key = found(rolled)
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
 
@@ -297,6 +348,7 @@ def create_app(
         _route("/v1/healthz", GET=healthz),
         _route("/v1/openapi.json", GET=openapi_json),
         _route("/v1/account", GET=account),
+        _route("/v1/session", DELETE=end_session),
         _route("/v1/api-keys", ("status", "limit", "cursor"), GET=list_keys, POST=create_key),
         _route("/v1/api-keys/verify", POST=verify),
         _route("/v1/api-keys/{key_id:key_id}", GET=get_key, PATCH=rename_key, DELETE=delete_key),

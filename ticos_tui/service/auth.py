@@ -27,6 +27,7 @@ class Principal:
     account_id: str
     key_id: str | None  # None: a session token (all scopes)
     scopes: tuple[str, ...]
+    token_hash: str | None = None  # the session token's hash (so it can be ended)
 
 
 class FailedAuthLimiter:
@@ -124,9 +125,10 @@ def authenticate(
             else:
                 reason = problem or "unknown"
         elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
-            account_id = store.account_for_token_hash(secret_hash(credential))
+            token_hash = secret_hash(credential)
+            account_id = store.account_for_token_hash(token_hash)
             if account_id is not None:
-                principal = Principal(account_id, None, ("*",))
+                principal = Principal(account_id, None, ("*",), token_hash)
             else:
                 reason = "unknown"
     if principal is None:

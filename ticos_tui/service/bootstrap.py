@@ -44,7 +44,8 @@ def local_session_token(data_dir: Path) -> str:
         if account_id is None:
             user = _local_user()
             account_id = store.create_account(user, f"{user}@localhost", local=True)
-        token = store.issue_session_token(account_id)
+        # A lost or replaced file: its token must not keep working, so earlier ones end here.
+        token = store.issue_session_token(account_id, revoke_others=True)
         write_private_file(path, token + "\n")
         return token
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import calendar
 import json
 import secrets
 import sqlite3
@@ -63,6 +64,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (key_id, day)
     ) WITHOUT ROWID;
     """,
+    # v1.1: a rolled key remembers its successor, so it cannot be rolled a second time.
+    """
+    ALTER TABLE api_keys ADD COLUMN rolled_to TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -72,6 +77,11 @@ _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at,
 def format_ts(ts: float) -> str:
     """Epoch seconds as the contract's RFC 3339 UTC form (stored this way, so reads never format)."""
     return time.strftime(TIME_FORMAT, time.gmtime(int(ts)))
+
+
+def parse_ts(text: str) -> int:
+    """The contract's `...Z` time (as stored) as epoch seconds."""
+    return calendar.timegm(time.strptime(text, TIME_FORMAT))
 
 
 def new_id(prefix: str) -> str:
@@ -113,6 +123,10 @@ class KeyAuth:
     expires_at: str | None
     revoked_at: str | None
     deleted: bool
+
+
+class KeyConflict(Exception):
+    """The key's state forbids the change (roll of a revoked, expired or already-rolled key)."""
 
 
 class Store:
@@ -227,15 +241,25 @@ class Store:
             return None
         return {"id": row[0], "name": row[1], "email": row[2], "created_at": row[3]}
 
-    def issue_session_token(self, account_id: str) -> str:
-        """A new session token for the account; only its hash is stored."""
+    def issue_session_token(self, account_id: str, *, revoke_others: bool = False) -> str:
+        """A new session token for the account; only its hash is stored.
+
+        `revoke_others` ends the account's earlier tokens in the same transaction.
+        """
         token = generate_token()
         with self._write() as conn:
+            if revoke_others:
+                conn.execute("DELETE FROM session_tokens WHERE account_id = ?", (account_id,))
             conn.execute(
                 "INSERT INTO session_tokens (token_hash, account_id, created_at) VALUES (?,?,?)",
                 (secret_hash(token), account_id, self.now()),
             )
         return token
+
+    def end_session(self, token_hash: str) -> None:
+        """Revoke a session token: from now on it is unknown."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM session_tokens WHERE token_hash = ?", (token_hash,))
 
     def account_for_token_hash(self, token_hash: str) -> str | None:
         with self._lock:
@@ -293,6 +317,15 @@ class Store:
         with self._write() as conn:
             for name in names:
                 self._insert_key(conn, account_id, name, ["*"], None, now)
+
+    def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
+        """The scopes of one of the account's keys (None: no such key), for the escalation check."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT scopes FROM api_keys WHERE id = ? AND account_id = ? AND deleted = 0",
+                (key_id, account_id),
+            ).fetchone()
+        return None if row is None else self.scopes_of(row[0])
 
     @staticmethod
     def _key_row(conn: sqlite3.Connection, account_id: str, key_id: str) -> tuple[Any, ...] | None:
@@ -387,21 +420,56 @@ class Store:
         return {} if row is None else self.key_json(row, now)
 
     def roll_key(
-        self, account_id: str, key_id: str, grace_seconds: int
+        self,
+        account_id: str,
+        key_id: str,
+        grace_seconds: int,
+        *,
+        expires_at: str | None = None,
+        keep_lifetime: bool = True,
     ) -> tuple[dict[str, Any], str] | None:
-        """A new key with the old one's name and scopes; the old one expires after the grace."""
+        """A new key with the old one's name and scopes; the old one expires after the grace.
+
+        The new key expires at `expires_at`, or with `keep_lifetime` after the old key's lifetime
+        (`expires_at - created_at`) from now (never, if the old key had none). None: no such
+        key. Raises `KeyConflict` for a revoked, expired or already-rolled key. One transaction
+        that claims the old key first, so of concurrent rolls exactly one succeeds.
+        """
         self.flush_uses()
         ts = self.clock()
         now = format_ts(ts)
         with self._write() as conn:
-            old = self._key_row(conn, account_id, key_id)
+            old = conn.execute(
+                "SELECT name, scopes, created_at, expires_at, revoked_at, rolled_to FROM api_keys"
+                " WHERE id = ? AND account_id = ? AND deleted = 0",
+                (key_id, account_id),
+            ).fetchone()
             if old is None:
                 return None
+            name, scopes, created_at, old_expires, revoked_at, rolled_to = old
+            if rolled_to is not None:
+                raise KeyConflict("already rolled")
+            if revoked_at is not None:
+                raise KeyConflict("revoked")
+            if old_expires is not None and old_expires <= now:
+                raise KeyConflict("expired")
+            if keep_lifetime:
+                expires_at = None
+                if old_expires is not None:
+                    lifetime = parse_ts(old_expires) - parse_ts(created_at)
+                    expires_at = format_ts(ts + lifetime)
+            new_id_, key = self._insert_key(
+                conn, account_id, name, self.scopes_of(scopes), expires_at, now
+            )
+            claimed = conn.execute(
+                "UPDATE api_keys SET rolled_to = ? WHERE id = ? AND rolled_to IS NULL"
+                " AND revoked_at IS NULL",
+                (new_id_, key_id),
+            )
+            if claimed.rowcount != 1:  # a store that let another roll in (rolled back here)
+                raise KeyConflict("already rolled")
             if grace_seconds == 0:
-                conn.execute(
-                    "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
-                    (now, key_id),
-                )
+                conn.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now, key_id))
             else:
                 # Never extend a key: an earlier expiry it already had stays.
                 conn.execute(
@@ -409,9 +477,6 @@ class Store:
                     " AND expires_at < ?1 THEN expires_at ELSE ?1 END WHERE id = ?2",
                     (format_ts(ts + grace_seconds), key_id),
                 )
-            new_id_, key = self._insert_key(
-                conn, account_id, old[1], self.scopes_of(old[3]), None, now
-            )
             row = self._key_row(conn, account_id, new_id_)
         assert row is not None
         return self.key_json(row, now), key

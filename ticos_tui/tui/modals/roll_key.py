@@ -1,7 +1,9 @@
-"""RollKeyDialog: choose how long the old key keeps working after it is replaced."""
+"""RollKeyDialog: when the old key stops working, and when the new one expires."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,8 +13,10 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ticos_tui.models import ApiKey
+from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
 from ticos_tui.sanitize import literal, visible
+from ticos_tui.timefmt import now_utc, relative
+from ticos_tui.tui.modals.create_key import EXPIRY_CHOICES, expiry_from_choice
 from ticos_tui.tui.modals.dialog import Dialog
 
 GRACE_CHOICES: tuple[tuple[str, int], ...] = (
@@ -21,17 +25,32 @@ GRACE_CHOICES: tuple[tuple[str, int], ...] = (
     ("In 24 hours", 86400),
     ("In 7 days", 604800),
 )
+KEEP = "keep"
 
 
-class RollKeyDialog(Dialog[int | None]):
-    """Dismisses with the grace period in seconds, or None when cancelled."""
+@dataclass(frozen=True, slots=True)
+class RollChoice:
+    grace_seconds: int
+    expires_at: datetime | KeepLifetime | None
+
+
+def lifetime_label(key: ApiKey, now: datetime) -> str:
+    """The first expiry choice: the old key's lifetime again, from now."""
+    if key.expires_at is None:
+        return "Never, like the old key"
+    return f"Same lifetime as the old key: {relative(now + (key.expires_at - key.created_at), now)}"
+
+
+class RollKeyDialog(Dialog[RollChoice | None]):
+    """Dismisses with the grace period and the new key's expiry, or None when cancelled."""
 
     DEFAULT_CSS = """
     RollKeyDialog > Vertical {
         width: 68; max-width: 100%; height: auto; padding: 1 2;
         border: thick $warning 60%; background: $surface;
     }
-    RollKeyDialog #grace { height: auto; margin: 1 0; }
+    RollKeyDialog OptionList { height: auto; margin: 0 0 1 0; }
+    RollKeyDialog .field-label { margin-top: 1; }
     RollKeyDialog .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -41,6 +60,7 @@ class RollKeyDialog(Dialog[int | None]):
         self._key = key
 
     def compose(self) -> ComposeResult:
+        now = now_utc()
         with Vertical():
             yield Label(Text("Roll API key"), classes="dialog-title")
             yield Static(
@@ -54,16 +74,35 @@ class RollKeyDialog(Dialog[int | None]):
             yield OptionList(
                 *[Option(label, id=str(seconds)) for label, seconds in GRACE_CHOICES], id="grace"
             )
-            yield Static(Text("enter: roll · escape: cancel"), classes="hint")
+            yield Label("The new key expires", classes="field-label")
+            yield OptionList(
+                Option(lifetime_label(self._key, now), id=KEEP),
+                *[Option(label, id=value) for label, value in EXPIRY_CHOICES if value != "date"],
+                id="expiry",
+            )
+            yield Static(Text("tab: next list · enter: roll · escape: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         grace = self.query_one("#grace", OptionList)
         grace.highlighted = 1  # an hour: time to deploy the new key before the old one stops
+        self.query_one("#expiry", OptionList).highlighted = 0  # keep the lifetime
         grace.focus()
+
+    def _highlighted(self, list_id: str) -> str:
+        options = self.query_one(list_id, OptionList)
+        index = options.highlighted or 0
+        return options.get_option_at_index(index).id or ""
+
+    def choice(self) -> RollChoice:
+        grace = int(self._highlighted("#grace") or 0)
+        expiry = self._highlighted("#expiry")
+        if expiry == KEEP:
+            return RollChoice(grace, KEEP_LIFETIME)
+        return RollChoice(grace, expiry_from_choice(expiry, "", now_utc())[0])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(int(event.option.id or 0))
+        self.dismiss(self.choice())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
-from ticos_tui.errors import TicosError
+from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
@@ -376,14 +376,18 @@ class ApiKeysPane(Vertical):
                 markup=False,
             )
             return
-        grace = await self.app.push_screen_wait(RollKeyDialog(key))
-        if grace is None:
+        choice = await self.app.push_screen_wait(RollKeyDialog(key))
+        if choice is None:
             return
         try:
             client = await self.ticos_app.get_client()
-            created = await client.roll_key(key.id, grace_seconds=grace)
+            created = await client.roll_key(
+                key.id, grace_seconds=choice.grace_seconds, expires_at=choice.expires_at
+            )
         except TicosError as err:
             self._error("Roll failed", err)
+            if isinstance(err, Conflict):  # rolled or revoked elsewhere: show how it is now
+                self.load_keys(select_id=key.id)
             return
         try:
             self.table.upsert(await client.get_key(key.id))  # the old key now shows when it stops
