@@ -171,3 +171,15 @@ def test_keys_list_piped_keeps_every_word(cli, monkeypatch: pytest.MonkeyPatch) 
     out = cli("keys", "list").out
     assert "My Application Integration Key for the nightly reports" in out
     assert "api_keys:read, api_keys:write, usage:read, terminals:read, agents:invoke" in out
+
+
+def test_review_does_not_suggest_rolling_a_key_being_rolled(cli) -> None:  # type: ignore[no-untyped-def]
+    _, old = create(cli, "deploy")
+    assert cli("keys", "roll", old["id"], "--grace", "24h").code == 0
+    text = cli("keys", "review").out
+    assert f"keys roll {old['id']}" not in text and "share this name" not in text
+    assert "being rolled: replaced by key_" in text and f"keys revoke {old['id']}" in text
+    items = json.loads(cli("keys", "review", "--json").out)
+    assert [i["key"]["id"] for i in items] == [old["id"]]
+    newest = key_named(cli, "deploy")  # the list is newest first: the successor
+    assert newest["id"] != old["id"] and items[0]["replaced_by"] == newest["id"]

@@ -205,7 +205,16 @@ def keys_review(args: argparse.Namespace) -> int:
     keys = with_client(args, fetch)
     items = review_keys(keys, now=now_utc())
     if args.json:
-        print_json([{"key": i.key.to_json(), "reasons": list(i.reasons)} for i in items])
+        print_json(
+            [
+                {
+                    "key": i.key.to_json(),
+                    "reasons": list(i.reasons),
+                    "replaced_by": i.replaced_by.id if i.replaced_by else None,
+                }
+                for i in items
+            ]
+        )
         return 0
     if not items:
         count = "no active keys" if not keys else f"{len(keys)} active key" + "s" * (len(keys) > 1)
@@ -217,6 +226,9 @@ def keys_review(args: argparse.Namespace) -> int:
         say(f"{clip(visible(item.key.name), 60)}  {item.key.id}  {item.key.snippet}")
         for reason in item.reasons:
             say(f"  - {reason}")
-        say(f"  revoke: ticos-tui keys revoke {item.key.id}")
-        say(f"  roll:   ticos-tui keys roll {item.key.id} --grace 24h")
+        if item.rollable:
+            say(f"  revoke: ticos-tui keys revoke {item.key.id}")
+            say(f"  roll:   ticos-tui keys roll {item.key.id} --grace 24h")
+        else:  # already rolled: the one thing left is to end its grace early
+            say(f"  revoke once nothing uses it: ticos-tui keys revoke {item.key.id}")
     return 0
