@@ -30,8 +30,8 @@ environment:
 
 EXAMPLES = """\
 examples:
-  ticos-tui                        open the TUI
-  ticos-tui keys list --status active"""
+  ticos-tui                              open the TUI
+  ticos-tui keys list --status active    the active keys, as a table"""
 
 DESCRIPTION = """\
 Manage the API keys of a Ticos account from the terminal. Without a command,
