@@ -267,9 +267,12 @@ class TicosClient:
         if status == 404:
             path = response.request.url.path
             if "/api-keys/" in path and not path.endswith("/verify"):
+                # The contract answers 404 alike for unknown ids and other accounts' keys,
+                # so the server's detail adds nothing to the id that was asked for.
+                key_id = path.split("/api-keys/", 1)[1].split("/", 1)[0]
                 message = (
-                    "no such key on this account"
-                    f"{said}; list the ids with `ticos-tui keys list --status all`"
+                    f"no API key with id {key_id} on this account; "
+                    "list the ids with `ticos-tui keys list --status all`"
                 )
             else:
                 message = (

@@ -1,4 +1,8 @@
-"""Stored logins: one token per base URL, in the OS keyring when one works, else a 0600 file."""
+"""Stored logins: one token per base URL, in the OS keyring when one works, else a 0600 file.
+
+The file also records which URLs have their token in the keyring, so that a command
+imports and probes the keyring only when the token it needs is there.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from ticos_tui.errors import ConfigError
 
 KEYRING_SERVICE = "ticos-tui"
 CREDENTIALS_FILE = "credentials.json"
+FILE_VERSION = 2  # 2: also lists the URLs whose token is in the keyring
 
 
 @dataclass(frozen=True)
@@ -46,44 +51,89 @@ def _keyring_label(module: Any) -> str:
     return f"keyring ({type(backend).__module__.split('.')[-1]} {type(backend).__name__})"
 
 
-def _read_file(path: Path) -> dict[str, str]:
+@dataclass
+class _Logins:
+    """What credentials.json holds: tokens kept in the file, and the URLs whose token is in the keyring.
+
+    The file is read first and the keyring touched only for a URL it names: importing
+    keyring and probing its backends costs 0.1–0.25 s a command. Files written before
+    the keyring list (version 1) did not say, so for them the keyring is still asked.
+    """
+
+    tokens: dict[str, str]
+    in_keyring: list[str]
+    says_where: bool  # written by a version that records the keyring's URLs
+
+
+def _read_file(path: Path) -> _Logins:
     raw = paths.read_private_file(path)  # refused, with the fix, when others can read it
     if raw is None:
-        return {}
+        return _Logins({}, [], says_where=False)
     try:
         data = json.loads(raw)
         tokens = data["tokens"]
-        if not isinstance(tokens, dict):
+        in_keyring = data.get("keyring", [])
+        if not isinstance(tokens, dict) or not isinstance(in_keyring, list):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ConfigError(
             f"{path} is not a ticos-tui credentials file; remove it and run `ticos-tui login` again"
         ) from None
-    return {str(k): str(v) for k, v in tokens.items()}
+    return _Logins(
+        {str(k): str(v) for k, v in tokens.items()},
+        [str(url) for url in in_keyring],
+        says_where=data.get("version") == FILE_VERSION,
+    )
 
 
-def _write_file(path: Path, tokens: dict[str, str]) -> None:
-    if not tokens:
+def _write_file(path: Path, logins: _Logins) -> None:
+    if not logins.tokens and not logins.in_keyring:
         path.unlink(missing_ok=True)
         return
-    paths.write_private_file(path, json.dumps({"version": 1, "tokens": tokens}, indent=2) + "\n")
+    data = {"version": FILE_VERSION, "tokens": logins.tokens, "keyring": logins.in_keyring}
+    paths.write_private_file(path, json.dumps(data, indent=2) + "\n")
+
+
+def _record(base_url: str, env: Mapping[str, str] | None, token: str | None) -> None:
+    """Record where the token for `base_url` is: `token` in the file, or (None) the keyring."""
+    path = credentials_file(env)
+    logins = _read_file(path)
+    logins.tokens.pop(base_url, None)
+    if base_url in logins.in_keyring:
+        logins.in_keyring.remove(base_url)
+    if token is None:
+        logins.in_keyring.append(base_url)
+    else:
+        logins.tokens[base_url] = token
+    _write_file(path, logins)
+
+
+def _from_keyring(base_url: str) -> StoredToken | None:
+    module = _keyring()
+    if module is None:
+        return None
+    try:
+        token = module.get_password(KEYRING_SERVICE, base_url)
+    except Exception:
+        return None  # a locked or broken keyring: as if nothing were stored
+    return StoredToken(token, _keyring_label(module)) if token else None
 
 
 def load_token(base_url: str, env: Mapping[str, str] | None = None) -> StoredToken | None:
-    """The token stored for `base_url` (already normalised), keyring first, then the file."""
-    module = _keyring()
-    if module is not None:
-        try:
-            token = module.get_password(KEYRING_SERVICE, base_url)
-        except Exception:
-            token = None  # a locked or broken keyring: fall through to the file
-        if token:
-            return StoredToken(token, _keyring_label(module))
+    """The token stored for `base_url` (already normalised): from the file, or the keyring it names."""
     path = credentials_file(env)
-    token = _read_file(path).get(base_url)
+    logins = _read_file(path)
+    token = logins.tokens.get(base_url)
     if token:
         return StoredToken(token, f"file {path}")
-    return None
+    if base_url in logins.in_keyring:
+        return _from_keyring(base_url)
+    if logins.says_where:
+        return None  # the file says where every login is: none for this URL
+    stored = _from_keyring(base_url)  # a login stored before the file said where
+    if stored is not None:
+        _record(base_url, env, None)
+    return stored
 
 
 def store_token(base_url: str, token: str, env: Mapping[str, str] | None = None) -> str:
@@ -95,29 +145,29 @@ def store_token(base_url: str, token: str, env: Mapping[str, str] | None = None)
         except Exception:  # noqa: S110 - keyring refused (locked, no D-Bus…): use the file
             pass
         else:
-            _forget_in_file(base_url, env)  # one place per URL, so logout is unambiguous
+            _record(base_url, env, None)  # one place per URL, so logout is unambiguous
             return _keyring_label(module)
-    path = credentials_file(env)
-    tokens = _read_file(path)
-    tokens[base_url] = token
-    _write_file(path, tokens)
-    return f"file {path} (mode 0600)"
+    _record(base_url, env, token)
+    return f"file {credentials_file(env)} (mode 0600)"
 
 
 def _forget_in_file(base_url: str, env: Mapping[str, str] | None) -> bool:
+    """Drop `base_url` from the file; True when the file held its token."""
     path = credentials_file(env)
-    tokens = _read_file(path)
-    if base_url not in tokens:
+    logins = _read_file(path)
+    had_token = logins.tokens.pop(base_url, None) is not None
+    if base_url in logins.in_keyring:
+        logins.in_keyring.remove(base_url)
+    elif not had_token:
         return False
-    del tokens[base_url]
-    _write_file(path, tokens)
-    return True
+    _write_file(path, logins)
+    return had_token
 
 
 def forget_token(base_url: str, env: Mapping[str, str] | None = None) -> list[str]:
     """Remove every stored token for `base_url`; returns the places it was removed from."""
     removed: list[str] = []
-    module = _keyring()
+    module = _keyring()  # logout asks the keyring whatever the file says: nothing may stay behind
     if module is not None:
         try:
             if module.get_password(KEYRING_SERVICE, base_url):

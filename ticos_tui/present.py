@@ -23,6 +23,7 @@ __all__ = [
     "exact",
     "expires_text",
     "is_expired",
+    "key_fields",
     "last_used_text",
     "now_utc",
     "quoted",
@@ -124,3 +125,27 @@ def created_text(key: ApiKey, now: datetime) -> str:
 def last_used_text(key: ApiKey, now: datetime) -> str:
     """How long ago `key` was last used: "2 hours ago", or "never"."""
     return relative(key.last_used_at, now)
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    return f"{relative(moment, now)} ({exact(moment)})" if moment else "never"
+
+
+def key_fields(key: ApiKey, now: datetime) -> list[tuple[str, str]]:
+    """Every field of `key` as (label, words), for a details view: `Last used: 2 hours ago (…)`."""
+    expires = expires_text(key, now)
+    if key.expires_at is not None and key.status != "revoked":
+        expires = f"{expires} ({exact(key.expires_at)})"
+    fields = [
+        ("Name", visible(key.name)),
+        ("ID", key.id),
+        ("Key", key.snippet),
+        ("Status", key.status),
+        ("Scopes", scopes_summary(key)),
+        ("Created", _when(key.created_at, now)),
+        ("Last used", _when(key.last_used_at, now)),
+        ("Expires", expires),
+    ]
+    if key.revoked_at is not None:
+        fields.append(("Revoked", _when(key.revoked_at, now)))
+    return fields

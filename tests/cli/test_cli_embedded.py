@@ -69,7 +69,7 @@ def test_keys_workflow(cli) -> None:  # type: ignore[no-untyped-def]
 
     active = json.loads(cli("keys", "list", "--status", "active", "--json").out)
     new_id = next(k["id"] for k in active if k["id"] != key_id)
-    rolled_json = cli("keys", "roll", new_id, "--json")
+    rolled_json = cli("keys", "roll", new_id, "--json", "--yes")
     data = json.loads(rolled_json.out)
     assert is_well_formed_key(data["key"]) and data["name"] == "Nightly [b]v2[/b]"
     assert "stopped working now" in rolled_json.err
@@ -148,7 +148,9 @@ def test_a_token_that_is_not_one_is_refused_alike_from_stdin_and_environment(
 
 
 def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    assert "no such key" in one_line_error(cli("keys", "revoke", "key_nope", "--yes"), 1)
+    assert "no API key with id key_nope" in one_line_error(
+        cli("keys", "revoke", "key_nope", "--yes"), 1
+    )
     assert "scopes" in one_line_error(cli("keys", "create", "x", "--scope", "root"), 1)
     assert "name" in one_line_error(cli("keys", "create", "   "), 1)
     reader, _ = create(cli, "reader", "--scope", "api_keys:read")
@@ -164,7 +166,7 @@ def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # typ
 def test_no_secret_at_rest_after_create(cli, isolated_env: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
     key = cli("keys", "create", "secret").out.strip()
     key_id = json.loads(cli("keys", "list", "--json").out)[0]["id"]
-    rolled = cli("keys", "roll", key_id).out.strip()
+    rolled = cli("keys", "roll", key_id, "--yes").out.strip()
     assert cli("status").code == 0
     files = [p for d in isolated_env.values() if d.exists() for p in d.rglob("*") if p.is_file()]
     assert files, "the service wrote nothing?"

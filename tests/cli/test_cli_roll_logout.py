@@ -27,7 +27,7 @@ def test_roll_expires_in_and_kept_lifetime(cli) -> None:  # type: ignore[no-unty
     lifetime = _at(made["expires_at"]) - _at(made["created_at"])
     assert _at(kept["expires_at"]) - _at(kept["created_at"]) == lifetime
     assert "The new key expires" in rolled.err
-    chosen = cli("keys", "roll", kept["id"], "--expires-in", "5d", "--json")
+    chosen = cli("keys", "roll", kept["id"], "--expires-in", "5d", "--json", "--yes")
     assert chosen.code == 0, chosen
     new = json.loads(chosen.out)
     # The CLI counts from its own clock, a second or so before the server's created_at.
@@ -40,7 +40,7 @@ def test_roll_expires_in_and_kept_lifetime(cli) -> None:  # type: ignore[no-unty
 def test_roll_of_a_revoked_key_says_why(cli) -> None:  # type: ignore[no-untyped-def]
     _, made = create(cli, "gone")
     assert cli("keys", "revoke", made["id"], "--yes").code == 0
-    err = one_line_error(cli("keys", "roll", made["id"]), 1)
+    err = one_line_error(cli("keys", "roll", made["id"], "--yes"), 1)
     assert "revoked" in err and "create a new key" in err
 
 

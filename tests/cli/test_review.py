@@ -101,6 +101,27 @@ def test_only_active_keys_and_several_reasons() -> None:
     assert len(found["many"]) == 3
 
 
+def test_a_key_in_its_roll_grace_period_is_not_offered_for_rolling() -> None:
+    # A roll leaves the old key active until its grace ends (expires_at = roll time + grace),
+    # and a successor of the same name and scopes created at the roll time.
+    old = key("old", name="Deploy", age=40 * DAY, idle=DAY, expires_in=timedelta(hours=23))
+    new = key("new", name="Deploy", age=timedelta(hours=1), idle=None)
+    items = {i.key.id: i for i in review_keys([new, old], now=NOW)}
+    assert list(items) == ["old"]  # the successor is not flagged for sharing the name
+    assert items["old"].replaced_by == new and not items["old"].rollable
+    assert items["old"].reasons == ("being rolled: replaced by new; stops working in 23 hours",)
+
+
+def test_a_namesake_is_a_successor_only_when_the_old_key_ends_within_a_grace() -> None:
+    # Expiring 8 days after the namesake was made: no roll does that (the grace is at most 7d).
+    far = key("far", name="Deploy", age=40 * DAY, idle=DAY, expires_in=7 * DAY)
+    newer = key("newer", name="Deploy", age=2 * DAY, idle=DAY)
+    other_scopes = key("wide", name="Deploy", age=DAY, idle=DAY, scopes=("*",))
+    items = {i.key.id: i for i in review_keys([other_scopes, newer, far], now=NOW)}
+    assert items["far"].rollable and items["far"].replaced_by is None
+    assert "3 active keys share this name" in items["far"].reasons
+
+
 def test_sparkline_and_bars() -> None:
     assert sparkline([0, 1, 2, 4, 8]) == "▁▂▃▅█"
     assert sparkline([0, 0]) == "▁▁"

@@ -119,7 +119,13 @@ async def test_ids_are_percent_encoded_in_the_url() -> None:
             errors.PermissionDenied,
             ["api_keys:write"],
         ),
-        (404, {"detail": "no such API key"}, {}, errors.NotFound, ["no such key", "keys list"]),
+        (
+            404,
+            {"detail": "no such API key"},
+            {},
+            errors.NotFound,
+            ["no API key with id key_1", "keys list"],
+        ),
         (
             422,
             {"detail": "name: must not be empty"},

@@ -139,7 +139,7 @@ def test_keyring_is_preferred_when_it_works(
     where = credentials.store_token("http://k.test/v1", "tst_k")
     assert where.startswith("keyring (")
     assert ring.store == {("ticos-tui", "http://k.test/v1"): "tst_k"}
-    assert not (isolated_env["config"] / "credentials.json").exists()
+    assert "tst_k" not in (isolated_env["config"] / "credentials.json").read_text()
     settings = resolve_settings(base_url="http://k.test")
     assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
     assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")

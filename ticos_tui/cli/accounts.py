@@ -19,13 +19,14 @@ from ticos_tui.config import (
 )
 from ticos_tui.credentials import forget_token, load_token, store_token
 from ticos_tui.errors import UsageError
-from ticos_tui.output import note, say
+from ticos_tui.output import note, print_json, say
 from ticos_tui.present import quoted
 from ticos_tui.sanitize import visible
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
     from ticos_tui.config import Settings
+    from ticos_tui.models import Account
 
 
 def tui(args: argparse.Namespace) -> int:
@@ -128,23 +129,42 @@ def logout(args: argparse.Namespace) -> int:
     return 0
 
 
+EMBEDDED_ADDRESS = "embedded, no network"
+
+
 def status(args: argparse.Namespace) -> int:
     resolved = settings(args)
-    if resolved.mode == "embedded":
+    embedded = resolved.mode == "embedded"
+
+    async def fetch(client: TicosClient, _: Settings) -> Account:
+        return await client.account()
+
+    if args.json:
+        found = with_client(args, fetch)
+        print_json(
+            {
+                "mode": resolved.mode,
+                # The embedded service answers in-process: its URL is internal, not an address.
+                "base_url": None if embedded else resolved.base_url,
+                "data_dir": str(resolved.data_dir) if embedded else None,
+                "credential": resolved.token_source,
+                "config_file": str(resolved.config_file),
+                "config_file_exists": resolved.config_file.exists(),
+                "account": {"id": found.id, "name": found.name, "email": found.email},
+            }
+        )
+        return 0
+    if embedded:
         mode = f"embedded local service (data folder {resolved.data_dir})"
     else:
         mode = f"remote ({resolved.mode_label})"
     config_state = "" if resolved.config_file.exists() else " (not present)"
     say(
         f"Mode:        {mode}\n"
-        f"Base URL:    {resolved.base_url}\n"
+        f"Base URL:    {EMBEDDED_ADDRESS if embedded else resolved.base_url}\n"
         f"Credential:  {resolved.token_source}\n"
         f"Config file: {resolved.config_file}{config_state}"
     )
-
-    async def account(client: TicosClient, _: Settings) -> str:
-        found = await client.account()
-        return f"{found.name} <{found.email}> ({found.id})"
-
-    say(f"Account:     {with_client(args, account)}")
+    found = with_client(args, fetch)
+    say(f"Account:     {found.name} <{found.email}> ({found.id})")
     return 0

@@ -44,12 +44,12 @@ def with_client(
     return asyncio.run(run())
 
 
-def require_confirmation(args: argparse.Namespace, verb: str) -> None:
+def require_confirmation(args: argparse.Namespace, verb: str, alternative: str = "") -> None:
     """Refuse early (before any request) when a destructive command can't ask and has no --yes."""
     if not args.yes and not sys.stdin.isatty():
         raise UsageError(
             f"refusing to {verb} without confirmation: stdin is not a terminal; "
-            f"pass --yes to {verb} anyway"
+            f"pass --yes to {verb} anyway{f' ({alternative})' if alternative else ''}"
         )
 
 

@@ -1,24 +1,23 @@
-"""`ticos-tui keys …`: list, create, rename, revoke, delete, roll, usage and review, one function each."""
+"""`ticos-tui keys …`: list, create, get, rename, revoke, delete, roll, usage and review, one function each."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ticos_tui.cli.connection import ask, require_confirmation, with_client
+from ticos_tui.cli.lookup import resolve_key_id
+from ticos_tui.cli.table import key_table, terminal_width
 from ticos_tui.errors import UsageError
 from ticos_tui.models import KEEP_LIFETIME, ApiKey, CreatedKey, UsageDay
 from ticos_tui.output import note, print_json, say
 from ticos_tui.present import (
     clip,
-    created_text,
     describe,
     exact,
-    expires_text,
-    last_used_text,
+    key_fields,
     now_utc,
     quoted,
     relative,
@@ -31,37 +30,6 @@ from ticos_tui.usagechart import bar_chart, sparkline
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
     from ticos_tui.config import Settings
-
-KEY_HEADER = ("ID", "NAME", "KEY", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES")
-NAME_CELLS = 40  # a long name is clipped, so the columns after it stay on one screen
-SCOPES_CELLS = 40
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Columns padded to the widest cell, in terminal cells (wide characters count 2)."""
-    # Rich's width tables load only when a table is printed, not for `--help`.
-    from rich.cells import cell_len
-
-    cells = [[visible(c) for c in header]] + [[visible(c) for c in row] for row in rows]
-    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(header))]
-    lines = []
-    for row in cells:
-        padded = [c + " " * (widths[i] - cell_len(c)) for i, c in enumerate(row)]
-        lines.append("  ".join(padded).rstrip())
-    return lines
-
-
-def _key_row(key: ApiKey, now: datetime) -> list[str]:
-    return [
-        key.id,
-        clip(visible(key.name), NAME_CELLS),
-        key.snippet,
-        key.status,
-        scopes_summary(key, width=SCOPES_CELLS),
-        created_text(key, now),
-        last_used_text(key, now),
-        expires_text(key, now),
-    ]
 
 
 def _print_created(args: argparse.Namespace, created: CreatedKey) -> None:
@@ -85,8 +53,7 @@ def keys_list(args: argparse.Namespace) -> int:
     elif not keys:
         note("No keys." if args.status == "all" else f"No {args.status} keys.")
     else:
-        now = now_utc()
-        say("\n".join(_table(KEY_HEADER, [_key_row(key, now) for key in keys])))
+        say("\n".join(key_table(keys, now_utc(), terminal_width())))
     return 0
 
 
@@ -114,7 +81,7 @@ def keys_create(args: argparse.Namespace) -> int:
 
 def keys_rename(args: argparse.Namespace) -> int:
     async def rename(client: TicosClient, _: Settings) -> ApiKey:
-        return await client.rename_key(args.id, args.name)
+        return await client.rename_key(await resolve_key_id(client, args.id), args.name)
 
     key = with_client(args, rename)
     if args.json:
@@ -123,26 +90,53 @@ def keys_rename(args: argparse.Namespace) -> int:
     return 0
 
 
+def keys_get(args: argparse.Namespace) -> int:
+    async def fetch(client: TicosClient, _: Settings) -> ApiKey:
+        return await client.get_key(await resolve_key_id(client, args.id))
+
+    key = with_client(args, fetch)
+    if args.json:
+        print_json(key.to_json())
+        return 0
+    fields = key_fields(key, now_utc())
+    label_width = max(len(label) for label, _ in fields) + 1
+    say("\n".join(f"{label + ':':<{label_width}} {text}" for label, text in fields))
+    return 0
+
+
+async def _confirm(
+    client: TicosClient, args: argparse.Namespace, key_id: str, question: str, done: str
+) -> ApiKey | None:
+    """Unless --yes, ask `question` about the key (it is named in full); returns it when read."""
+    if args.yes:
+        return None
+    key = await client.get_key(key_id)
+    if not ask(question.format(key=describe(key))):
+        raise UsageError(f"not confirmed; nothing was {done}")
+    return key
+
+
 def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
     """Revoke or delete a key, asking first unless --yes; the confirmation names the key."""
     require_confirmation(args, verb)
+    question = f"{verb.capitalize()} key {{key}}? {consequence}"
+    as_json = getattr(args, "json", False)
 
     async def run(client: TicosClient, _: Settings) -> tuple[str, ApiKey | None]:
-        described = args.id
-        if not args.yes:
-            key = await client.get_key(args.id)
-            described = describe(key)
-            if not ask(f"{verb.capitalize()} key {described}? {consequence}"):
-                raise UsageError(f"not confirmed; nothing was {verb}d")
+        key_id = await resolve_key_id(client, args.id)
+        key = await _confirm(client, args, key_id, question, f"{verb}d")
         if verb == "revoke":
-            revoked = await client.revoke_key(args.id)
+            revoked = await client.revoke_key(key_id)
             return describe(revoked), revoked
-        await client.delete_key(args.id)
-        return described, None
+        if key is None and as_json:
+            key = await client.get_key(key_id)  # what was deleted, for the JSON answer
+        await client.delete_key(key_id)
+        return (describe(key) if key else key_id), key
 
     described, key = with_client(args, run)
-    if key is not None and getattr(args, "json", False):
-        print_json(key.to_json())
+    if key is not None and as_json:
+        # delete: the key as it was just before, marked deleted (it can't be read any more).
+        print_json(key.to_json() if verb == "revoke" else {**key.to_json(), "deleted": True})
     note(f"{verb.capitalize()}d key {described}. {consequence}")
     return 0
 
@@ -155,14 +149,25 @@ def keys_delete(args: argparse.Namespace) -> int:
     return _destroy(args, "delete", "It stops working now and disappears from every list for good.")
 
 
+ROLL_NOW = (
+    "The old key stops working now: anything still using it fails from the next request on "
+    "(--grace 1h keeps it working while you deploy the new one)."
+)
+
+
 def keys_roll(args: argparse.Namespace) -> int:
     grace = int(args.grace.total_seconds())
     expires_at = _expires_at(args.expires_in) if args.expires_in else KEEP_LIFETIME
+    if grace == 0:  # an immediate cut-over is as final as a revoke: asked for alike
+        require_confirmation(args, "roll", alternative="or --grace 1h to keep the old key working")
 
-    async def roll(client: TicosClient, _: Settings) -> CreatedKey:
-        return await client.roll_key(args.id, grace_seconds=grace, expires_at=expires_at)
+    async def roll(client: TicosClient, _: Settings) -> tuple[str, CreatedKey]:
+        key_id = await resolve_key_id(client, args.id)
+        if grace == 0:
+            await _confirm(client, args, key_id, f"Roll key {{key}} now? {ROLL_NOW}", "rolled")
+        return key_id, await client.roll_key(key_id, grace_seconds=grace, expires_at=expires_at)
 
-    created = with_client(args, roll)
+    key_id, created = with_client(args, roll)
     _print_created(args, created)
     old = (
         "The old key stopped working now."
@@ -172,7 +177,7 @@ def keys_roll(args: argparse.Namespace) -> int:
     new_expiry = created.api_key.expires_at
     expiry = f"expires {exact(new_expiry)}" if new_expiry else "never expires"
     note(
-        f"Rolled key {args.id}: the new key is {describe(created.api_key)}. {old} "
+        f"Rolled key {key_id}: the new key is {describe(created.api_key)}. {old} "
         f"The new key {expiry}.\n"
         "The new key is on stdout and is never shown again: store it now."
     )
@@ -181,7 +186,8 @@ def keys_roll(args: argparse.Namespace) -> int:
 
 def keys_usage(args: argparse.Namespace) -> int:
     async def fetch(client: TicosClient, _: Settings) -> tuple[ApiKey, list[UsageDay]]:
-        return await client.get_key(args.id), await client.usage(args.id, days=args.days)
+        key_id = await resolve_key_id(client, args.id)
+        return await client.get_key(key_id), await client.usage(key_id, days=args.days)
 
     key, days = with_client(args, fetch)
     if args.json:
@@ -209,7 +215,16 @@ def keys_review(args: argparse.Namespace) -> int:
     keys = with_client(args, fetch)
     items = review_keys(keys, now=now_utc())
     if args.json:
-        print_json([{"key": i.key.to_json(), "reasons": list(i.reasons)} for i in items])
+        print_json(
+            [
+                {
+                    "key": i.key.to_json(),
+                    "reasons": list(i.reasons),
+                    "replaced_by": i.replaced_by.id if i.replaced_by else None,
+                }
+                for i in items
+            ]
+        )
         return 0
     if not items:
         count = "no active keys" if not keys else f"{len(keys)} active key" + "s" * (len(keys) > 1)
@@ -221,6 +236,9 @@ def keys_review(args: argparse.Namespace) -> int:
         say(f"{clip(visible(item.key.name), 60)}  {item.key.id}  {item.key.snippet}")
         for reason in item.reasons:
             say(f"  - {reason}")
-        say(f"  revoke: ticos-tui keys revoke {item.key.id}")
-        say(f"  roll:   ticos-tui keys roll {item.key.id} --grace 24h")
+        if item.rollable:
+            say(f"  revoke: ticos-tui keys revoke {item.key.id}")
+            say(f"  roll:   ticos-tui keys roll {item.key.id} --grace 24h")
+        else:  # already rolled: the one thing left is to end its grace early
+            say(f"  revoke once nothing uses it: ticos-tui keys revoke {item.key.id}")
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +25,13 @@ ENVIRONMENT = """\
 environment:
   TICOS_BASE_URL  the Ticos API to use (default: the embedded local service)
   TICOS_TOKEN     the credential for it (else the one stored by `ticos-tui login`)
-  TICOS_HOME      the local service's data folder"""
+  TICOS_HOME      the local service's data folder
+  TICOS_DEBUG     set to 1 to show the Python traceback of an unexpected error"""
+
+EXAMPLES = """\
+examples:
+  ticos-tui                              open the TUI
+  ticos-tui keys list --status active    the active keys, as a table"""
 
 DESCRIPTION = """\
 Manage the API keys of a Ticos account from the terminal. Without a command,
@@ -74,15 +80,20 @@ def _data_dir_option() -> argparse.ArgumentParser:
     return options
 
 
+def _examples(*lines: str) -> str:
+    """The closing block of a command's --help: one or two command lines a person can copy."""
+    return "examples:\n" + "\n".join(f"  {PROG} {line}" for line in lines)
+
+
 def _command(
-    parent: Any, name: str, help_text: str, func: Command, **kw: Any
+    parent: Any, name: str, help_text: str, func: Command, examples: Sequence[str], **kw: Any
 ) -> argparse.ArgumentParser:
-    """Add command `name` running `func`, with its help, the exit codes and parents in `kw`."""
+    """Add command `name` running `func`: its help, the exit codes, `examples`, parents in `kw`."""
     sub: argparse.ArgumentParser = parent.add_parser(
         name,
         help=help_text,
         description=help_text,
-        epilog=EXIT_CODES,
+        epilog=f"{EXIT_CODES}\n\n{_examples(*examples)}",
         formatter_class=_FORMATTER,
         **kw,
     )
@@ -103,6 +114,7 @@ def _add_serve(commands: Any) -> None:
         "serve",
         "Serve the local Ticos service over HTTP",
         accounts.serve,
+        ["serve", "serve --host 0.0.0.0 --port 8765 --data-dir /srv/ticos"],
         parents=[_data_dir_option()],
     )
     serve.add_argument(
@@ -121,6 +133,7 @@ def _add_accounts(commands: Any) -> None:
         "create",
         "Create an account on the local service; prints its session token once, on stdout",
         accounts.accounts_create,
+        ['accounts create "Ada Lovelace" ada@example.com > ada.token'],
         parents=[_data_dir_option()],
     )
     create.add_argument("name")
@@ -133,6 +146,10 @@ def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
         "login",
         "Store a token for a server (read from a hidden prompt, or one line of stdin)",
         accounts.login,
+        [
+            "login --base-url https://api.ticos.ai/v1",
+            "login --base-url http://127.0.0.1:8765 < ada.token",
+        ],
         parents=[conn],
     )
     login.add_argument(
@@ -142,25 +159,39 @@ def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
 
 def _add_logout(commands: Any, conn: argparse.ArgumentParser) -> None:
     _command(
-        commands, "logout", "Forget the token stored for a server", accounts.logout, parents=[conn]
+        commands,
+        "logout",
+        "Forget the token stored for a server",
+        accounts.logout,
+        ["logout --base-url https://api.ticos.ai/v1"],
+        parents=[conn],
     )
 
 
 def _add_status(commands: Any, conn: argparse.ArgumentParser) -> None:
-    _command(
+    status = _command(
         commands,
         "status",
         "Show the mode, server, account and where the credential comes from",
         accounts.status,
+        ["status", "status --base-url https://api.ticos.ai/v1 --json"],
         parents=[conn],
     )
+    _json_flag(status, "the same as a JSON object")
 
 
 # -- keys --
 
 
 def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
-    listing = _command(key_cmds, "list", "List keys, newest first", keys.keys_list, parents=[conn])
+    listing = _command(
+        key_cmds,
+        "list",
+        "List keys, newest first (fitted to the terminal's width; piped, every word)",
+        keys.keys_list,
+        ["keys list --status active", "keys list --json | jq -r '.[].id'"],
+        parents=[conn],
+    )
     listing.add_argument("--status", choices=("active", "revoked", "expired", "all"), default="all")
     formats = listing.add_mutually_exclusive_group()
     formats.add_argument(
@@ -178,6 +209,10 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "create",
         "Create a key; the full key alone goes to stdout: KEY=$(ticos-tui keys create ci)",
         keys.keys_create,
+        [
+            "keys create ci --scope api_keys:read --expires-in 30d",
+            'keys create "Nightly Batch Script" --json > created.json',
+        ],
         parents=[conn],
     )
     create.add_argument("name")
@@ -197,21 +232,54 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     _json_flag(create, "print the created key as a JSON object (with key)")
 
 
+KEY_ARGUMENT = "KEY"
+KEY_HELP = "the key's id (key_…), or a name only one key has"
+
+
+def _key_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar=KEY_ARGUMENT, help=KEY_HELP)
+
+
+def _add_keys_get(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
+    get = _command(
+        key_cmds,
+        "get",
+        "Show one key's fields",
+        keys.keys_get,
+        ["keys get key_2x7Qm9", 'keys get "Nightly Batch Script" --json'],
+        parents=[conn],
+    )
+    _key_argument(get)
+    _json_flag(get, "the key as a JSON object")
+
+
 def _add_keys_rename(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
-    rename = _command(key_cmds, "rename", "Rename a key", keys.keys_rename, parents=[conn])
-    rename.add_argument("id")
+    rename = _command(
+        key_cmds,
+        "rename",
+        "Rename a key",
+        keys.keys_rename,
+        ['keys rename key_2x7Qm9 "Nightly Batch Script v2"'],
+        parents=[conn],
+    )
+    _key_argument(rename)
     rename.add_argument("name")
     _json_flag(rename, "print the renamed key as JSON")
+
+
+def _yes_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-y", "--yes", action="store_true", help="do it without asking (needed without a TTY)"
+    )
 
 
 def _add_destructive(
     key_cmds: Any, conn: argparse.ArgumentParser, name: str, help_text: str, func: Command
 ) -> argparse.ArgumentParser:
-    sub = _command(key_cmds, name, help_text, func, parents=[conn])
-    sub.add_argument("id")
-    sub.add_argument(
-        "-y", "--yes", action="store_true", help="do it without asking (needed without a TTY)"
-    )
+    examples = [f"keys {name} key_2x7Qm9", f'keys {name} "Nightly Batch Script" --yes']
+    sub = _command(key_cmds, name, help_text, func, examples, parents=[conn])
+    _key_argument(sub)
+    _yes_flag(sub)
     return sub
 
 
@@ -227,13 +295,14 @@ def _add_keys_revoke(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
 
 
 def _add_keys_delete(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
-    _add_destructive(
+    delete = _add_destructive(
         key_cmds,
         conn,
         "delete",
         "Delete a key: revoked and removed from every list",
         keys.keys_delete,
     )
+    _json_flag(delete, 'print the key as it was before, with "deleted": true, as JSON')
 
 
 def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
@@ -242,15 +311,17 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "roll",
         "Replace a key with a new one of the same name and scopes; the new key goes to stdout",
         keys.keys_roll,
+        ["keys roll key_2x7Qm9 --grace 24h", "keys roll key_2x7Qm9 --yes > new.key"],
         parents=[conn],
     )
-    roll.add_argument("id")
+    _key_argument(roll)
     roll.add_argument(
         "--grace",
         type=args.grace,
         default=timedelta(0),
         metavar="DURATION",
-        help="how long the old key keeps working: now, 30m, 1h, 24h, 7d (default: now)",
+        help="how long the old key keeps working: now, 30m, 1h, 24h, 7d (default: now, "
+        "which asks first, like revoke)",
     )
     roll.add_argument(
         "--expires-in",
@@ -259,6 +330,7 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         help="when the new key expires, e.g. 7d, 30d, 1y (default: the old key's lifetime "
         "from now; never if it had none)",
     )
+    _yes_flag(roll)
     _json_flag(roll, "print the new key as a JSON object (with key)")
 
 
@@ -268,9 +340,10 @@ def _add_keys_usage(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "usage",
         "Requests per day for a key, as a text chart",
         keys.keys_usage,
+        ["keys usage key_2x7Qm9 --days 7", "keys usage key_2x7Qm9 --json"],
         parents=[conn],
     )
-    usage.add_argument("id")
+    _key_argument(usage)
     usage.add_argument("--days", type=args.days, default=30, help="1 to 90 (default: %(default)s)")
     _json_flag(usage, "the daily figures as JSON")
 
@@ -281,6 +354,7 @@ def _add_keys_review(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "review",
         "Active keys worth a second look (unused, idle, full access, expiring, duplicate names)",
         keys.keys_review,
+        ["keys review", "keys review --json"],
         parents=[conn],
     )
     _json_flag(review, "the keys and reasons as JSON")
@@ -289,15 +363,17 @@ def _add_keys_review(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
 def _add_keys(commands: Any, conn: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
         "keys",
-        help="List, create, rename, revoke, delete, roll and review API keys",
-        description="Manage the account's API keys.",
-        epilog=EXIT_CODES,
+        help="List, create, get, rename, revoke, delete, roll and review API keys",
+        description="Manage the account's API keys. A KEY is its id (key_…), "
+        "or a name only one key has.",
+        epilog=f"{EXIT_CODES}\n\n{_examples('keys list', 'keys revoke key_2x7Qm9')}",
         formatter_class=_FORMATTER,
     )
     key_cmds = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for add in (
         _add_keys_list,
         _add_keys_create,
+        _add_keys_get,
         _add_keys_rename,
         _add_keys_revoke,
         _add_keys_delete,
@@ -314,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = args.Parser(
         prog=PROG,
         description=DESCRIPTION,
-        epilog=f"{EXIT_CODES}\n\n{ENVIRONMENT}",
+        epilog=f"{EXIT_CODES}\n\n{ENVIRONMENT}\n\n{EXAMPLES}",
         formatter_class=_FORMATTER,
         parents=[conn],
     )

@@ -66,6 +66,10 @@ pre-commit (.pre-commit-config.yaml):
         entry: ticos-tui scan
         language: system
         pass_filenames: true
+
+examples:
+  ticos-tui scan
+  ticos-tui scan --history --json
 """
 
 
