@@ -294,9 +294,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from ticos_tui.config import resolve_data_dir
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    from ticos_tui.service.server import serve
+    from ticos_tui.service.server import serve, serve_options
 
-    return int(serve(host=args.host, port=args.port, data_dir=data_dir) or 0)
+    return int(serve(args.host, args.port, data_dir, **serve_options(args)) or 0)
 
 
 def _cmd_accounts_create(args: argparse.Namespace) -> int:
@@ -653,6 +653,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     serve.add_argument("--port", type=_port, default=8765, help="port (default: %(default)s)")
+    from ticos_tui.service.server import add_serve_options
+
+    add_serve_options(serve)
 
     accounts = commands.add_parser(
         "accounts", help="Accounts of the local service", formatter_class=formatter
