@@ -21,6 +21,7 @@ from ticos_tui import __version__
 from ticos_tui.errors import TicosError, UsageError
 from ticos_tui.models import SCOPES, ApiKey
 from ticos_tui.sanitize import visible
+from ticos_tui.serve_options import add_serve_options, serve_options
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
@@ -294,7 +295,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from ticos_tui.config import resolve_data_dir
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    from ticos_tui.service.server import serve, serve_options
+    from ticos_tui.service.server import serve
 
     return int(serve(args.host, args.port, data_dir, **serve_options(args)) or 0)
 
@@ -653,8 +654,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     serve.add_argument("--port", type=_port, default=8765, help="port (default: %(default)s)")
-    from ticos_tui.service.server import add_serve_options
-
     add_serve_options(serve)
 
     accounts = commands.add_parser(

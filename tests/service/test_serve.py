@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks._server import HOST, Served, start_service
 from ticos_tui.keyformat import generate_key
-from ticos_tui.service.server import is_loopback
+from ticos_tui.service.server import exposure_warning, is_loopback
 
 LIMIT = 30  # create_app's default failed-authentication limit
 
@@ -75,6 +75,13 @@ def test_is_loopback() -> None:
     assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.2", "::", "example.com", ""]))
 
 
+def test_a_non_loopback_address_is_called_plain_http() -> None:
+    for host in ("0.0.0.0", "192.168.1.2", "::", "ticos.example.com"):
+        warning = exposure_warning(host)
+        assert warning is not None and "plain HTTP" in warning and "TLS proxy" in warning
+    assert exposure_warning("127.0.0.1") is None and exposure_warning("::1") is None
+
+
 def _wait_closed(sock: socket.socket, seconds: float) -> bool:
     """Whether the server closes `sock` within `seconds` (reads until EOF)."""
     sock.settimeout(seconds)
@@ -125,5 +132,32 @@ def test_healthz_answers_while_300_slow_clients_hold_connections(data_dir: Path)
         assert answered.json() == {"status": "ok"}
     finally:
         for sock in slow:
+            sock.close()
+        service.stop()
+
+
+def test_past_the_connection_limit_requests_get_503(data_dir: Path) -> None:
+    service = start_service(data_dir, options=["--limit-concurrency", "3"])
+    busy: list[socket.socket] = []
+    try:
+        for _ in range(2):  # requests in progress (bodies still coming): not idle, kept open
+            sock = socket.create_connection((HOST, service.port), timeout=30)
+            sock.sendall(
+                b"POST /v1/api-keys/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+            )
+            busy.append(sock)
+            # "100 Continue" means the service has the request and waits for its body.
+            assert sock.recv(64).startswith(b"HTTP/1.1 100")
+        response = httpx.get(f"{service.base_url}/v1/healthz", timeout=30)
+        assert response.status_code == 503
+        for sock in busy:
+            sock.close()
+        deadline = time.monotonic() + 60
+        while response.status_code == 503 and time.monotonic() < deadline:
+            response = httpx.get(f"{service.base_url}/v1/healthz", timeout=30)
+        assert response.status_code == 200
+    finally:
+        for sock in busy:
             sock.close()
         service.stop()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ticos_tui.service.server import add_serve_options, serve, serve_options
+from ticos_tui.serve_options import add_serve_options, serve_options
+from ticos_tui.service.server import serve
 
 
 def main(argv: list[str] | None = None) -> int:

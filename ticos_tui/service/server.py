@@ -1,12 +1,7 @@
-"""`ticos-tui serve`: the service over HTTP with uvicorn, hardened for slow clients and rebinding.
-
-Kept import-light (uvicorn and the app load inside `serve`): the CLI imports it to build its
-argument parser.
-"""
+"""`ticos-tui serve`: the service over HTTP with uvicorn, hardened for slow clients and rebinding."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import ipaddress
 import json
@@ -19,66 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ticos_tui.paths import data_dir as default_data_dir
+from ticos_tui.serve_options import HEADER_TIMEOUT
 
-HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and body)
 KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open
 MAX_HEAD = 16 * 1024  # bytes of request line and headers; larger is refused by h11
 _FD_RESERVE = 64  # file descriptors kept for the database, logs and the listening socket
-
-
-def add_serve_options(parser: argparse.ArgumentParser) -> None:
-    """The `serve` options, shared by `ticos-tui serve` and `python -m ticos_tui.service`."""
-    parser.add_argument(
-        "--forwarded-allow-ips",
-        metavar="IPS",
-        default=None,
-        help="comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto to "
-        "trust (default: none; the client is the TCP peer)",
-    )
-    parser.add_argument(
-        "--limit-concurrency",
-        metavar="N",
-        type=_positive_int,
-        default=None,
-        help="most connections at once; past it idle ones are closed and new requests get 503 "
-        "(default: what the open-file limit leaves room for, at most 1000)",
-    )
-    parser.add_argument(
-        "--header-timeout",
-        metavar="SECONDS",
-        type=_positive_float,
-        default=HEADER_TIMEOUT,
-        help="seconds a client has to send a whole request (default: %(default)s)",
-    )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
-    return value
-
-
-def serve_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments of `serve` from parsed `add_serve_options` options."""
-    return {
-        "forwarded_allow_ips": args.forwarded_allow_ips,
-        "limit_concurrency": args.limit_concurrency,
-        "header_timeout": args.header_timeout,
-    }
 
 
 def is_loopback(host: str) -> bool:
@@ -92,6 +32,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to tell the operator about listening on `host`; None for loopback."""
+    if is_loopback(host):
+        return None
+    return (
+        f"{host} is reachable from other machines, and this is plain HTTP: keys and tokens "
+        "would cross the network unencrypted. Put it behind a TLS proxy (and name the proxy "
+        "with --forwarded-allow-ips)."
+    )
 
 
 def _host_of(header: str) -> str:
@@ -272,14 +223,9 @@ def serve(
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
     print(f"Session token of the local account: {token_path(folder)}", flush=True)
-    if not is_loopback(host):
-        print(
-            f"ticos-tui serve: {host} is reachable from other machines, and this is plain HTTP: "
-            "keys and tokens would cross the network unencrypted. Put it behind a TLS proxy "
-            "(and name the proxy with --forwarded-allow-ips).",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = exposure_warning(host)
+    if warning:
+        print(f"ticos-tui serve: {warning}", file=sys.stderr, flush=True)
     elif not forwarded_allow_ips:
         app = LoopbackHostOnly(app)
     limit, backlog = connection_budget()
