@@ -32,8 +32,8 @@ from ticos_tui.service.auth import (
     key_problem,
 )
 from ticos_tui.service.fastpath import VerifyFastPath
-from ticos_tui.service.offloop import StoreCalls
-from ticos_tui.service.store import FLUSH_INTERVAL, WRITE_TIMEOUT, Store
+from ticos_tui.service.offloop import StoreCalls, unavailable
+from ticos_tui.service.store import FLUSH_INTERVAL, WRITE_TIMEOUT, Store, StoreUnavailable
 from ticos_tui.service.validation import (
     MAX_BODY,
     ApiProblem,
@@ -154,11 +154,10 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        try:
+        try:  # a store that cannot answer: 503 (from read, or here when it hangs)
             await asyncio.wait_for(read(store.ping), timeout=store.write_timeout)
-        except (ApiProblem, TimeoutError) as exc:
-            why = exc.detail if isinstance(exc, ApiProblem) else "the store did not answer in time"
-            return JSONResponse({"detail": why}, status_code=503, headers={"Retry-After": "2"})
+        except TimeoutError:
+            raise unavailable(StoreUnavailable("the store did not answer in time")) from None
         return JSONResponse({"status": "ok"})
 
     async def openapi_json(request: Request) -> Response:

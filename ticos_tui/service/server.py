@@ -227,6 +227,7 @@ def serve(
     if warning:
         print(f"ticos-tui serve: {warning}", file=sys.stderr, flush=True)
     elif not forwarded_allow_ips:
+        # Behind a named proxy, the Host is the proxy's business (it may pass the public name).
         app = LoopbackHostOnly(app)
     limit, backlog = connection_budget()
     limit = limit_concurrency or limit
