@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,9 @@ def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.0)
             raise RuntimeError(f"server exited early with code {proc.returncode}")
         try:
             with socket.create_connection((HOST, port), timeout=0.2) as sock:
-                sock.sendall(b"GET /v1/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                sock.sendall(
+                    b"GET /v1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
                 if sock.recv(64).startswith(b"HTTP/1.1 200"):
                     return
         except OSError:
@@ -71,9 +75,22 @@ class Served:
         self.proc.wait(10)
 
 
-def start_service(data_dir: Path, port: int | None = None) -> Served:
-    """`python -m ticos_tui.service` on a free loopback port, waited for until it answers."""
+def start_service(
+    data_dir: Path,
+    port: int | None = None,
+    options: Sequence[str] = (),
+    fd_limit: int | None = None,
+) -> Served:
+    """`python -m ticos_tui.service` on a free loopback port, waited for until it answers.
+
+    `options`: more `serve` options; `fd_limit`: the process's open-file limit (soft and hard).
+    """
     port = port or free_port()
+
+    def limit_fds() -> None:
+        if fd_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,8 +102,10 @@ def start_service(data_dir: Path, port: int | None = None) -> Served:
             str(port),
             "--data-dir",
             str(data_dir),
+            *options,
         ],
         cwd=ROOT,
+        preexec_fn=limit_fds if fd_limit is not None else None,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -131,7 +150,7 @@ def start_hello() -> tuple[subprocess.Popen[bytes], int]:
 
 
 def build_request(method: str, path: str, token: str | None = None, body: Any = None) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: bench"]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
     payload = b""
     if token:
         lines.append(f"Authorization: Bearer {token}")

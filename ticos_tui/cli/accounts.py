@@ -22,6 +22,7 @@ from ticos_tui.errors import UsageError
 from ticos_tui.output import note, print_json, say
 from ticos_tui.present import quoted
 from ticos_tui.sanitize import visible
+from ticos_tui.serve_options import serve_options
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
@@ -44,7 +45,7 @@ def serve(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     from ticos_tui.service.server import serve as serve_http  # Starlette, uvicorn, SQLite
 
-    return int(serve_http(host=args.host, port=args.port, data_dir=data_dir) or 0)
+    return int(serve_http(args.host, args.port, data_dir, **serve_options(args)) or 0)
 
 
 def accounts_create(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from ticos_tui import __version__, scan
 from ticos_tui.cli import accounts, args, keys
 from ticos_tui.models import SCOPES
 from ticos_tui.output import PROG
+from ticos_tui.serve_options import add_serve_options
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -114,13 +115,14 @@ def _add_serve(commands: Any) -> None:
         "serve",
         "Serve the local Ticos service over HTTP",
         accounts.serve,
-        ["serve", "serve --host 0.0.0.0 --port 8765 --data-dir /srv/ticos"],
+        ["serve", "serve --port 8765 --data-dir /srv/ticos --forwarded-allow-ips 127.0.0.1"],
         parents=[_data_dir_option()],
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     serve.add_argument("--port", type=args.port, default=8765, help="port (default: %(default)s)")
+    add_serve_options(serve)
 
 
 def _add_accounts(commands: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ticos_tui.serve_options import add_serve_options, serve_options
 from ticos_tui.service.server import serve
 
 
@@ -13,8 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--data-dir", type=Path, default=None)
+    add_serve_options(parser)
     args = parser.parse_args(argv)
-    return serve(args.host, args.port, args.data_dir)
+    return serve(args.host, args.port, args.data_dir, **serve_options(args))
 
 
 if __name__ == "__main__":

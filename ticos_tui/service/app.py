@@ -9,6 +9,7 @@ import contextlib
 import logging
 import re
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from pathlib import Path
@@ -31,8 +32,15 @@ from ticos_tui.service.auth import (
     key_problem,
 )
 from ticos_tui.service.fastpath import VerifyFastPath
+from ticos_tui.service.offloop import StoreCalls, unavailable
 from ticos_tui.service.scopes import require_covered
-from ticos_tui.service.store import FLUSH_INTERVAL, KeyConflict, Store
+from ticos_tui.service.store import (
+    FLUSH_INTERVAL,
+    WRITE_TIMEOUT,
+    KeyConflict,
+    Store,
+    StoreUnavailable,
+)
 from ticos_tui.service.validation import (
     MAX_BODY,
     ApiProblem,
@@ -124,6 +132,7 @@ def create_app(
     failed_auth_limit: int = 30,
     failed_auth_window: float = 60.0,
     clock: Callable[[], float] = time.time,
+    store_timeout: float = WRITE_TIMEOUT,
 ) -> Starlette:
     """The service over the database in `data_dir` (opened now: works without lifespan events).
 
@@ -132,14 +141,19 @@ def create_app(
         failed_auth_limit: failed authentications per client and window before 429.
         failed_auth_window: the window, in seconds.
         clock: the wall clock (tests move it to expire keys).
+        store_timeout: seconds a write waits for a locked store before answering 503.
     """
-    store = Store(Path(data_dir), clock=clock)
+    store = Store(Path(data_dir), clock=clock, write_timeout=store_timeout)
+    calls = StoreCalls(store)
+    read, write = calls.read, calls.write
+    # Failed authentications and failed verifies are counted apart: one never throttles the other.
     limiter = FailedAuthLimiter(failed_auth_limit, failed_auth_window)
+    verify_limiter = FailedAuthLimiter(failed_auth_limit, failed_auth_window)
     openapi: list[bytes] = []
 
-    def auth(request: Request, scope: str, also: str | None = None) -> Principal:
-        store.flush_if_due()
-        return authenticate(request, store, limiter, scope, also)
+    async def auth(request: Request, scope: str, also: str | None = None) -> Principal:
+        calls.flush_soon()
+        return await authenticate(request, calls, limiter, scope, also)
 
     def key_id_of(request: Request) -> str:
         key_id = request.path_params["key_id"]
@@ -152,17 +166,24 @@ def create_app(
             raise ApiProblem(404, "no such API key")
         return value
 
-    def control(principal: Principal, key_id: str, action: str) -> None:
+    async def control(principal: Principal, key_id: str, action: str) -> None:
         """No escalation: 404 for an unknown key, 403 when it is more powerful than the caller.
 
         A key may always act on itself (its scopes cover its own), so it can revoke itself.
         """
         if principal.key_id is None or principal.key_id == key_id:
             return
-        scopes = found(store.key_scopes(principal.account_id, key_id))
+        scopes = found(await read(store.key_scopes, principal.account_id, key_id))
         require_covered(principal, scopes, action)
 
     async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:  # a store that cannot answer: 503 (from read, or here when it hangs)
+            await asyncio.wait_for(read(store.ping), timeout=store.write_timeout)
+        except TimeoutError:
+            raise unavailable(StoreUnavailable("the store did not answer in time")) from None
         return JSONResponse({"status": "ok"})
 
     async def openapi_json(request: Request) -> Response:
@@ -171,12 +192,12 @@ def create_app(
         return Response(openapi[0], media_type="application/json")
 
     async def account(request: Request) -> Response:
-        principal = auth(request, "account:read")
-        return JSONResponse(found(store.account(principal.account_id)))
+        principal = await auth(request, "account:read")
+        return JSONResponse(found(await read(store.account, principal.account_id)))
 
     async def end_session(request: Request) -> Response:
         try:
-            principal: Principal | None = auth(request, "*")
+            principal: Principal | None = await auth(request, "*")
         except ApiProblem as problem:
             if problem.status != 403:
                 raise
@@ -185,21 +206,21 @@ def create_app(
             raise ApiProblem(
                 403, "only a session token can be ended here; an API key ends when it is revoked"
             )
-        store.end_session(principal.token_hash)
+        await write(store.end_session, principal.token_hash)
         return Response(status_code=204)
 
     async def list_keys(request: Request) -> Response:
-        principal = auth(request, "api_keys:read")
+        principal = await auth(request, "api_keys:read")
         status = query_status(request)
         limit = query_int(request, "limit", 100, 1, 1000)
         raw_cursor = query_value(request, "cursor")
         before = None if raw_cursor is None else decode_cursor(raw_cursor)
-        data, next_seq = store.list_keys(principal.account_id, status, limit, before)
+        data, next_seq = await read(store.list_keys, principal.account_id, status, limit, before)
         next_cursor = None if next_seq is None else encode_cursor(next_seq)
         return JSONResponse({"data": data, "next_cursor": next_cursor})
 
     async def create_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:write")
+        principal = await auth(request, "api_keys:write")
         body = await read_json(request)
         if "name" not in body:
             raise invalid("name", "is required")
@@ -207,45 +228,52 @@ def create_app(
         scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
         expires_at = validate_expires_at(body.get("expires_at"), store.clock())
         require_covered(principal, scopes, "create")
-        created, key = store.create_key(principal.account_id, name, scopes, expires_at)
+        created, key = await write(store.create_key, principal.account_id, name, scopes, expires_at)
         created["key"] = key
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
 
     async def get_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:read")
-        return JSONResponse(found(store.get_key(principal.account_id, key_id_of(request))))
+        principal = await auth(request, "api_keys:read")
+        return JSONResponse(
+            found(await read(store.get_key, principal.account_id, key_id_of(request)))
+        )
 
     async def rename_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:write")
+        principal = await auth(request, "api_keys:write")
         key_id = key_id_of(request)
         body = await read_json(request)
         if "name" not in body:
             raise invalid("name", "is required")
         name = validate_name(body["name"])
-        control(principal, key_id, "rename")
-        return JSONResponse(found(store.rename_key(principal.account_id, key_id, name)))
+        await control(principal, key_id, "rename")
+        return JSONResponse(
+            found(await write(store.rename_key, principal.account_id, key_id, name))
+        )
 
     async def delete_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:write")
-        control(principal, key_id_of(request), "delete")
-        found(store.revoke_key(principal.account_id, key_id_of(request), delete=True))
+        principal = await auth(request, "api_keys:write")
+        await control(principal, key_id_of(request), "delete")
+        found(await write(store.revoke_key, principal.account_id, key_id_of(request), delete=True))
         return Response(status_code=204)
 
     async def revoke_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:write")
-        control(principal, key_id_of(request), "revoke")
-        return JSONResponse(found(store.revoke_key(principal.account_id, key_id_of(request))))
+        principal = await auth(request, "api_keys:write")
+        await control(principal, key_id_of(request), "revoke")
+        return JSONResponse(
+            found(await write(store.revoke_key, principal.account_id, key_id_of(request)))
+        )
 
     async def roll_key(request: Request) -> Response:
-        principal = auth(request, "api_keys:write")
+        principal = await auth(request, "api_keys:write")
         key_id = key_id_of(request)
         body = await read_json(request, required=False)
         grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
         keep_lifetime = "expires_at" not in body
         expires_at = validate_expires_at(body.get("expires_at"), store.clock())
-        control(principal, key_id, "roll")
+        await control(principal, key_id, "roll")
         try:
-            rolled = store.roll_key(
+            rolled = await write(
+                store.roll_key,
                 principal.account_id,
                 key_id,
                 grace,
@@ -259,12 +287,14 @@ def create_app(
         return JSONResponse(created, status_code=201, headers=_NO_STORE)
 
     async def key_usage(request: Request) -> Response:
-        principal = auth(request, "api_keys:read", also="usage:read")
+        principal = await auth(request, "api_keys:read", also="usage:read")
         key_id = key_id_of(request)
         days = query_int(request, "days", 30, 1, 90)
-        return JSONResponse({"days": found(store.usage(principal.account_id, key_id, days))})
+        return JSONResponse(
+            {"days": found(await read(store.usage, principal.account_id, key_id, days))}
+        )
 
-    def verify_answer(client: str, body: bytes, content_type: str) -> dict[str, Any]:
+    async def verify_answer(client: str, body: bytes, content_type: str) -> dict[str, Any]:
         """The verify result for a request body (after the throttle check and the size limit).
 
         The hot path: checksum first (no database for a malformed key), one indexed lookup by
@@ -276,15 +306,15 @@ def create_app(
         candidate = data["key"]
         if not isinstance(candidate, str):
             raise invalid("key", "must be a string")
-        store.flush_if_due()
+        calls.flush_soon()
         if not is_well_formed_key(candidate):
             reason: str | None = "malformed"
             key = None
         else:
-            key = store.key_by_hash(secret_hash(candidate))
+            key = await read(store.key_by_hash, secret_hash(candidate))
             reason = key_problem(key, store.now())
         if reason is not None or key is None:
-            limiter.failed(client)
+            verify_limiter.failed(client)
             return {"valid": False, "reason": reason}
         store.record_use(key.id)
         return {
@@ -298,12 +328,13 @@ def create_app(
     async def verify(request: Request) -> Response:
         # Reached only when VerifyFastPath passes a request on (a query string: 422 here).
         client = client_of(request)
-        limiter.check(client)
+        verify_limiter.check(client)
         check_content_length(request.headers.get("content-length"))
         body = await request.body()
         if len(body) > MAX_BODY:
             raise too_large()
-        return JSONResponse(verify_answer(client, body, request.headers.get("content-type", "")))
+        answer = await verify_answer(client, body, request.headers.get("content-type", ""))
+        return JSONResponse(answer)
 
     async def problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiProblem)
@@ -328,10 +359,7 @@ def create_app(
         async def flusher() -> None:
             while True:
                 await asyncio.sleep(FLUSH_INTERVAL)
-                try:
-                    store.flush_if_due()
-                except Exception:  # a full disk must not stop the timer
-                    log.exception("flushing key uses failed")
+                calls.flush_soon()  # a failure keeps the uses for the next one, and is logged
 
         task = asyncio.create_task(flusher())
         try:
@@ -342,10 +370,14 @@ def create_app(
                 await task
             # Flush, but keep the connection: a host may run lifespan more than once (test
             # clients do, per request), and the app must keep working after it.
-            store.flush_uses()
+            try:
+                await write(store.flush_uses)
+            except ApiProblem as exc:
+                log.warning("key uses could not be written at shutdown: %s", exc.detail)
 
     routes = [
         _route("/v1/healthz", GET=healthz),
+        _route("/v1/readyz", GET=readyz),
         _route("/v1/openapi.json", GET=openapi_json),
         _route("/v1/account", GET=account),
         _route("/v1/session", DELETE=end_session),
@@ -358,7 +390,9 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(VerifyFastPath, before_body=limiter.check, answer=verify_answer)],
+        middleware=[
+            Middleware(VerifyFastPath, before_body=verify_limiter.check, answer=verify_answer)
+        ],
         exception_handlers={
             ApiProblem: problem,
             HTTPException: http_problem,
@@ -369,4 +403,7 @@ def create_app(
     app.router.redirect_slashes = False
     app.state.store = store
     app.state.limiter = limiter
+    app.state.verify_limiter = verify_limiter
+    # Worker threads end with the app (tests and the TUI may make many in one process).
+    weakref.finalize(app, calls.shutdown)
     return app

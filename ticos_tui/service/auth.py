@@ -16,7 +16,8 @@ from ticos_tui.keyformat import (
     is_well_formed_token,
     secret_hash,
 )
-from ticos_tui.service.store import KeyAuth, Store
+from ticos_tui.service.offloop import StoreCalls
+from ticos_tui.service.store import KeyAuth
 from ticos_tui.service.validation import ApiProblem
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -100,39 +101,50 @@ _DETAILS = {
 }
 
 
-def authenticate(
-    request: Request, store: Store, limiter: FailedAuthLimiter, scope: str, also: str | None = None
+async def authenticate(
+    request: Request,
+    calls: StoreCalls,
+    limiter: FailedAuthLimiter,
+    scope: str,
+    also: str | None = None,
 ) -> Principal:
-    """The caller behind the Authorization header, allowed `scope` (or `also`); else 401/403/429."""
+    """The caller behind the Authorization header, allowed `scope` (or `also`); else 401/403/429.
+
+    The throttle applies only to failed attempts: a valid credential is served even from a
+    client whose other requests failed (keys are far too long to guess; the throttle is there
+    so that a failing client cannot go on trying lists of leaked or guessed credentials).
+    """
+    store = calls.store
     client = client_of(request)
-    limiter.check(client)
     header = request.headers.get("authorization")
-    if not header or not header.strip():
-        raise ApiProblem(401, _DETAILS["missing"], _CHALLENGE)
-    scheme, _, credential = header.strip().partition(" ")
-    credential = credential.strip()
     principal: Principal | None = None
-    reason = "malformed"
-    if scheme.lower() == "bearer":
-        # Secrets are only ever compared through an indexed lookup of their SHA-256, never with
-        # `==` on the secret itself.
-        if credential.startswith(KEY_PREFIX) and is_well_formed_key(credential):
-            key = store.key_by_hash(secret_hash(credential))
-            problem = key_problem(key, store.now())
-            if problem is None and key is not None:
-                store.record_use(key.id)
-                principal = Principal(key.account_id, key.id, tuple(key.scopes))
-            else:
-                reason = problem or "unknown"
-        elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
-            token_hash = secret_hash(credential)
-            account_id = store.account_for_token_hash(token_hash)
-            if account_id is not None:
-                principal = Principal(account_id, None, ("*",), token_hash)
-            else:
-                reason = "unknown"
+    reason = "missing"
+    if header and header.strip():
+        scheme, _, credential = header.strip().partition(" ")
+        credential = credential.strip()
+        reason = "malformed"
+        if scheme.lower() == "bearer":
+            # Secrets are only ever compared through an indexed lookup of their SHA-256, never
+            # with `==` on the secret itself.
+            if credential.startswith(KEY_PREFIX) and is_well_formed_key(credential):
+                key = await calls.read(store.key_by_hash, secret_hash(credential))
+                problem = key_problem(key, store.now())
+                if problem is None and key is not None:
+                    store.record_use(key.id)
+                    principal = Principal(key.account_id, key.id, tuple(key.scopes))
+                else:
+                    reason = problem or "unknown"
+            elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
+                token_hash = secret_hash(credential)
+                account_id = await calls.read(store.account_for_token_hash, token_hash)
+                if account_id is not None:
+                    principal = Principal(account_id, None, ("*",), token_hash)
+                else:
+                    reason = "unknown"
     if principal is None:
-        limiter.failed(client)
+        limiter.check(client)
+        if reason != "missing":
+            limiter.failed(client)
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
     granted = principal.scopes
     if "*" not in granted and scope not in granted and (also is None or also not in granted):

@@ -10,7 +10,7 @@ another method, goes on to the app unchanged.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,7 +31,7 @@ class VerifyFastPath:
         app: ASGIApp,
         *,
         before_body: Callable[[str], None],
-        answer: Callable[[str, bytes, str], dict[str, Any]],  # (client, body, content type)
+        answer: Callable[[str, bytes, str], Awaitable[dict[str, Any]]],  # (client, body, type)
     ) -> None:
         self.app = app
         self.before_body = before_body  # e.g. the failed-attempt throttle: 429 before reading
@@ -59,7 +59,7 @@ class VerifyFastPath:
             self.before_body(host)
             check_content_length(length)
             body = await self._body(receive)
-            status, payload = 200, self.answer(host, body, content_type or "")
+            status, payload = 200, await self.answer(host, body, content_type or "")
         except ApiProblem as problem:
             status, payload = problem.status, {"detail": problem.detail}
             headers = problem.headers or {}

@@ -23,6 +23,7 @@ DB_NAME = "ticos.db"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DAY = 86_400
 FLUSH_INTERVAL = 1.0
+WRITE_TIMEOUT = 5.0  # seconds a write waits for the store (another process's lock) before giving up
 
 # Each entry moves the schema from version N to N+1 (N = its index). A later release appends
 # steps; `migrate` runs the missing ones in one transaction, so keys survive an upgrade.
@@ -113,6 +114,27 @@ def migrate(conn: sqlite3.Connection) -> int:
     return found
 
 
+class StoreUnavailable(Exception):
+    """The database could not answer in time (another process holds its lock) or at all."""
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    # The one place SQLite's operational errors become the store's own: a locked or unreachable
+    # database is a condition callers answer (503), not a crash.
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise StoreUnavailable(
+                "the store is locked by another process and did not free it in time"
+            ) from None
+        raise StoreUnavailable(f"the store could not answer: {text}") from None
+    except sqlite3.ProgrammingError as exc:  # used after close()
+        raise StoreUnavailable(f"the store is closed: {exc}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class KeyAuth:
     """What an API-key lookup by hash found (the hot path of verify and of key-authenticated calls)."""
@@ -130,39 +152,53 @@ class KeyConflict(Exception):
 
 
 class Store:
-    """One SQLite connection guarded by a lock; every write in its own transaction.
+    """The database: one write connection behind a lock, and one read connection per thread.
 
-    Handlers call it synchronously from the event loop: each call is short (a page of 1000
-    keys is a few milliseconds), which is cheaper and simpler than a thread hop.
+    Its methods block (SQLite waits for another process's lock); the app calls them from worker
+    threads, never on the event loop. WAL mode lets the readers go on while a writer waits. A
+    write gives up with StoreUnavailable when it cannot get the store within `write_timeout`.
     """
 
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Callable[[], float] = time.time,
+        *,
+        write_timeout: float = WRITE_TIMEOUT,
+    ) -> None:
         ensure_private_dir(data_dir)
         self.path = data_dir / DB_NAME
         # Created 0600 before SQLite opens it, so it is never readable by others; SQLite gives
         # its -wal and -shm files the database's mode.
         create_private_file(self.path)
         self.clock = clock
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-        )
+        self.write_timeout = write_timeout
+        self._write_lock = threading.Lock()
+        self._conn = self._connect()
         self._conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode is durable against a process kill (only power loss can lose the
         # last commits), which is the failure the crash tests exercise.
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        migrate(self._conn)
+        with _translated():
+            migrate(self._conn)
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._local = threading.local()  # .conn: this thread's read connection; .deadline
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
                 create_private_file(side)
         self._scopes_cache: dict[str, list[str]] = {}
-        # Coalesced uses: key id -> last use time, (key id, day) -> count. Flushed at most
-        # FLUSH_INTERVAL later, and always before a read that returns them.
+        # Coalesced uses: key id -> last use time, (key id, day) -> count. Flushed about every
+        # FLUSH_INTERVAL; reads add what is not written yet, so they never wait for a flush. A
+        # flush moves them to "in flight" and back to pending if it fails: never dropped.
         self._pending_last_used: dict[str, str] = {}
         self._pending_usage: dict[tuple[str, str], int] = {}
+        self._flight_last_used: dict[str, str] = {}
+        self._flight_usage: dict[tuple[str, str], int] = {}
+        self._pending_lock = threading.Lock()  # the four dicts above; held for microseconds
+        self._commit_lock = threading.Lock()  # a flush's COMMIT vs a read that adds counts
+        self._flush_lock = threading.Lock()  # one flush at a time
         self._last_flush = time.monotonic()
         self._closed = False
         self._now_second = -1
@@ -181,25 +217,87 @@ class Store:
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=self.write_timeout
+        )
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """This thread's read connection (WAL: it reads while another connection writes)."""
+        with _translated():
+            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+            if conn is None:
+                if self._closed:
+                    raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+                conn = self._local.conn = self._connect()
+                with self._readers_lock:
+                    self._readers.append(conn)
+            yield conn
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Writes in this thread must get the store within `seconds` from now (from a queue)."""
+        self._local.deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._local.deadline = None
+
+    @contextmanager
+    def _write(self, on_commit: Callable[[], None] | None = None) -> Iterator[sqlite3.Connection]:
+        """One transaction on the write connection, or StoreUnavailable past the deadline.
+
+        `on_commit` runs under the commit lock together with COMMIT (see flush_uses).
+        """
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is None:
+            deadline = time.monotonic() + self.write_timeout
+        if not self._write_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise StoreUnavailable("the store is busy with other writes; retry shortly")
+        try:
+            conn = self._conn
+            with _translated():
+                left = max(0, int((deadline - time.monotonic()) * 1000))
+                conn.execute(f"PRAGMA busy_timeout = {left}")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    if on_commit is None:
+                        conn.execute("COMMIT")
+                    else:
+                        with self._commit_lock:
+                            conn.execute("COMMIT")
+                            on_commit()
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+        finally:
+            self._write_lock.release()
 
     def close(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
+        if self._closed:
+            return
+        try:
             self.flush_uses()
-            self._closed = True
+        except StoreUnavailable:
+            pass  # nothing more can be done for them at exit; the lock holder won
+        self._closed = True
+        with self._write_lock:
             self._conn.close()
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
         atexit.unregister(self._atexit)
+
+    def ping(self) -> None:
+        """Ask the store a question; StoreUnavailable when it cannot answer."""
+        with self._read() as conn:
+            conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchall()
 
     def now(self) -> str:
         # Memoised per second: the verify hot path asks for it on every request.
@@ -226,15 +324,15 @@ class Store:
         return account_id
 
     def local_account(self) -> str | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT id FROM accounts WHERE is_local = 1 ORDER BY rowid LIMIT 1"
             ).fetchone()
         return row[0] if row else None
 
     def account(self, account_id: str) -> dict[str, str] | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT id, name, email, created_at FROM accounts WHERE id = ?", (account_id,)
             ).fetchone()
         if row is None:
@@ -262,8 +360,8 @@ class Store:
             conn.execute("DELETE FROM session_tokens WHERE token_hash = ?", (token_hash,))
 
     def account_for_token_hash(self, token_hash: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT account_id FROM session_tokens WHERE token_hash = ?", (token_hash,)
             ).fetchone()
         return row[0] if row else None
@@ -271,8 +369,8 @@ class Store:
     # -- keys ------------------------------------------------------------------------------
 
     def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
                 " FROM api_keys WHERE key_hash = ?",
                 (key_hash,),
@@ -320,8 +418,8 @@ class Store:
 
     def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         """The scopes of one of the account's keys (None: no such key), for the escalation check."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT scopes FROM api_keys WHERE id = ? AND account_id = ? AND deleted = 0",
                 (key_id, account_id),
             ).fetchone()
@@ -336,8 +434,15 @@ class Store:
         ).fetchone()
         return row
 
-    def key_json(self, row: tuple[Any, ...], now: str) -> dict[str, Any]:
+    def key_json(
+        self, row: tuple[Any, ...], now: str, used: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The ApiKey object of a row; `used`: last uses not written yet (see unwritten_uses)."""
         key_id, name, snip, scopes, created_at, last_used_at, expires_at, revoked_at = row
+        if used:
+            pending = used.get(key_id)
+            if pending is not None and (last_used_at is None or pending > last_used_at):
+                last_used_at = pending
         if revoked_at is not None:
             status = "revoked"
         elif expires_at is not None and expires_at <= now:
@@ -357,16 +462,16 @@ class Store:
         }
 
     def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
-        self.flush_uses()
-        with self._lock:
-            row = self._key_row(self._conn, account_id, key_id)
-        return None if row is None else self.key_json(row, self.now())
+        used = self.unwritten_uses()
+        with self._read() as conn:
+            row = self._key_row(conn, account_id, key_id)
+        return None if row is None else self.key_json(row, self.now(), used)
 
     def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
     ) -> tuple[list[dict[str, Any]], int | None]:
         """A page of keys newest first, strictly older than `before_seq`; and the next position."""
-        self.flush_uses()
+        used = self.unwritten_uses()
         now = self.now()
         where = "account_id = ? AND deleted = 0"
         params: list[Any] = [account_id]
@@ -382,31 +487,31 @@ class Store:
             where += " AND revoked_at IS NULL AND expires_at <= ?"
             params.append(now)
         params.append(limit + 1)
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read() as conn:
+            rows = conn.execute(
                 f"SELECT seq, {_KEY_COLUMNS} FROM api_keys WHERE {where}"  # noqa: S608 - fixed fragments
                 " ORDER BY seq DESC LIMIT ?",
                 params,
             ).fetchall()
         next_seq = rows[limit - 1][0] if len(rows) > limit else None
         key_json = self.key_json
-        return [key_json(row[1:], now) for row in rows[:limit]], next_seq
+        return [key_json(row[1:], now, used) for row in rows[:limit]], next_seq
 
     def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
-        self.flush_uses()
+        used = self.unwritten_uses()
         with self._write() as conn:
             cur = conn.execute(
                 "UPDATE api_keys SET name = ? WHERE id = ? AND account_id = ? AND deleted = 0",
                 (name, key_id, account_id),
             )
             row = self._key_row(conn, account_id, key_id) if cur.rowcount else None
-        return None if row is None else self.key_json(row, self.now())
+        return None if row is None else self.key_json(row, self.now(), used)
 
     def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False
     ) -> dict[str, Any] | None:
         """Revoke (idempotent: the first revocation time stays); `delete` also hides it."""
-        self.flush_uses()
+        used = self.unwritten_uses()
         now = self.now()
         with self._write() as conn:
             cur = conn.execute(
@@ -417,7 +522,7 @@ class Store:
             if not cur.rowcount:
                 return None
             row = None if delete else self._key_row(conn, account_id, key_id)
-        return {} if row is None else self.key_json(row, now)
+        return {} if row is None else self.key_json(row, now, used)
 
     def roll_key(
         self,
@@ -474,8 +579,8 @@ class Store:
                 # Never extend a key: an earlier expiry it already had stays.
                 conn.execute(
                     "UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL"
-                    " AND expires_at < ?1 THEN expires_at ELSE ?1 END WHERE id = ?2",
-                    (format_ts(ts + grace_seconds), key_id),
+                    " AND expires_at < ? THEN expires_at ELSE ? END WHERE id = ?",
+                    (format_ts(ts + grace_seconds), format_ts(ts + grace_seconds), key_id),
                 )
             row = self._key_row(conn, account_id, new_id_)
         assert row is not None
@@ -484,54 +589,94 @@ class Store:
     # -- usage -----------------------------------------------------------------------------
 
     def record_use(self, key_id: str) -> None:
-        """Count one authenticated use of a key in memory; written out at most ~1 s later."""
+        """Count one authenticated use of a key in memory (no I/O: safe on the event loop)."""
         now = self.now()
-        self._pending_last_used[key_id] = now
         slot = (key_id, now[:10])
-        pending = self._pending_usage
-        pending[slot] = pending.get(slot, 0) + 1
-        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL:
-            self.flush_uses()
+        with self._pending_lock:
+            self._pending_last_used[key_id] = now
+            pending = self._pending_usage
+            pending[slot] = pending.get(slot, 0) + 1
+
+    def flush_due(self) -> bool:
+        return bool(self._pending_last_used) and (
+            time.monotonic() - self._last_flush >= FLUSH_INTERVAL
+        )
 
     def flush_if_due(self) -> None:
-        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL:
+        if self.flush_due():
             self.flush_uses()
 
+    def unwritten_uses(self) -> dict[str, str]:
+        """Last uses counted but not written yet (pending or in a flush), by key id."""
+        with self._pending_lock:
+            if not self._flight_last_used:
+                return dict(self._pending_last_used)
+            used = dict(self._flight_last_used)
+            used.update(self._pending_last_used)  # newer than the flight's
+            return used
+
     def flush_uses(self) -> None:
-        with self._lock:
-            self._last_flush = time.monotonic()
-            if not self._pending_last_used or self._closed:
-                return
-            last_used, self._pending_last_used = self._pending_last_used, {}
-            usage, self._pending_usage = self._pending_usage, {}
-            with self._write() as conn:
-                conn.executemany(
-                    "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
-                    [(t, k) for k, t in last_used.items()],
-                )
-                conn.executemany(
-                    "INSERT INTO key_usage (key_id, day, requests) VALUES (?,?,?)"
-                    " ON CONFLICT (key_id, day) DO UPDATE SET requests = requests + excluded.requests",
-                    [(k, d, n) for (k, d), n in usage.items()],
-                )
+        """Write the counted uses; if that fails, they stay pending for the next flush."""
+        with self._flush_lock:
+            with self._pending_lock:
+                self._last_flush = time.monotonic()
+                if not self._pending_last_used or self._closed:
+                    return
+                last_used, self._pending_last_used = self._pending_last_used, {}
+                usage, self._pending_usage = self._pending_usage, {}
+                self._flight_last_used, self._flight_usage = last_used, usage
+
+            def landed() -> None:
+                with self._pending_lock:
+                    self._flight_last_used, self._flight_usage = {}, {}
+
+            try:
+                with self._write(on_commit=landed) as conn:
+                    conn.executemany(
+                        "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
+                        [(t, k) for k, t in last_used.items()],
+                    )
+                    conn.executemany(
+                        "INSERT INTO key_usage (key_id, day, requests) VALUES (?,?,?)"
+                        " ON CONFLICT (key_id, day) DO UPDATE"
+                        " SET requests = requests + excluded.requests",
+                        [(k, d, n) for (k, d), n in usage.items()],
+                    )
+            except BaseException:
+                with self._pending_lock:
+                    if self._flight_last_used is last_used:  # not landed: back to pending
+                        for key_id, when in last_used.items():
+                            newer = self._pending_last_used.get(key_id)
+                            if newer is None or newer < when:
+                                self._pending_last_used[key_id] = when
+                        for slot, count in usage.items():
+                            self._pending_usage[slot] = self._pending_usage.get(slot, 0) + count
+                        self._flight_last_used, self._flight_usage = {}, {}
+                raise
 
     def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
         """One entry per UTC day, oldest first, zeros included; None for an unknown key."""
-        self.flush_uses()
         ts = self.clock()
         wanted = [time.strftime("%Y-%m-%d", time.gmtime(int(ts) - DAY * i)) for i in range(days)]
         wanted.reverse()
-        with self._lock:
-            if self._key_row(self._conn, account_id, key_id) is None:
+        # Under the commit lock, a flush's counts are either in the database or still in memory
+        # for the whole read, never both or neither.
+        with self._commit_lock, self._read() as conn:
+            if self._key_row(conn, account_id, key_id) is None:
                 return None
             counts = dict(
-                self._conn.execute(
+                conn.execute(
                     "SELECT day, requests FROM key_usage WHERE key_id = ? AND day >= ?",
                     (key_id, wanted[0]),
                 ).fetchall()
             )
+            with self._pending_lock:
+                for source in (self._flight_usage, self._pending_usage):
+                    for (used_key, day), count in source.items():
+                        if used_key == key_id:
+                            counts[day] = counts.get(day, 0) + count
         return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
 
     def integrity_check(self) -> str:
-        with self._lock:
-            return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+        with self._read() as conn:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])

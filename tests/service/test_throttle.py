@@ -1,0 +1,64 @@
+"""Rate limits (contract v1.1): failures of one kind never throttle another, nor a valid credential."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from ticos_tui.keyformat import generate_key, generate_token
+from ticos_tui.service import create_app
+
+
+def _client(app, address: str, credential: str | None = None) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {credential}"} if credential else {}
+    transport = httpx.ASGITransport(app=app, client=(address, 5555))
+    return httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers)
+
+
+async def test_failed_verifies_throttle_only_verify_not_a_valid_session_token(
+    data_dir: Path, token: str
+) -> None:
+    # `ticos-tui scan` of a folder with 35 unknown keys, then the TUI's own requests.
+    app = create_app(data_dir)
+    async with _client(app, "10.1.1.1") as scanner, _client(app, "10.1.1.1", token) as tui:
+        verdicts = [
+            await scanner.post("/v1/api-keys/verify", json={"key": generate_key()})
+            for _ in range(35)
+        ]
+        assert verdicts[-1].status_code == 429  # verify itself is throttled
+        assert (await tui.get("/v1/api-keys")).status_code == 200
+        assert (await tui.get("/v1/account")).status_code == 200
+        # Failed verifies are not failed authentications: an unknown credential still gets 401.
+        unknown = await scanner.get(
+            "/v1/account", headers={"Authorization": f"Bearer {generate_key()}"}
+        )
+        assert unknown.status_code == 401
+
+
+async def test_a_valid_credential_is_never_throttled_by_failures(
+    data_dir: Path, token: str
+) -> None:
+    app = create_app(data_dir, failed_auth_limit=5)
+    async with _client(app, "10.2.2.2", generate_token()) as guesser:
+        statuses = [(await guesser.get("/v1/api-keys")).status_code for _ in range(7)]
+        assert statuses == [401] * 5 + [429] * 2
+        # Brute force stays throttled: more guesses, of either kind, get 429 ...
+        other_guess = await guesser.get(
+            "/v1/api-keys", headers={"Authorization": f"Bearer {generate_key()}"}
+        )
+        assert other_guess.status_code == 429 and "retry-after" in other_guess.headers
+        # ... but the same address with a valid credential is served.
+        valid = await guesser.get("/v1/api-keys", headers={"Authorization": f"Bearer {token}"})
+        assert valid.status_code == 200
+        created = await guesser.post(
+            "/v1/api-keys", json={"name": "k"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert created.status_code == 201
+        as_key = await guesser.get(
+            "/v1/api-keys", headers={"Authorization": f"Bearer {created.json()['key']}"}
+        )
+        assert as_key.status_code == 200
+        # Failed authentications do not throttle verify either.
+        verdict = await guesser.post("/v1/api-keys/verify", json={"key": created.json()["key"]})
+        assert verdict.status_code == 200 and verdict.json()["valid"] is True

@@ -1,0 +1,67 @@
+"""The options of `ticos-tui serve` (and `python -m ticos_tui.service`), light enough for the CLI.
+
+Building the CLI's parser must not load the service; `ticos_tui.service.server.serve` takes
+these as keyword arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and body)
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The `serve` options, shared by `ticos-tui serve` and `python -m ticos_tui.service`."""
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        default=None,
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto to "
+        "trust (default: none; the client is the TCP peer)",
+    )
+    parser.add_argument(
+        "--limit-concurrency",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="most connections at once; past it idle ones are closed and new requests get 503 "
+        "(default: what the open-file limit leaves room for, at most 1000)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=HEADER_TIMEOUT,
+        help="seconds a client has to send a whole request (default: %(default)s)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return value
+
+
+def serve_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of `serve` from parsed `add_serve_options` options."""
+    return {
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "limit_concurrency": args.limit_concurrency,
+        "header_timeout": args.header_timeout,
+    }
