@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +26,9 @@ from ticos_tui.models import (
     format_time,
     parse_time,
 )
+
+if TYPE_CHECKING:
+    import ssl
 
 T = TypeVar("T")
 
@@ -75,6 +78,8 @@ class TicosClient:
         base_url: the API root, ending in `/v1`.
         token: a session token or API key sent as `Authorization: Bearer`; None sends none.
         transport: an httpx transport (the embedded mode passes an `ASGITransport`).
+        verify: the TLS context that checks the server's certificate (httpx's default: certifi).
+        trust_env: follow HTTP(S)_PROXY / ALL_PROXY / NO_PROXY from the environment.
         timeout: seconds allowed for each request.
         retries: extra attempts for GET requests after a connection failure or a 5xx answer.
 
@@ -90,6 +95,8 @@ class TicosClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         retries: int = 2,
+        verify: ssl.SSLContext | bool = True,
+        trust_env: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -102,7 +109,8 @@ class TicosClient:
             timeout=httpx.Timeout(timeout),
             headers={"Accept": "application/json", "User-Agent": "ticos-tui"},
             follow_redirects=False,
-            trust_env=False,
+            verify=verify,
+            trust_env=trust_env,
         )
 
     def __repr__(self) -> str:

@@ -2,9 +2,60 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from ticos_tui.client import TicosClient
 from ticos_tui.config import EMBEDDED_BASE_URL, Settings, normalize_base_url
-from ticos_tui.errors import ConnectionFailed, TicosError
+from ticos_tui.errors import ConfigError, ConnectionFailed, TicosError
+
+if TYPE_CHECKING:
+    import ssl
+
+
+def tls_context(env: Mapping[str, str] | None = None) -> ssl.SSLContext:
+    """How a remote server's certificate is checked: the OS trust store, like pip does.
+
+    `SSL_CERT_FILE` / `SSL_CERT_DIR`, when set, name the certificates to trust instead
+    (a corporate CA, a test CA), as OpenSSL, curl and httpx read them.
+    """
+    import ssl
+
+    env = os.environ if env is None else env
+    cafile = env.get("SSL_CERT_FILE") or None
+    capath = env.get("SSL_CERT_DIR") or None
+    if cafile or capath:
+        try:
+            return ssl.create_default_context(cafile=cafile, capath=capath)
+        except (OSError, ssl.SSLError) as err:
+            named = " and ".join(
+                f"{name}={value}"
+                for name, value in (("SSL_CERT_FILE", cafile), ("SSL_CERT_DIR", capath))
+                if value
+            )
+            reason = getattr(err, "strerror", None) or str(err)
+            raise ConfigError(
+                f"cannot load the certificates named by {named} ({reason}); "
+                "fix the path or unset the variable"
+            ) from None
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def remote_client(
+    base_url: str, token: str | None, *, timeout: float = 10.0, retries: int = 2
+) -> TicosClient:
+    """A client for a server over the network (`base_url` already normalised).
+
+    It is reached like any other HTTPS site: through the environment's proxy settings
+    (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), its certificate checked by `tls_context()`.
+    The embedded service never goes this way.
+    """
+    return TicosClient(
+        base_url, token, timeout=timeout, retries=retries, verify=tls_context(), trust_env=True
+    )
 
 
 def open_client(settings: Settings, *, timeout: float = 10.0) -> TicosClient:
@@ -12,9 +63,10 @@ def open_client(settings: Settings, *, timeout: float = 10.0) -> TicosClient:
 
     Embedded mode mounts the local service on an `httpx.ASGITransport`, so every mode
     runs through the same HTTP code path; remote mode talks to `settings.base_url`.
+    Raises ConfigError when SSL_CERT_FILE / SSL_CERT_DIR name certificates that cannot be loaded.
     """
     if settings.mode == "remote":
-        return TicosClient(normalize_base_url(settings.base_url), settings.token, timeout=timeout)
+        return remote_client(normalize_base_url(settings.base_url), settings.token, timeout=timeout)
 
     import httpx
 

@@ -12,10 +12,10 @@ def end_remote_session(url: str, token: str, timeout: float) -> str:
 
     Never raises a `TicosError`: logout forgets the token locally whatever the server says.
     """
-    from ticos_tui.client import TicosClient
+    from ticos_tui.connect import remote_client
 
     async def run() -> None:
-        async with TicosClient(url, token, timeout=timeout, retries=0) as client:
+        async with remote_client(url, token, timeout=timeout, retries=0) as client:
             await client.end_session()
 
     try:

@@ -48,6 +48,21 @@ def serve(args: argparse.Namespace) -> int:
     return int(serve_http(args.host, args.port, data_dir, **serve_options(args)) or 0)
 
 
+def web(args: argparse.Namespace) -> int:
+    from ticos_tui.web import serve_web  # textual-serve, from the `web` extra
+
+    resolved = settings(args)
+    return serve_web(
+        args.host,
+        args.port,
+        public=args.public,
+        public_url=args.public_url,
+        base_url=resolved.base_url if resolved.mode == "remote" else None,
+        data_dir=resolved.data_dir,
+        timeout=getattr(args, "timeout", None),
+    )
+
+
 def accounts_create(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     from ticos_tui.service.bootstrap import create_account  # SQLite
@@ -99,10 +114,10 @@ def login(args: argparse.Namespace) -> int:
     if not args.no_verify:
         import asyncio
 
-        from ticos_tui.client import TicosClient  # httpx
+        from ticos_tui.connect import remote_client  # httpx
 
         async def check() -> str:
-            async with TicosClient(url, token, timeout=args.timeout) as client:
+            async with remote_client(url, token, timeout=args.timeout) as client:
                 account = await client.account()
             return f"{account.name} <{account.email}>"
 

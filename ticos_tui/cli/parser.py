@@ -125,6 +125,49 @@ def _add_serve(commands: Any) -> None:
     add_serve_options(serve)
 
 
+def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
+    web = _command(
+        commands,
+        "web",
+        "Serve the TUI to a web browser (needs: pip install 'ticos-tui[web]')",
+        accounts.web,
+        ["web", "web --port 8766 --base-url http://127.0.0.1:8765"],
+        parents=[conn],
+    )
+    web.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    web.add_argument("--port", type=args.port, default=8766, help="port (default: %(default)s)")
+    web.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a non-loopback --host: the page has no login, anyone who reaches it "
+        "controls the account",
+    )
+    web.add_argument("--public-url", metavar="URL", help="the address browsers use, behind a proxy")
+
+
+def _completion(parsed: argparse.Namespace) -> int:
+    from ticos_tui.completion import completion_script  # shtab
+
+    print(completion_script(build_parser(), parsed.shell), end="")
+    return 0
+
+
+def _add_completion(commands: Any) -> None:
+    completion = _command(
+        commands,
+        "completion",
+        'Print a shell completion script: eval "$(ticos-tui completion bash)"',
+        _completion,
+        [
+            "completion bash > ~/.local/share/bash-completion/completions/ticos-tui",
+            "completion zsh > ~/.zfunc/_ticos-tui",
+        ],
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+
+
 def _add_accounts(commands: Any) -> None:
     group = commands.add_parser(
         "accounts", help="Accounts of the local service", formatter_class=_FORMATTER
@@ -401,10 +444,12 @@ def build_parser() -> argparse.ArgumentParser:
     # Any: the subparsers are `Parser`s (errors as one line), which scan.register also takes.
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_serve(commands)
+    _add_web(commands, conn)
     _add_accounts(commands)
     _add_login(commands, conn)
     _add_logout(commands, conn)
     _add_status(commands, conn)
     _add_keys(commands, conn)
     scan.register(commands)
+    _add_completion(commands)
     return parser

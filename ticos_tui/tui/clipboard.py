@@ -26,13 +26,15 @@ class Copied:
     """Where a copy went; `confirmed` only when a clipboard program said it took it."""
 
     confirmed: bool
+    browser: bool = False  # served to a web browser: the browser's clipboard, never the server's
 
     def sentence(self, what: str) -> str:
         """What to tell the user about copying `what` ("the key", "the id key_1")."""
         if self.confirmed:
             return f"Copied {what} to the system clipboard."
+        where = "browser's" if self.browser else "terminal's"
         return (
-            f"Sent {what} to your terminal's clipboard, which can't confirm it: "
+            f"Sent {what} to your {where} clipboard, which can't confirm it: "
             "paste it somewhere to check."
         )
 
@@ -85,7 +87,14 @@ def _to_system(text: str) -> bool:
 
 
 async def copy_text(app: App[object], text: str) -> Copied:
-    """Put `text` on the system clipboard if a program confirms it, else send it to the terminal."""
+    """Put `text` on the system clipboard if a program confirms it, else send it to the terminal.
+
+    In a browser (`ticos-tui web`) the system clipboard is the server's: the text goes only to
+    the web terminal, which hands it to the browser's clipboard.
+    """
+    if app.is_web:
+        app.copy_to_clipboard(text)
+        return Copied(confirmed=False, browser=True)
     if await asyncio.to_thread(_to_system, text):
         return Copied(confirmed=True)
     app.copy_to_clipboard(text)
