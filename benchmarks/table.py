@@ -82,9 +82,9 @@ def _settings(data_dir: Path) -> Any:
 
 
 async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
+    from ticos_tui.tui.api_keys.pane import ApiKeysPane
+    from ticos_tui.tui.api_keys.table import ApiKeysTable
     from ticos_tui.tui.app import TicosApp
-    from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-    from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 
     ticks: list[float] = []
     loop_ticks: list[float] = []

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 
 KEYS = 10_000
 # Nothing the UI's first frame needs: the client and the service load in a worker thread.

@@ -36,7 +36,7 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     import ticos_tui.timefmt as timefmt
-    from ticos_tui.tui.widgets import api_keys_table
+    from ticos_tui.tui.api_keys import table as api_keys_table
 
     monkeypatch.setattr(timefmt, "now_utc", lambda: NOW)
     monkeypatch.setattr(api_keys_table, "now_utc", lambda: NOW)

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from ticos_tui.config import Settings
 from ticos_tui.connect import open_client
+from ticos_tui.tui.api_keys.create import CreateKeyDialog, expiry_from_choice
+from ticos_tui.tui.api_keys.details import KeyDetails
+from ticos_tui.tui.api_keys.env_file import EnvFileDialog
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.review import ReviewScreen
+from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.create_key import CreateKeyDialog, expiry_from_choice
-from ticos_tui.tui.modals.env_file import EnvFileDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.review import ReviewScreen
-from ticos_tui.tui.modals.roll_key import RollKeyDialog
-from ticos_tui.tui.widgets.key_details import KeyDetails
+from ticos_tui.tui.confirm import ConfirmDialog
 
 from .conftest import wait_until
 from .fakes import NOW

@@ -15,12 +15,12 @@ from textual.widgets import ContentSwitcher
 
 from ticos_tui.client import TicosClient
 from ticos_tui.config import resolve_settings
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import TicosApp, make_app
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.help import HelpScreen
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.help import HelpScreen
 
 from .conftest import wait_until
 from .faultserver import BAD_JSON, CUT, ERROR, HEALTHY, SLOW, TOKEN, FaultServer, fault_server

@@ -9,13 +9,13 @@ import pytest
 from ticos_tui.config import Settings
 from ticos_tui.connect import open_client
 from ticos_tui.keyformat import is_well_formed_key, snippet
+from ticos_tui.tui.api_keys.create import CreateKeyDialog
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.create_key import CreateKeyDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+from ticos_tui.tui.confirm import ConfirmDialog
 
 from .conftest import wait_until
 
@@ -275,8 +275,8 @@ async def test_help_and_account_menu(settings: Settings) -> None:
     app = make_app(settings)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        from ticos_tui.tui.modals.account_menu import AccountMenu
-        from ticos_tui.tui.modals.help import HelpScreen
+        from ticos_tui.tui.account.menu import AccountMenu
+        from ticos_tui.tui.help import HelpScreen
 
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -378,7 +378,7 @@ async def test_key_created_and_roll_dialogs_show_hostile_names_literally(
     fake_app, copied: list[str]
 ) -> None:
     """A name from a hostile server (escapes, OSC 52, markup) is shown as visible symbols everywhere."""
-    from ticos_tui.tui.modals.roll_key import RollKeyDialog
+    from ticos_tui.tui.api_keys.roll import RollKeyDialog
 
     from .fakes import FakeClient
 

@@ -10,11 +10,11 @@ import pytest
 from textual.widgets import ContentSwitcher
 
 from ticos_tui.sanitize import visible
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import TicosApp
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
+from ticos_tui.tui.confirm import ConfirmDialog
 
 from .conftest import wait_until
 from .faultserver import ERROR, HEALTHY, FaultServer, fault_server

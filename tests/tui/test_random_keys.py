@@ -16,11 +16,11 @@ from textual.worker import Worker, WorkerState
 
 from ticos_tui.config import Settings, resolve_settings
 from ticos_tui.connect import open_client
+from ticos_tui.tui.account.menu import AccountMenu
+from ticos_tui.tui.account.screen import AccountSettingsScreen
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.account_menu import AccountMenu
-from ticos_tui.tui.screens.account_settings import AccountSettingsScreen
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 
 from .conftest import wait_until
 

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from ticos_tui.config import Settings
 from ticos_tui.errors import TicosError
 from ticos_tui.sanitize import visible
-from ticos_tui.tui.screens.account_settings import AccountSettingsScreen
+from ticos_tui.tui.account.screen import AccountSettingsScreen
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
@@ -114,14 +114,14 @@ class TicosApp(App[None]):
                 screen.show_account(account)
 
     def action_help(self) -> None:
-        from ticos_tui.tui.modals.help import HelpScreen
+        from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     @work(exclusive=True, group="account-menu")
     async def action_account_menu(self) -> None:
-        from ticos_tui.tui.modals.account_menu import AccountMenu
+        from ticos_tui.tui.account.menu import AccountMenu
 
         if isinstance(self.screen, AccountMenu):
             return

@@ -18,13 +18,13 @@ from ticos_tui.errors import TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.create_key import CreateKeyDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.modals.roll_key import RollKeyDialog
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-from ticos_tui.tui.widgets.key_details import KeyDetails
+from ticos_tui.tui.api_keys.create import CreateKeyDialog
+from ticos_tui.tui.api_keys.details import KeyDetails
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.roll import RollKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
+from ticos_tui.tui.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
@@ -396,7 +396,7 @@ class ApiKeysPane(Vertical):
         """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
         from ticos_tui.review import review_keys
         from ticos_tui.timefmt import now_utc
-        from ticos_tui.tui.modals.review import ReviewScreen
+        from ticos_tui.tui.api_keys.review import ReviewScreen
 
         while True:
             keys = self.table.all_keys

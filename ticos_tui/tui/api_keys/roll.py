@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import literal, visible
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 
 GRACE_CHOICES: tuple[tuple[str, int], ...] = (
     ("Now: the old key stops working at once", 0),

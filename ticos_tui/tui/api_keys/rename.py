@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import visible
-from ticos_tui.tui.modals.create_key import NameDialog
+from ticos_tui.tui.api_keys.create import NameDialog
 
 
 class RenameKeyDialog(NameDialog):

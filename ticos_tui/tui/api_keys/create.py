@@ -27,7 +27,7 @@ from ticos_tui.errors import TicosError
 from ticos_tui.models import SCOPES, CreatedKey
 from ticos_tui.sanitize import literal
 from ticos_tui.timefmt import now_utc
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 from ticos_tui.validation import name_problem
 
 CreateFunc = Callable[[str, list[str] | None, datetime | None], Awaitable[CreatedKey]]

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 
 
 class ConfirmDialog(Dialog[bool]):

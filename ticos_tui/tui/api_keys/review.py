@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 
 NOTHING_TO_REVIEW = (
     "Nothing to review: every active key has been used recently, has a unique name, "

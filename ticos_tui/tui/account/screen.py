@@ -14,10 +14,10 @@ from textual.widgets import ContentSwitcher, OptionList
 from textual.widgets.option_list import Option
 
 from ticos_tui.models import Account
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.app_header import AppHeader
-from ticos_tui.tui.widgets.key_hints import KeyHints
-from ticos_tui.tui.widgets.profile_pane import ProfilePane
+from ticos_tui.tui.account.header import AppHeader
+from ticos_tui.tui.account.profile import ProfilePane
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.hints import KeyHints
 
 
 class AccountSettingsScreen(Screen[None]):

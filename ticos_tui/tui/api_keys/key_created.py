@@ -14,8 +14,8 @@ from textual.widgets import Button, Label, Static
 from ticos_tui.models import CreatedKey
 from ticos_tui.sanitize import literal
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import Dialog
 
 WARNING = (
     "This is the only time the full key is shown. Store it in an environment variable "
@@ -104,7 +104,7 @@ class KeyCreatedDialog(Dialog[None]):
 
     @work(exclusive=True, group="key-created-env")
     async def action_env_file(self) -> None:
-        from ticos_tui.tui.modals.env_file import EnvFileDialog
+        from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 
         if self._created is None:
             return

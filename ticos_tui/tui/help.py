@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "Create a new API key"),

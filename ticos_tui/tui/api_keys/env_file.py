@@ -14,8 +14,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from ticos_tui import dotenv
 from ticos_tui.sanitize import literal
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import Dialog
 
 
 class EnvFileDialog(Dialog[str | None]):
