@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-_ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR", "TICOS_BENCH_READY")
+_ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
+from ticos_tui.backend import GetBackend
 from ticos_tui.errors import TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
@@ -25,10 +27,6 @@ from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.confirm import ConfirmDialog
-
-if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-    from ticos_tui.tui.app import TicosApp
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -71,10 +69,16 @@ class ApiKeysPane(Vertical):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    class KeysShown(Message):
+        """The first page of keys is in the table (or the empty state is up): the list is usable."""
+
+    class KeysLoaded(Message):
+        """Every page of keys is in the table."""
+
+    def __init__(self, get_backend: GetBackend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._get_backend = get_backend
         self.loaded = False
-        self.pages_loaded = 0
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
 
     # ---- layout -----------------------------------------------------------------------
@@ -104,10 +108,6 @@ class ApiKeysPane(Vertical):
     @property
     def table(self) -> ApiKeysTable:
         return self.query_one(ApiKeysTable)
-
-    @property
-    def ticos_app(self) -> TicosApp:
-        return cast("TicosApp", self.app)
 
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
@@ -139,23 +139,23 @@ class ApiKeysPane(Vertical):
         if first_load:
             self._show("keys-loading")
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             pages: list[ApiKey] = []
-            self.pages_loaded = 0
+            first_page = True
             # A screenful first (drawn at once), then big pages; after each page the loop
             # yields so the frame paints and key presses are handled between pages.
             async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
-                self.pages_loaded += 1
                 if first_load:
-                    if self.pages_loaded == 1:
+                    if first_page:
                         table.replace_keys(page)
                         self._show("keys-table" if page else "keys-empty")
-                        self.ticos_app.keys_visible()
+                        self.post_message(self.KeysShown())
                     else:
                         table.append_keys(page)
                     self._update_count()
                 else:
                     pages.extend(page)
+                first_page = False
                 await asyncio.sleep(0)
         except TicosError as err:
             self._load_failed(str(err))
@@ -165,7 +165,7 @@ class ApiKeysPane(Vertical):
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
-        self.ticos_app.keys_loaded()
+        self.post_message(self.KeysLoaded())
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -199,7 +199,7 @@ class ApiKeysPane(Vertical):
         if cached is None or time.monotonic() - cached[0] > 30:
             await asyncio.sleep(0.25)
             try:
-                client = await self.ticos_app.get_client()
+                client = await self._get_backend()
                 days = await client.usage(key.id, days=30)
             except TicosError as err:
                 self.query_one(KeyDetails).show_usage_error(str(err))
@@ -277,7 +277,7 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_create(self) -> None:
-        client: TicosClient = await self.ticos_app.get_client()
+        client = await self._get_backend()
 
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
@@ -292,14 +292,13 @@ class ApiKeysPane(Vertical):
         self._show("keys-table")
         self._update_count()
         await self.app.push_screen_wait(KeyCreatedDialog(created))
-        del created  # nothing in the app refers to the full key any more
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_rename(self) -> None:
         key = self._selected("rename")
         if key is None:
             return
-        client = await self.ticos_app.get_client()
+        client = await self._get_backend()
         updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
         if isinstance(updated, ApiKey):
             self.table.upsert(updated)
@@ -324,7 +323,7 @@ class ApiKeysPane(Vertical):
         ):
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             updated = await client.revoke_key(key.id)
         except TicosError as err:
             self._error("Revoke failed", err)
@@ -349,7 +348,7 @@ class ApiKeysPane(Vertical):
         ):
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             await client.delete_key(key.id)
         except TicosError as err:
             self._error("Delete failed", err)
@@ -375,7 +374,7 @@ class ApiKeysPane(Vertical):
         if grace is None:
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             created = await client.roll_key(key.id, grace_seconds=grace)
         except TicosError as err:
             self._error("Roll failed", err)
@@ -389,7 +388,6 @@ class ApiKeysPane(Vertical):
         await self.app.push_screen_wait(
             KeyCreatedDialog(created, title="Key rolled: here is the new key")
         )
-        del created
 
     @work(exclusive=True, group="keys-review", exit_on_error=False)
     async def action_review(self) -> None:
