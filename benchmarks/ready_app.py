@@ -35,14 +35,14 @@ class ReadyApp(TicosApp):
     @on(ApiKeysPane.KeysShown)
     def _report_shown(self) -> None:
         if self.when == "first":
-            self.call_after_refresh(self.call_after_refresh, self._ready, "first")
+            self.call_after_refresh(self.call_after_refresh, self._write_ready_line, "first")
 
     @on(ApiKeysPane.KeysLoaded)
     def _report_loaded(self) -> None:
         if self.when == "all":
-            self.call_after_refresh(self.call_after_refresh, self._ready, "all")
+            self.call_after_refresh(self.call_after_refresh, self._write_ready_line, "all")
 
-    def _ready(self, what: str) -> None:
+    def _write_ready_line(self, what: str) -> None:
         # Textual captures sys.stderr while it runs; the terminal is the original stream.
         stream = sys.__stderr__
         if stream is not None:

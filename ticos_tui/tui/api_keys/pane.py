@@ -186,7 +186,7 @@ class ApiKeysPane(Vertical):
 
     # ---- table events -----------------------------------------------------------------
 
-    @on(ApiKeysTable.Highlighted)
+    @on(ApiKeysTable.Highlighted, "#keys-table")
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
         self.query_one(KeyDetails).show_key(event.key)
         if event.key is not None:
@@ -228,7 +228,7 @@ class ApiKeysPane(Vertical):
 
     @on(Input.Changed, "#keys-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
+        self.table.filter_text = event.value
         self._update_count()
 
     @on(Input.Submitted, "#keys-filter")
@@ -242,7 +242,7 @@ class ApiKeysPane(Vertical):
         if not self.has_class("-filtering") and not field.value:
             return
         field.value = ""
-        self.table.set_filter("")
+        self.table.filter_text = ""
         self.remove_class("-filtering")
         self._update_count()
         if self.table.total:
