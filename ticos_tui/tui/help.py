@@ -32,10 +32,7 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen > VerticalScroll {
-        width: 78; max-width: 100%; height: auto; max-height: 90%; padding: 1 2;
-        border: thick $primary 60%; background: $surface;
-    }
+    HelpScreen > VerticalScroll { width: 78; max-height: 90%; }
     HelpScreen .hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]

@@ -26,7 +26,7 @@ from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
-from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -87,7 +87,13 @@ class ApiKeysPane(Vertical):
         with Horizontal(classes="section-header"):
             yield Label(Text("Your API Keys"), classes="section-title")
             yield Label("", id="keys-count")
-            yield Button("Create New API Key", id="create-key", variant="primary", compact=True)
+            yield Button(
+                "Create New API Key",
+                id="create-key",
+                name="create",
+                variant="primary",
+                compact=True,
+            )
         yield Input(
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
@@ -101,7 +107,7 @@ class ApiKeysPane(Vertical):
             with Vertical(id="keys-error"):
                 yield Static("", id="keys-error-message")
                 yield Static(Text("Press r to retry."))
-                yield Button("Retry (r)", id="keys-retry", compact=True)
+                yield Button("Retry (r)", id="keys-retry", name="refresh", compact=True)
             yield ApiKeysTable(id="keys-table")
         yield KeyDetails(id="key-details")
 
@@ -210,15 +216,11 @@ class ApiKeysPane(Vertical):
         if selected is not None and selected.id == key.id:
             self.query_one(KeyDetails).show_usage(selected, cached[1])
 
-    @on(Button.Pressed, "#create-key")
-    def _create_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_create()
-
-    @on(Button.Pressed, "#keys-retry")
-    def _retry_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_refresh()
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        """A button's name is the action it runs, as its key does."""
+        if event.button.name:
+            event.stop()
+            await self.run_action(event.button.name)
 
     # ---- filter and sort --------------------------------------------------------------
 
@@ -285,7 +287,7 @@ class ApiKeysPane(Vertical):
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
         created = await self.app.push_screen_wait(CreateKeyDialog(create))
-        if not isinstance(created, CreatedKey):
+        if created is None:
             return
         self.table.upsert(created.api_key, select=True)
         self.loaded = True
@@ -300,7 +302,7 @@ class ApiKeysPane(Vertical):
             return
         client = await self._get_backend()
         updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
-        if isinstance(updated, ApiKey):
+        if updated is not None:
             self.table.upsert(updated)
             self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 

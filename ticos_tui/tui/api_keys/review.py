@@ -25,10 +25,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
     """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
 
     DEFAULT_CSS = """
-    ReviewScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
-        border: thick $primary 60%; background: $surface;
-    }
+    ReviewScreen > Vertical { width: 100; max-height: 100%; }
     ReviewScreen .dialog-title { margin-bottom: 0; }
     ReviewScreen #review-summary { color: $text-muted; margin-bottom: 1; }
     ReviewScreen #review-items { height: auto; max-height: 24; }

@@ -27,10 +27,7 @@ class RollKeyDialog(Dialog[int | None]):
     """Dismisses with the grace period in seconds, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RollKeyDialog > Vertical {
-        width: 68; max-width: 100%; height: auto; padding: 1 2;
-        border: thick $warning 60%; background: $surface;
-    }
+    RollKeyDialog > Vertical { width: 68; border: thick $warning 60%; }
     RollKeyDialog #grace { height: auto; margin: 1 0; }
     RollKeyDialog .hint { color: $text-muted; }
     """
