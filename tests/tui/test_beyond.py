@@ -13,7 +13,7 @@ from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.review import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 from .conftest import wait_until
 from .fakes import NOW

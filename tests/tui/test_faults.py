@@ -19,7 +19,7 @@ from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import TicosApp, make_app
-from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import ConfirmDialog
 from ticos_tui.tui.help import HelpScreen
 
 from .conftest import wait_until

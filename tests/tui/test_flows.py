@@ -15,7 +15,7 @@ from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.confirm import ConfirmDialog
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 from .conftest import wait_until
 

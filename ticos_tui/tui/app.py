@@ -30,8 +30,14 @@ class TicosApp(App[None]):
     CSS_PATH = "ticos.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+a", "account_menu", "Account", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="This help"),
+        Binding(
+            "ctrl+a",
+            "account_menu",
+            "Account",
+            show=False,
+            tooltip="Account menu (Account Settings, Quit)",
+        ),
     ]
 
     def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
@@ -105,7 +111,7 @@ class TicosApp(App[None]):
         from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
 
     @work(exclusive=True, group="account-menu")
     async def action_account_menu(self) -> None:

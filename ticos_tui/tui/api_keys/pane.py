@@ -55,17 +55,26 @@ class ApiKeysPane(Vertical):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help first: at 80 columns the footer cuts the last bindings, and ? lists them all.
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("n", "create", "Create"),
-        Binding("e", "rename", "Rename"),
-        Binding("d", "revoke", "Revoke"),
-        Binding("delete", "delete", "Delete"),
-        Binding("c", "copy_id", "Copy id"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("slash", "filter", "Filter"),
-        Binding("s", "sort", "Sort"),
-        Binding("o", "roll", "Roll"),
-        Binding("v", "review", "Review"),
+        Binding("question_mark", "app.help", "Help", key_display="?", tooltip="This help"),
+        Binding("n", "create", "Create", tooltip="Create a new API key"),
+        Binding("e", "rename", "Rename", tooltip="Rename the selected key"),
+        Binding("d", "revoke", "Revoke", tooltip="Revoke the selected key (asks first)"),
+        Binding("delete", "delete", "Delete", tooltip="Delete the selected key (asks first)"),
+        Binding("c", "copy_id", "Copy id", tooltip="Copy the selected key's id"),
+        Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
+        Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
+        Binding(
+            "s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"
+        ),
+        Binding(
+            "o",
+            "roll",
+            "Roll",
+            tooltip="Roll the selected key: a new key, the old one expires after a grace period",
+        ),
+        Binding(
+            "v", "review", "Review", tooltip="Review: keys worth revoking or rolling, with reasons"
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 

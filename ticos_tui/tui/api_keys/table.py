@@ -99,6 +99,7 @@ COLUMNS: tuple[Column, ...] = (
 SORTABLE = ("created", "name", "last_used", "status", "expires")
 _GAP = 2
 _MIN_NAME = 16
+_MOVE = "Move through the keys"
 
 
 def _fit_columns(width: int) -> list[tuple[Column, int]]:
@@ -118,12 +119,15 @@ class ApiKeysTable(ScrollView, can_focus=True):
     """The keys of an account, filtered and sorted in memory; only the visible lines are ever rendered."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        # One row in the help for all of them; the vim keys (k j g G) work too.
+        Binding("up,k", "cursor_up", "Up", show=False, key_display="↑", tooltip=_MOVE),
+        Binding("down,j", "cursor_down", "Down", show=False, key_display="↓", tooltip=_MOVE),
+        Binding("pageup", "page_up", "Page up", show=False, key_display="PgUp", tooltip=_MOVE),
+        Binding(
+            "pagedown", "page_down", "Page down", show=False, key_display="PgDn", tooltip=_MOVE
+        ),
+        Binding("home,g", "first", "First", show=False, key_display="Home", tooltip=_MOVE),
+        Binding("end,G", "last", "Last", show=False, key_display="End", tooltip=_MOVE),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "api-keys-table--header",
