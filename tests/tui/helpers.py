@@ -1,10 +1,12 @@
-"""Waiting helpers for Pilot tests: wait for a condition or for the app's workers, never for a fixed time."""
+"""What the TUI tests share: waiting for a condition or for the workers (never for a fixed time), finding the pane, seeding keys, recording toasts."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -72,3 +74,23 @@ async def server_keys(settings: Settings) -> dict[str, tuple[str, str]]:
         return {k.id: (k.name, k.status) for k in await client.list_keys()}
     finally:
         await client.aclose()
+
+
+@dataclass
+class Toast:
+    message: str
+    title: str
+    severity: str
+
+
+def record_toasts(app: App[object], monkeypatch: pytest.MonkeyPatch) -> list[Toast]:
+    """Every notification the app raises, as it passes through `App.notify`."""
+    toasts: list[Toast] = []
+    notify = app.notify
+
+    def recording(message: str, *, title: str = "", severity: str = "information", **kw: object):  # type: ignore[no-untyped-def]
+        toasts.append(Toast(str(message), title, severity))
+        return notify(message, title=title, severity=severity, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", recording)
+    return toasts

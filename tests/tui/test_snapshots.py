@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from tests.tui.fakes import FakeClient, sample_keys
+from tests.tui.helpers import wait_until
 from ticos_tui.errors import ConnectionFailed
-
-from .conftest import wait_until
-from .fakes import FakeClient, sample_keys
 
 
 async def _keys_shown(pilot) -> None:

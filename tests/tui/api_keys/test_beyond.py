@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.tui.fakes import NOW
+from tests.tui.helpers import loaded, seed, table, wait_until
 from ticos_tui.config import Settings
 from ticos_tui.connect import open_client
 from ticos_tui.tui.api_keys.create import CreateKeyDialog, expiry_from_choice
@@ -14,10 +16,6 @@ from ticos_tui.tui.api_keys.review import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
 from ticos_tui.tui.dialogs import ConfirmDialog
-
-from .conftest import wait_until
-from .fakes import NOW
-from .test_flows import loaded, seed, table
 
 
 async def test_create_with_chosen_scopes_and_expiry(settings: Settings, copied: list[str]) -> None:
