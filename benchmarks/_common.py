@@ -20,7 +20,8 @@ from pathlib import Path
 
 KEY_NAME_PREFIX = "bench key "
 COLUMNS, LINES = 120, 35
-_READY_LINE = re.compile(rb"TICOS_BENCH_READY (\w+) ([0-9.]+)")
+READY_PREFIX = "BENCH_READY"  # benchmarks/ready_app.py writes "BENCH_READY <what> <perf_counter>"
+_READY_LINE = re.compile(READY_PREFIX.encode() + rb" (\w+) ([0-9.]+)")
 
 
 def seed_data_dir(data_dir: Path, count: int) -> None:
@@ -65,7 +66,9 @@ class PtyRun:
     """One whole-process run on a pseudo-terminal; times are seconds since just before exec."""
 
     seen: dict[bytes, float]  # when each marker's bytes reached the terminal (read from the master)
-    ready: float | None  # the app's own TICOS_BENCH_READY line, if it reached the terminal
+    ready: (
+        float | None
+    )  # the ready app's READY line (benchmarks/ready_app.py), if it reached the terminal
     exited: float  # the process was reaped
     max_rss_mb: float  # the child's peak RSS
     returncode: int

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-_ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR", "TICOS_BENCH_READY")
+_ENV_VARS = ("TICOS_BASE_URL", "TICOS_TOKEN", "TICOS_HOME", "TICOS_CONFIG_DIR")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,3 +42,25 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, P
     # No OS keyring in tests: credentials go to the 0600 file fallback.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return {"data": data, "config": config}
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Arm `full_disk(room=N)`: os.write then behaves as on a disk with N bytes free."""
+
+    def arm(room: int) -> None:
+        real_write = os.write
+        left = [room]
+
+        def write(fd: int, data: bytes) -> int:
+            if b"TICOS_API_KEY" not in bytes(data) and left[0] == room:
+                return real_write(fd, data)
+            if left[0] == 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written = real_write(fd, bytes(data)[: left[0]])
+            left[0] -= written
+            return written
+
+        monkeypatch.setattr(os, "write", write)
+
+    return arm

@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,30 +117,13 @@ def test_hard_linked_env_does_not_write_through_to_the_other_name(tmp_path: Path
     assert (tmp_path / ".env").read_text() == "DEBUG = True\nTICOS_API_KEY=tk_secret\n"
 
 
-def full_disk_after(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
-    """os.write behaves as on a disk with `room` bytes free: a short write, then ENOSPC."""
-    real_write = os.write
-    left = [room]
-
-    def write(fd: int, data: bytes) -> int:
-        if b"TICOS_API_KEY" not in bytes(data) and left[0] == room:
-            return real_write(fd, data)
-        if left[0] == 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        written = real_write(fd, bytes(data)[: left[0]])
-        left[0] -= written
-        return written
-
-    monkeypatch.setattr(os, "write", write)
-
-
 def test_full_disk_leaves_the_file_as_it_was_and_says_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, full_disk: Callable[..., None]
 ) -> None:
     target = tmp_path / ".env"
     target.write_bytes(b"A=1\n")
     before = sorted(tmp_path.iterdir())
-    full_disk_after(monkeypatch, room=10)
+    full_disk(room=10)
     with pytest.raises(dotenv.DotenvError, match="No space left on device"):
         dotenv.write_key(dotenv.plan(target), generate_key())
     assert target.read_bytes() == b"A=1\n"

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.tui.fakes import CountingBackend
+from tests.tui.helpers import loaded, pane
 from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.connect import open_client
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
 
 KEYS = 10_000
 # Nothing the UI's first frame needs: the client and the service load in a worker thread.
@@ -43,10 +45,18 @@ def test_building_the_app_does_not_load_the_service_or_http() -> None:
 @pytest.fixture
 def seeded(isolated_env: dict[str, Path]) -> Settings:
     """The local account with 10,000 keys, written through the service's Store in one transaction."""
-    from benchmarks._common import seed_data_dir
+    from ticos_tui.service.bootstrap import local_session_token
+    from ticos_tui.service.store import Store
 
     data = isolated_env["data"]
-    seed_data_dir(data, KEYS)
+    local_session_token(data)
+    store = Store(data)
+    try:
+        account = store.local_account()
+        assert account is not None
+        store.create_keys_bulk(account, [f"key {i}" for i in range(KEYS)])
+    finally:
+        store.close()
     return resolve_settings(data_dir=data)
 
 
@@ -61,23 +71,19 @@ async def test_ten_thousand_keys_load_in_pages_and_render_only_visible_lines(
         return original(self, y)
 
     monkeypatch.setattr(ApiKeysTable, "render_line", counting_render_line)
-    app = make_app(seeded)
+    backend = CountingBackend(open_client(seeded))
+    app = make_app(seeded, client_factory=lambda: backend)
     app.animation_level = "none"
     async with app.run_test(size=(120, 35)) as pilot:
-        for _ in range(1500):
-            panes = app.screen.query(ApiKeysPane)
-            if panes and panes.first().loaded:
-                break
-            await pilot.pause(0.02)
-        pane = app.screen.query_one(ApiKeysPane)
-        table = pane.table
-        assert pane.loaded and table.total == KEYS
+        await loaded(pilot, timeout=60)
+        table = pane(app).table
+        assert table.total == KEYS
 
-        client = await app.get_client()
         # A screenful first, then pages of at most 1000 keys: never one request for all.
-        assert pane.pages_loaded == 1 + -(-(KEYS - 100) // 1000)
-        # those pages, plus the account and the selected key's usage
-        assert client.request_count <= pane.pages_loaded + 2
+        assert backend.pages == 1 + -(-(KEYS - 100) // 1000)
+        # one walk through those pages, plus the account and the selected key's usage
+        assert backend.calls["iter_key_pages"] == 1
+        assert sum(backend.calls.values()) <= 3
 
         height = app.size.height
         rendered.clear()

@@ -101,7 +101,6 @@ class TicosClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = max(0, retries)
-        self.request_count = 0
         self._token = token
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -144,7 +143,6 @@ class TicosClient:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                self.request_count += 1
                 response = await self._http.request(
                     method, path, params=params, json=json, headers=headers
                 )

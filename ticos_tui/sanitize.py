@@ -42,10 +42,3 @@ def literal(text: object, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(visible(text), style=style, no_wrap=False)
-
-
-def markup_safe(text: object) -> str:
-    """`text` for an API that only takes markup strings (e.g. `notify`): visible and markup-escaped."""
-    from rich.markup import escape
-
-    return escape(visible(text))

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+
 # A reply: (status, headers, body bytes). Returning None from a behaviour drops the connection.
 Reply = tuple[int, dict[str, str], bytes]
 Behaviour = Callable[[str, str], Reply | None]
@@ -68,3 +70,18 @@ def fake_server(behaviour: Behaviour, *, delay: float = 0.0) -> Iterator[str]:
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport and counts the requests sent through it (retries included)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.count = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.count += 1
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.tui.fakes import NOW, FakeClient
 from ticos_tui.config import Settings, resolve_settings
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.app import TicosApp, make_app
-
-from .fakes import NOW, FakeClient
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     import ticos_tui.timefmt as timefmt
-    from ticos_tui.tui.widgets import api_keys_table
+    from ticos_tui.tui.api_keys import table as api_keys_table
 
     monkeypatch.setattr(timefmt, "now_utc", lambda: NOW)
     monkeypatch.setattr(api_keys_table, "now_utc", lambda: NOW)
@@ -53,22 +51,11 @@ def fake_app(settings: Settings, fixed_clock: None) -> Callable[..., TicosApp]:
     return build
 
 
-async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds; fail with a clear message after `timeout`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
-
-
 @pytest.fixture
 def remote_app(isolated_env: dict[str, Path], fixed_clock: None) -> Callable[..., TicosApp]:
     """An app whose client talks HTTP to a loopback FaultServer, with no retries."""
+    from tests.tui.faultserver import TOKEN, FaultServer
     from ticos_tui.client import TicosClient
-
-    from .faultserver import TOKEN, FaultServer
 
     def build(server: FaultServer, *, timeout: float = 10.0) -> TicosApp:
         settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])

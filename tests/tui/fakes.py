@@ -1,14 +1,20 @@
-"""An in-memory stand-in for TicosClient with fixed ids and times, for snapshots and fault cases."""
+"""The one fake backend (in memory, fixed ids and times) and a counting wrapper; mypy checks both against KeysBackend."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+from ticos_tui.backend import KeysBackend
 from ticos_tui.errors import TicosError
-from ticos_tui.models import Account, ApiKey, CreatedKey, UsageDay
+from ticos_tui.models import KEEP_LIFETIME, Account, ApiKey, CreatedKey, KeepLifetime, UsageDay
+
+if TYPE_CHECKING:
+    from ticos_tui.client import TicosClient
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend on a random secret
@@ -50,7 +56,7 @@ def sample_keys(count: int = 5) -> list[ApiKey]:
 
 
 class FakeClient:
-    """Implements the parts of TicosClient the TUI uses, in memory."""
+    """A `KeysBackend` in memory: what the TUI asks of the service, with no service behind it."""
 
     def __init__(
         self, keys: list[ApiKey] | None = None, *, fail_load: TicosError | None = None
@@ -58,7 +64,6 @@ class FakeClient:
         self.keys = list(keys or [])
         self.fail_load = fail_load
         self.hang_load = False
-        self.request_count = 0
         self._next = 1000
 
     async def aclose(self) -> None:
@@ -70,7 +75,6 @@ class FakeClient:
     async def iter_key_pages(
         self, *, status: str = "all", page_size: int = 1000, first_page_size: int | None = None
     ) -> AsyncIterator[list[ApiKey]]:
-        self.request_count += 1
         if self.hang_load:
             await asyncio.Event().wait()
         if self.fail_load is not None:
@@ -78,7 +82,16 @@ class FakeClient:
         for start in range(0, max(len(self.keys), 1), page_size):
             yield list(self.keys[start : start + page_size])
 
-    async def create_key(self, name: str, *, scopes=None, expires_at=None) -> CreatedKey:
+    async def get_key(self, key_id: str) -> ApiKey:
+        return self.keys[self._find(key_id)]
+
+    async def create_key(
+        self,
+        name: str,
+        *,
+        scopes: list[str] | tuple[str, ...] | None = None,
+        expires_at: datetime | None = None,
+    ) -> CreatedKey:
         self._next += 1
         key = ApiKey(
             id=f"key_{self._next}",
@@ -108,9 +121,100 @@ class FakeClient:
     async def delete_key(self, key_id: str) -> None:
         del self.keys[self._find(key_id)]
 
+    async def roll_key(
+        self,
+        key_id: str,
+        *,
+        grace_seconds: int = 0,
+        expires_at: datetime | KeepLifetime | None = KEEP_LIFETIME,
+    ) -> CreatedKey:
+        old = self.keys[self._find(key_id)]
+        if expires_at is KEEP_LIFETIME:
+            lifetime = None if old.expires_at is None else old.expires_at - old.created_at
+            new_expiry = None if lifetime is None else NOW + lifetime
+        else:
+            new_expiry = expires_at
+        created = await self.create_key(old.name, scopes=old.scopes, expires_at=new_expiry)
+        self.keys[self._find(key_id)] = replace(
+            old, expires_at=NOW + timedelta(seconds=grace_seconds)
+        )
+        return created
+
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         start = NOW.date() - timedelta(days=days - 1)
         return [
             UsageDay(start + timedelta(days=d), (d * 7) % 13 if d > days // 3 else 0)
             for d in range(days)
         ]
+
+
+class CountingBackend:
+    """Wraps a backend and counts what is asked of it: `calls[method]`, and `pages` loaded."""
+
+    def __init__(self, inner: KeysBackend) -> None:
+        self.inner = inner
+        self.calls: Counter[str] = Counter()
+        self.pages = 0
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def account(self) -> Account:
+        self.calls["account"] += 1
+        return await self.inner.account()
+
+    async def iter_key_pages(
+        self, *, status: str = "all", page_size: int = 1000, first_page_size: int | None = None
+    ) -> AsyncIterator[list[ApiKey]]:
+        self.calls["iter_key_pages"] += 1
+        pages = self.inner.iter_key_pages(
+            status=status, page_size=page_size, first_page_size=first_page_size
+        )
+        async for page in pages:
+            self.pages += 1
+            yield page
+
+    async def get_key(self, key_id: str) -> ApiKey:
+        self.calls["get_key"] += 1
+        return await self.inner.get_key(key_id)
+
+    async def create_key(
+        self,
+        name: str,
+        *,
+        scopes: list[str] | tuple[str, ...] | None = None,
+        expires_at: datetime | None = None,
+    ) -> CreatedKey:
+        self.calls["create_key"] += 1
+        return await self.inner.create_key(name, scopes=scopes, expires_at=expires_at)
+
+    async def rename_key(self, key_id: str, name: str) -> ApiKey:
+        self.calls["rename_key"] += 1
+        return await self.inner.rename_key(key_id, name)
+
+    async def revoke_key(self, key_id: str) -> ApiKey:
+        self.calls["revoke_key"] += 1
+        return await self.inner.revoke_key(key_id)
+
+    async def delete_key(self, key_id: str) -> None:
+        self.calls["delete_key"] += 1
+        await self.inner.delete_key(key_id)
+
+    async def roll_key(
+        self,
+        key_id: str,
+        *,
+        grace_seconds: int = 0,
+        expires_at: datetime | KeepLifetime | None = KEEP_LIFETIME,
+    ) -> CreatedKey:
+        self.calls["roll_key"] += 1
+        return await self.inner.roll_key(key_id, grace_seconds=grace_seconds, expires_at=expires_at)
+
+    async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
+        self.calls["usage"] += 1
+        return await self.inner.usage(key_id, days=days)
+
+
+def _backends_conform(real: TicosClient, fake: FakeClient, counting: CountingBackend) -> None:
+    """Never called: mypy checks here that the real client and both fakes are KeysBackends."""
+    _: tuple[KeysBackend, ...] = (real, fake, counting)

@@ -7,10 +7,10 @@ import stat
 from pathlib import Path
 
 from ticos_tui.config import resolve_settings
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
 
-from .conftest import wait_until
+from .helpers import wait_until
 
 
 async def test_a_shared_data_folder_is_refused_in_words(tmp_path: Path) -> None:

@@ -13,17 +13,25 @@ import pytest
 from textual import events
 from textual.widgets import ContentSwitcher
 
+from tests.tui.faultserver import (
+    BAD_JSON,
+    CUT,
+    ERROR,
+    HEALTHY,
+    SLOW,
+    TOKEN,
+    FaultServer,
+    fault_server,
+)
+from tests.tui.helpers import pane, record_toasts, wait_until
 from ticos_tui.client import TicosClient
 from ticos_tui.config import resolve_settings
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import TicosApp, make_app
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.help import HelpScreen
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-
-from .conftest import wait_until
-from .faultserver import BAD_JSON, CUT, ERROR, HEALTHY, SLOW, TOKEN, FaultServer, fault_server
+from ticos_tui.tui.dialogs import ConfirmDialog
+from ticos_tui.tui.help import HelpScreen
 
 CLIENT_TIMEOUT = 1.0
 RESPONSIVE_WITHIN = 0.1  # seconds from a key press to its action having run
@@ -82,30 +90,6 @@ def server() -> Iterator[FaultServer]:
 @pytest.fixture
 def build_app(remote_app: Callable[..., TicosApp]) -> Callable[[FaultServer], TicosApp]:
     return lambda server: remote_app(server, timeout=CLIENT_TIMEOUT)
-
-
-@dataclass
-class Toast:
-    message: str
-    title: str
-    severity: str
-
-
-def record_toasts(app: TicosApp, monkeypatch: pytest.MonkeyPatch) -> list[Toast]:
-    """Every notification the app raises, as it passes through `App.notify`."""
-    toasts: list[Toast] = []
-    notify = app.notify
-
-    def recording(message: str, *, title: str = "", severity: str = "information", **kw: object):  # type: ignore[no-untyped-def]
-        toasts.append(Toast(str(message), title, severity))
-        return notify(message, title=title, severity=severity, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(app, "notify", recording)
-    return toasts
-
-
-def pane(app: TicosApp) -> ApiKeysPane:
-    return app.screen.query_one(ApiKeysPane)
 
 
 def body_state(app: TicosApp) -> str | None:

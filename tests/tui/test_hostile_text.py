@@ -9,16 +9,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from textual.widgets import ContentSwitcher
 
+from tests.tui.faultserver import ERROR, HEALTHY, FaultServer, fault_server
+from tests.tui.helpers import record_toasts, settle, wait_until
 from ticos_tui.sanitize import visible
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import TicosApp
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-
-from .conftest import wait_until
-from .faultserver import ERROR, HEALTHY, FaultServer, fault_server
-from .test_faults import record_toasts
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"  # write "hello" to the clipboard
 TITLE = "\x1b]0;title\x07"  # set the window title
@@ -105,12 +103,13 @@ async def test_names_scopes_and_snippets_show_literally(
         # The [@click=app.quit] in the name is text: clicking it runs nothing.
         await pilot.click(ApiKeysTable, offset=(20, 1))
         await pilot.click("#details-text", offset=(20, 0))
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert app.is_running
 
         # The profile shows the account's hostile name too.
         app.screen.query_one("#sidebar").highlighted = 0
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app.screen.query_one("#sections").current == "profile")
+        await pilot.pause()
         profile = assert_safe(app, "the profile")
         assert "evil[bold]B[/]" in profile
 
@@ -165,6 +164,6 @@ async def test_error_detail_in_the_error_state_and_in_toasts(
             [toast] = [n for n in toasts if n.title == title]
             assert unsafe_chars(toast.message) == []
             assert "[@click=app.quit]Q[/] ␛]52;c;aGVsbG8=␇" in toast.message
-            await pilot.pause(0.1)
+            await settle(pilot)
             assert_safe(app, title)
         assert app.is_running

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from tests.tui.fakes import FakeClient, sample_keys
+from tests.tui.helpers import wait_until
 from ticos_tui.errors import ConnectionFailed
-
-from .conftest import wait_until
-from .fakes import FakeClient, sample_keys
 
 
 async def _keys_shown(pilot) -> None:
     """Keys on screen and the selected key's usage drawn, so nothing arrives mid-snapshot."""
-    from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+    from ticos_tui.tui.api_keys.pane import ApiKeysPane
 
     app = pilot.app
     await wait_until(
@@ -79,11 +78,11 @@ def test_key_created_dialog(snap_compare, fake_app) -> None:
     async def created(pilot) -> None:
         await _keys_shown(pilot)
         await pilot.press("n", *"Nightly Batch Script", "enter")
-        from ticos_tui.tui.modals.key_created import KeyCreatedDialog
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, KeyCreatedDialog))
         # The page behind shows through: let the new row's usage arrive before the picture.
-        from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
+        from ticos_tui.tui.api_keys.pane import ApiKeysPane
 
         pane = pilot.app.screen_stack[-2].query_one(ApiKeysPane)
 

@@ -1,1 +1,1 @@
-"""The Textual user interface: screens, widgets and modals (no SQL, no HTTP details)."""
+"""The Textual user interface: the app, its screens, sections and dialogs (no SQL, no HTTP details)."""

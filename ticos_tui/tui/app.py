@@ -1,65 +1,65 @@
-"""TicosApp: wires the Account Settings screen to one client; `make_app()` builds it for the CLI and tests."""
+"""TicosApp: owns one backend and hands it down to the Account Settings screen; `make_app()` builds it."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import os
-import sys
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from ticos_tui.backend import KeysBackend
 from ticos_tui.config import Settings
 from ticos_tui.errors import TicosError
-from ticos_tui.sanitize import visible
-from ticos_tui.tui.screens.account_settings import AccountSettingsScreen
+from ticos_tui.tui.account.header import AppHeader
+from ticos_tui.tui.account.screen import AccountSettingsScreen
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
 
-if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-
-ClientFactory = Callable[[], "TicosClient"]
+BackendFactory = Callable[[], KeysBackend]
 
 
 class TicosApp(App[None]):
-    """Thin shell: owns the client and the app-wide keys (quit, help, account menu)."""
+    """Thin shell: owns the backend and the app-wide keys (quit, help, account menu)."""
 
     TITLE = "ticos-tui"
     CSS_PATH = "ticos.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+a", "account_menu", "Account", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="This help"),
+        Binding(
+            "ctrl+a",
+            "account_menu",
+            "Account",
+            show=False,
+            tooltip="Account menu (Account Settings, Quit)",
+        ),
     ]
 
-    def __init__(self, settings: Settings, *, client_factory: ClientFactory | None = None) -> None:
+    def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
         super().__init__()
         self.settings = settings
         self._client_factory = client_factory
-        self._client: TicosClient | None = None
+        self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
-        self._opening: Future[TicosClient] | None = None
-        # Read once: the benchmark asks the app to exit when keys first show, or when all have loaded.
-        self._bench_ready = os.environ.get("TICOS_BENCH_READY", "")
+        self._opening: Future[KeysBackend] | None = None
 
     # ---- client -----------------------------------------------------------------------
 
-    def _open_client(self) -> TicosClient:
+    def _open_client(self) -> KeysBackend:
         if self._client_factory is not None:
             return self._client_factory()
         from ticos_tui.connect import open_client
 
         return open_client(self.settings)
 
-    def _start_opening(self) -> Future[TicosClient]:
+    def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
-        future: Future[TicosClient] = Future()
+        future: Future[KeysBackend] = Future()
 
         def run() -> None:
             try:
@@ -70,7 +70,7 @@ class TicosApp(App[None]):
         threading.Thread(target=run, name="ticos-open-client", daemon=True).start()
         return future
 
-    async def get_client(self) -> TicosClient:
+    async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
@@ -94,34 +94,30 @@ class TicosApp(App[None]):
     # ---- screens ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(AccountSettingsScreen(self.settings.mode_label))
-        self.load_account()
+        # Start opening the client now, while the screen composes: it is ready sooner.
+        self._opening = self._opening or self._start_opening()
+        self.push_screen(AccountSettingsScreen(self.settings.mode_label, self.get_client))
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
 
-    @work(exclusive=True, group="account", exit_on_error=False)
-    async def load_account(self) -> None:
-        try:
-            account = await (await self.get_client()).account()
-        except TicosError as err:
-            for screen in self.screen_stack:
-                if isinstance(screen, AccountSettingsScreen):
-                    screen.show_account_error(str(err))
-            return
-        for screen in self.screen_stack:
-            if isinstance(screen, AccountSettingsScreen):
-                screen.show_account(account)
+    @on(ApiKeysPane.KeysLoaded)
+    def _keys_loaded(self) -> None:
+        gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too
+
+    @on(AppHeader.AvatarPressed)
+    def _avatar_pressed(self) -> None:
+        self.action_account_menu()
 
     def action_help(self) -> None:
-        from ticos_tui.tui.modals.help import HelpScreen
+        from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
 
     @work(exclusive=True, group="account-menu")
     async def action_account_menu(self) -> None:
-        from ticos_tui.tui.modals.account_menu import AccountMenu
+        from ticos_tui.tui.account.menu import AccountMenu
 
         if isinstance(self.screen, AccountMenu):
             return
@@ -132,31 +128,9 @@ class TicosApp(App[None]):
             while not isinstance(self.screen, AccountSettingsScreen) and len(self.screen_stack) > 1:
                 self.pop_screen()
 
-    def notify_error(self, title: str, message: str) -> None:
-        self.notify(visible(message), title=title, severity="error", markup=False, timeout=8)
-
-    # ---- benchmark hooks (no effect unless TICOS_BENCH_READY is set) -------------------
-
-    def keys_visible(self) -> None:
-        if self._bench_ready == "first":
-            self.call_after_refresh(self.call_after_refresh, self._bench_exit, "first")
-
-    def keys_loaded(self) -> None:
-        gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too
-        if self._bench_ready == "all":
-            self.call_after_refresh(self.call_after_refresh, self._bench_exit, "all")
-
-    def _bench_exit(self, what: str) -> None:
-        # Textual captures sys.stderr while it runs; the terminal is the original stream.
-        stream = sys.__stderr__
-        if stream is not None:
-            stream.write(f"TICOS_BENCH_READY {what} {time.perf_counter():.6f}\n")
-            stream.flush()
-        self.exit()
-
 
 def make_app(
-    settings: Settings | None = None, *, client_factory: ClientFactory | None = None
+    settings: Settings | None = None, *, client_factory: BackendFactory | None = None
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None)."""
     if settings is None:

@@ -6,57 +6,16 @@ import re
 
 import pytest
 
+from tests.tui.helpers import loaded, pane, row_text, seed, server_keys, settle, table, wait_until
 from ticos_tui.config import Settings
-from ticos_tui.connect import open_client
 from ticos_tui.keyformat import is_well_formed_key, snippet
+from ticos_tui.tui.api_keys.create import CreateKeyDialog
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.create_key import CreateKeyDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-
-from .conftest import wait_until
-
-
-async def seed(settings: Settings, *names: str) -> list[str]:
-    """Create keys through a second client on the same data folder; returns their ids."""
-    client = open_client(settings)
-    try:
-        return [(await client.create_key(name)).api_key.id for name in names]
-    finally:
-        await client.aclose()
-
-
-async def server_keys(settings: Settings) -> dict[str, tuple[str, str]]:
-    client = open_client(settings)
-    try:
-        return {k.id: (k.name, k.status) for k in await client.list_keys()}
-    finally:
-        await client.aclose()
-
-
-def pane(app) -> ApiKeysPane:
-    return app.screen.query_one(ApiKeysPane)
-
-
-def table(app) -> ApiKeysTable:
-    return app.screen.query_one(ApiKeysTable)
-
-
-def row_text(tbl: ApiKeysTable, row: int) -> str:
-    return tbl.render_line(row + 1).text
-
-
-async def loaded(pilot) -> None:
-    await wait_until(
-        pilot,
-        lambda: (
-            isinstance(pilot.app.screen.query(ApiKeysPane).first(None), ApiKeysPane)
-            and pane(pilot.app).loaded
-        ),
-    )
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 
 async def test_create_copy_close_rename_revoke(settings: Settings, copied: list[str]) -> None:
@@ -194,8 +153,7 @@ async def test_filter_sort_and_delete(settings: Settings) -> None:
 
         tbl.cursor_row = 1  # beta batch
         await pilot.press("r")
-        await wait_until(pilot, lambda: app.workers._workers == set() or pane(app).loaded)
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert tbl.selected_key.name == "beta batch"  # the cursor stays on the same key
 
         await pilot.press("delete")
@@ -227,7 +185,7 @@ async def test_markup_like_names_render_literally(settings: Settings, name: str)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert name in str(app.screen.query_one(".dialog-body").render())
         await pilot.press("n")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         assert app.is_running
 
 
@@ -276,8 +234,8 @@ async def test_help_and_account_menu(settings: Settings) -> None:
     app = make_app(settings)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        from ticos_tui.tui.modals.account_menu import AccountMenu
-        from ticos_tui.tui.modals.help import HelpScreen
+        from ticos_tui.tui.account.menu import AccountMenu
+        from ticos_tui.tui.help import HelpScreen
 
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -304,7 +262,6 @@ async def test_profile_shows_the_account(settings: Settings) -> None:
         sidebar = app.screen.query_one("#sidebar", OptionList)
         sidebar.focus()
         sidebar.highlighted = 0
-        await pilot.pause(0.1)
         await wait_until(
             pilot, lambda: "Email" in str(app.screen.query_one("#profile-body").render())
         )
@@ -329,7 +286,7 @@ async def test_no_reference_to_the_key_after_the_dialog_closes(
         assert any(isinstance(o, CreatedKey) for o in gc.get_objects())  # the check can see one
         await pilot.press("c", "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, KeyCreatedDialog))
-        await pilot.pause(0.2)
+        await settle(pilot)  # the create worker, the last to hold the key, has returned
         gc.collect()
         assert not [o for o in gc.get_objects() if isinstance(o, (CreatedKey, KeyCreatedDialog))]
 
@@ -339,9 +296,8 @@ async def test_create_shows_progress_ignores_a_second_enter_and_keeps_the_name_o
 ) -> None:
     import asyncio
 
+    from tests.tui.fakes import FakeClient
     from ticos_tui.errors import ValidationFailed
-
-    from .fakes import FakeClient
 
     class SlowThenFailing(FakeClient):
         def __init__(self) -> None:
@@ -365,7 +321,7 @@ async def test_create_shows_progress_ignores_a_second_enter_and_keeps_the_name_o
         dialog = app.screen
         assert dialog.query_one("#submit").disabled
         await pilot.press("enter", "enter")  # ignored while the request runs
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert client.calls == 1
         client.release.set()
         await wait_until(pilot, lambda: not dialog.has_class("-busy"))
@@ -379,9 +335,8 @@ async def test_key_created_and_roll_dialogs_show_hostile_names_literally(
     fake_app, copied: list[str]
 ) -> None:
     """A name from a hostile server (escapes, OSC 52, markup) is shown as visible symbols everywhere."""
-    from ticos_tui.tui.modals.roll_key import RollKeyDialog
-
-    from .fakes import FakeClient
+    from tests.tui.fakes import FakeClient
+    from ticos_tui.tui.api_keys.roll import RollKeyDialog
 
     hostile = "[@click=app.quit]x[/] \x1b]52;c;aGk=\x07 \u202eevil"
     client = FakeClient([])

@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import visible
-from ticos_tui.tui.modals.create_key import NameDialog
+from ticos_tui.tui.dialogs import NameDialog
 
 
-class RenameKeyDialog(NameDialog):
+class RenameKeyDialog(NameDialog[ApiKey]):
     """Rename `key`; dismisses with the updated `ApiKey`, or None when cancelled."""
 
     title_text = "Rename API Key"
@@ -21,5 +21,5 @@ class RenameKeyDialog(NameDialog):
         self._key = key
         self._rename = rename
 
-    async def perform(self, name: str) -> object:
+    async def perform(self, name: str) -> ApiKey:
         return await self._rename(self._key.id, name)

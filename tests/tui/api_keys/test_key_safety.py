@@ -6,18 +6,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.env_file import EnvFileDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.env_file import EnvFileDialog
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.dialogs import ConfirmDialog
 
-from ..test_dotenv import full_disk_after
-from .conftest import wait_until
-from .fakes import FIXED_KEY
-from .test_flows import loaded
+from ..fakes import FIXED_KEY
+from ..helpers import loaded, wait_until
 
 CONFIRMED = "Copied the key to the system clipboard."
 UNCONFIRMED = "Sent the key to your terminal's clipboard, which can't confirm it: paste it somewhere to check."
@@ -147,11 +146,11 @@ def _problem(app) -> str:
 
 
 async def test_full_disk_keeps_the_file_and_the_key_dialog(
-    fake_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_disk: Callable[..., None]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_bytes(b"A=1\n")
-    full_disk_after(monkeypatch, room=10)
+    full_disk(room=10)
     app = fake_app()
     async with app.run_test(size=(120, 35)) as pilot:
         dialog = await _to_env_dialog(pilot)

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList
 from textual.widgets.option_list import Option
 
-from ticos_tui.models import Account
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.app_header import AppHeader
-from ticos_tui.tui.widgets.key_hints import KeyHints
-from ticos_tui.tui.widgets.profile_pane import ProfilePane
+from ticos_tui.backend import GetBackend
+from ticos_tui.errors import TicosError
+from ticos_tui.tui.account.header import AppHeader
+from ticos_tui.tui.account.profile import ProfilePane
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.hints import KeyHints
 
 
 class AccountSettingsScreen(Screen[None]):
+    """The account's settings; loads the profile itself through the backend it is handed."""
+
     DEFAULT_CSS = """
     AccountSettingsScreen #sidebar-column { width: 14; border-right: solid $panel-lighten-2; background: $surface; }
     AccountSettingsScreen #sidebar { height: 1fr; border: none; background: $surface; padding: 1 0 0 0; }
@@ -30,12 +29,11 @@ class AccountSettingsScreen(Screen[None]):
     AccountSettingsScreen.-short KeyDetails #usage-sparkline { height: 1; }
     AccountSettingsScreen.-short KeyDetails #usage-text { height: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = []
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, get_backend: GetBackend) -> None:
         super().__init__()
         self._mode = mode
-        self._account: Account | None = None
+        self._get_backend = get_backend
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -48,14 +46,23 @@ class AccountSettingsScreen(Screen[None]):
                 )
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
-                yield ApiKeysPane(id="api-keys")
+                yield ApiKeysPane(self._get_backend, id="api-keys")
         yield KeyHints()
 
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)
         sidebar.highlighted = 1
-        if self._account is not None:  # it arrived before the screen was composed
-            self.show_account(self._account)
+        self.load_account()
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        try:
+            account = await (await self._get_backend()).account()
+        except TicosError as err:
+            self.query_one(ProfilePane).show_error(str(err))
+            return
+        self.query_one(AppHeader).set_initials(account.initials)
+        self.query_one(ProfilePane).show_account(account)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 30, "-short")
@@ -67,20 +74,3 @@ class AccountSettingsScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "sidebar" and event.option.id == "api-keys":
             self.query_one(ApiKeysPane).table.focus()
-
-    def show_account(self, account: Account) -> None:
-        self._account = account
-        try:
-            header = self.query_one(AppHeader)
-            profile = self.query_one(ProfilePane)
-        except NoMatches:
-            return  # not composed yet: on_mount shows it
-        header.set_initials(account.initials)
-        profile.show_account(account)
-
-    def show_account_error(self, message: str) -> None:
-        self.query_one(ProfilePane).show_error(message)
-
-    def on_app_header_avatar_pressed(self, event: AppHeader.AvatarPressed) -> None:
-        event.stop()
-        self.app.action_account_menu()  # type: ignore[attr-defined]

@@ -8,13 +8,11 @@ import pytest
 
 from ticos_tui.config import Settings
 from ticos_tui.connect import open_client
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.roll_key import RollKeyDialog
 
-from .conftest import wait_until
-from .test_faults import record_toasts
-from .test_flows import loaded, table
+from ..helpers import loaded, record_toasts, table, wait_until
 
 
 async def _seed_expiring(settings: Settings, days: int) -> str:

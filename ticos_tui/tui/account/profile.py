@@ -18,17 +18,12 @@ class ProfilePane(Vertical):
     ProfilePane #profile-body { margin-top: 1; }
     """
 
-    _shown: Text | None = None
-
     def compose(self) -> ComposeResult:
         yield Label(Text("Profile"), classes="section-title")
-        # The account can arrive before this pane is composed (a client opened at start-up).
-        yield Static(self._shown or Text("Loading…"), id="profile-body")
+        yield Static(Text("Loading…"), id="profile-body")
 
     def _show(self, body: Text) -> None:
-        self._shown = body
-        for static in self.query("#profile-body").results(Static):
-            static.update(body)
+        self.query_one("#profile-body", Static).update(body)
 
     def show_account(self, account: Account) -> None:
         created = f"{exact(account.created_at)} ({relative(account.created_at)})"

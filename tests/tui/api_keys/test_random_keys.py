@@ -14,15 +14,14 @@ from hypothesis import strategies as st
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from tests.tui.helpers import wait_until
 from ticos_tui.config import Settings, resolve_settings
 from ticos_tui.connect import open_client
+from ticos_tui.tui.account.menu import AccountMenu
+from ticos_tui.tui.account.screen import AccountSettingsScreen
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
-from ticos_tui.tui.modals.account_menu import AccountMenu
-from ticos_tui.tui.screens.account_settings import AccountSettingsScreen
-from ticos_tui.tui.widgets.api_keys_pane import ApiKeysPane
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-
-from .conftest import wait_until
 
 # Every key the app binds somewhere, plus letters and editing keys that land in inputs.
 # `q` and ctrl+c quit, so they are left out: a quit would end the run early, not test it.
@@ -102,13 +101,13 @@ def _loading(app: object) -> bool:
 async def close_every_dialog(pilot) -> None:  # type: ignore[no-untyped-def]
     """Back to the main screen: escape closes any dialog; `y` answers "close without copying"."""
     app = pilot.app
-    for _ in range(20):
+    for _ in range(50):
         if isinstance(app.screen, AccountSettingsScreen):
             return
         titles = list(app.screen.query(".dialog-title"))
         text = str(titles[0].render()) if titles else ""
         await pilot.press("y" if "without copying" in text else "escape")
-        await pilot.pause(0.05)
+        await pilot.pause()  # the loop checks again: escape may only have closed a dropdown
     raise AssertionError(f"could not get back to the main screen from {app.screen!r}")
 
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import (
-    Button,
     Input,
     Label,
-    LoadingIndicator,
     RadioButton,
     RadioSet,
     Select,
@@ -23,139 +19,11 @@ from textual.widgets import (
     Static,
 )
 
-from ticos_tui.errors import TicosError
 from ticos_tui.models import SCOPES, CreatedKey
-from ticos_tui.sanitize import literal
 from ticos_tui.timefmt import now_utc
-from ticos_tui.tui.modals.dialog import Dialog
-from ticos_tui.validation import name_problem
+from ticos_tui.tui.dialogs import NameDialog
 
 CreateFunc = Callable[[str, list[str] | None, datetime | None], Awaitable[CreatedKey]]
-
-
-class NameDialog(Dialog[object]):
-    """A dialog around one validated name input; subclasses say what submitting does."""
-
-    DEFAULT_CSS = """
-    NameDialog > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
-        border: thick $primary 60%; background: $surface;
-    }
-    NameDialog .field-label { margin-top: 1; }
-    NameDialog .name-problem { color: $error; height: auto; min-height: 1; }
-    NameDialog .name-problem.-ok { color: $text-muted; }
-    NameDialog .server-error { color: $error; height: auto; display: none; }
-    NameDialog .server-error.-shown { display: block; }
-    NameDialog .progress { height: 1; display: none; }
-    NameDialog.-busy .progress { display: block; }
-    NameDialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    NameDialog .dialog-buttons Button { margin-left: 2; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    title_text = ""
-    submit_label = "Save"
-    help_text = "A name that says where the key is used, e.g. “Nightly Batch Script”."
-
-    def __init__(self, initial: str = "") -> None:
-        super().__init__()
-        self._initial = initial
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Label("Name", classes="field-label")
-            yield Input(
-                value=self._initial,
-                placeholder="Nightly Batch Script",
-                id="name",
-                select_on_focus=False,
-            )
-            yield Static("", classes="name-problem", id="name-problem")
-            yield from self.compose_extra()
-            yield Static("", classes="server-error", id="server-error")
-            yield LoadingIndicator(classes="progress")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.submit_label, id="submit", variant="primary")
-
-    def compose_extra(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-        self._validate(self._initial)
-
-    def options_problem(self) -> str | None:
-        """What is wrong with the dialog's other fields (None when they are fine)."""
-        return None
-
-    def _validate(self, value: str | None = None) -> bool:
-        if value is None:
-            value = self.query_one("#name", Input).value
-        problem = name_problem(value) if value or self._initial else None
-        label = self.query_one("#name-problem", Static)
-        valid = name_problem(value) is None and self.options_problem() is None
-        label.update(Text(problem) if problem else Text(self.help_text))
-        label.set_class(problem is None, "-ok")
-        self.query_one("#submit", Button).disabled = not valid or self.busy
-        return valid
-
-    @on(Input.Changed, "#name")
-    def _name_changed(self, event: Input.Changed) -> None:
-        self._validate(event.value)
-
-    @on(Input.Submitted, "#name")
-    def _name_submitted(self) -> None:
-        self._submit()
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
-        value = self.query_one("#name", Input).value
-        if self.busy or not self._validate(value):
-            return  # a second enter while the request runs is ignored
-        self._set_busy(True)
-        self._run(value.strip())
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.set_class(busy, "-busy")
-        self.query_one("#submit", Button).disabled = busy
-        self.query_one("#name", Input).disabled = busy
-
-    def show_error(self, message: str) -> None:
-        error = self.query_one("#server-error", Static)
-        error.update(literal(message))
-        error.add_class("-shown")
-
-    @work(exclusive=True, group="dialog-submit", exit_on_error=False)
-    async def _run(self, name: str) -> None:
-        try:
-            result = await self.perform(name)
-        except TicosError as err:
-            self._set_busy(False)
-            self.show_error(str(err))
-            self.query_one("#name", Input).focus()
-            self._validate(self.query_one("#name", Input).value)
-            return
-        self.dismiss(result)
-
-    async def perform(self, name: str) -> object:
-        raise NotImplementedError
 
 
 PRESETS: dict[str, tuple[str, ...]] = {
@@ -202,7 +70,7 @@ def expiry_from_choice(
     return moment, None
 
 
-class CreateKeyDialog(NameDialog):
+class CreateKeyDialog(NameDialog[CreatedKey]):
     """Create a key with least privilege and an expiry; dismisses with the `CreatedKey` or None."""
 
     DEFAULT_CSS = """
@@ -301,7 +169,7 @@ class CreateKeyDialog(NameDialog):
     @on(Input.Submitted, "#expiry-date")
     def _date_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._submit()
+        self.action_submit()
 
-    async def perform(self, name: str) -> object:
+    async def perform(self, name: str) -> CreatedKey:
         return await self._create(name, self.scopes(), self.expires_at())

@@ -14,18 +14,14 @@ from textual.widgets import Button, Input, Label, Static
 
 from ticos_tui import dotenv
 from ticos_tui.sanitize import literal
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import ConfirmDialog, Dialog
 
 
 class EnvFileDialog(Dialog[str | None]):
     """Dismisses with a sentence saying what was written, or None when nothing was."""
 
     DEFAULT_CSS = """
-    EnvFileDialog > Vertical {
-        width: 72; max-width: 95%; height: auto; padding: 1 2;
-        border: thick $primary 60%; background: $surface;
-    }
+    EnvFileDialog > Vertical { width: 72; max-width: 95%; }
     EnvFileDialog #env-problem { color: $error; height: auto; }
     EnvFileDialog .hint { color: $text-muted; }
     EnvFileDialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }

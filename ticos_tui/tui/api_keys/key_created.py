@@ -16,8 +16,7 @@ from textual.worker import Worker
 from ticos_tui.models import CreatedKey
 from ticos_tui.sanitize import literal
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import ConfirmDialog, Dialog
 
 WARNING = (
     "This is the only time the full key is shown. Store it in an environment variable "
@@ -29,10 +28,7 @@ class KeyCreatedDialog(Dialog[None]):
     """Shows a new key once. The key lives only in this screen; closing it drops the last reference."""
 
     DEFAULT_CSS = """
-    KeyCreatedDialog > Vertical {
-        width: 80; max-width: 100%; height: auto; padding: 1 2;
-        border: thick $success 60%; background: $surface;
-    }
+    KeyCreatedDialog > Vertical { width: 80; border: thick $success 60%; }
     KeyCreatedDialog #full-key {
         width: 100%; padding: 0 1; background: $boost; text-style: bold; color: $text;
     }
@@ -116,7 +112,7 @@ class KeyCreatedDialog(Dialog[None]):
 
     @work(exclusive=True, group="key-created-env")
     async def action_env_file(self) -> None:
-        from ticos_tui.tui.modals.env_file import EnvFileDialog
+        from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 
         if self._created is None:
             return

@@ -5,30 +5,28 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
+from ticos_tui.backend import GetBackend
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.modals.confirm import ConfirmDialog
-from ticos_tui.tui.modals.create_key import CreateKeyDialog
-from ticos_tui.tui.modals.key_created import KeyCreatedDialog
-from ticos_tui.tui.modals.rename_key import RenameKeyDialog
-from ticos_tui.tui.modals.roll_key import RollKeyDialog
-from ticos_tui.tui.widgets.api_keys_table import ApiKeysTable
-from ticos_tui.tui.widgets.key_details import KeyDetails
-
-if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-    from ticos_tui.tui.app import TicosApp
+from ticos_tui.tui.api_keys.create import CreateKeyDialog
+from ticos_tui.tui.api_keys.details import KeyDetails
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.roll import RollKeyDialog
+from ticos_tui.tui.api_keys.table import ApiKeysTable
+from ticos_tui.tui.dialogs import ConfirmDialog
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -57,24 +55,39 @@ class ApiKeysPane(Vertical):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help first: at 80 columns the footer cuts the last bindings, and ? lists them all.
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("n", "create", "Create"),
-        Binding("e", "rename", "Rename"),
-        Binding("d", "revoke", "Revoke"),
-        Binding("delete", "delete", "Delete"),
-        Binding("c", "copy_id", "Copy id"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("slash", "filter", "Filter"),
-        Binding("s", "sort", "Sort"),
-        Binding("o", "roll", "Roll"),
-        Binding("v", "review", "Review"),
+        Binding("question_mark", "app.help", "Help", key_display="?", tooltip="This help"),
+        Binding("n", "create", "Create", tooltip="Create a new API key"),
+        Binding("e", "rename", "Rename", tooltip="Rename the selected key"),
+        Binding("d", "revoke", "Revoke", tooltip="Revoke the selected key (asks first)"),
+        Binding("delete", "delete", "Delete", tooltip="Delete the selected key (asks first)"),
+        Binding("c", "copy_id", "Copy id", tooltip="Copy the selected key's id"),
+        Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
+        Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
+        Binding(
+            "s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"
+        ),
+        Binding(
+            "o",
+            "roll",
+            "Roll",
+            tooltip="Roll the selected key: a new key, the old one expires after a grace period",
+        ),
+        Binding(
+            "v", "review", "Review", tooltip="Review: keys worth revoking or rolling, with reasons"
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    class KeysShown(Message):
+        """The first page of keys is in the table (or the empty state is up): the list is usable."""
+
+    class KeysLoaded(Message):
+        """Every page of keys is in the table."""
+
+    def __init__(self, get_backend: GetBackend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._get_backend = get_backend
         self.loaded = False
-        self.pages_loaded = 0
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
 
     # ---- layout -----------------------------------------------------------------------
@@ -83,7 +96,13 @@ class ApiKeysPane(Vertical):
         with Horizontal(classes="section-header"):
             yield Label(Text("Your API Keys"), classes="section-title")
             yield Label("", id="keys-count")
-            yield Button("Create New API Key", id="create-key", variant="primary", compact=True)
+            yield Button(
+                "Create New API Key",
+                id="create-key",
+                name="create",
+                variant="primary",
+                compact=True,
+            )
         yield Input(
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
@@ -97,17 +116,13 @@ class ApiKeysPane(Vertical):
             with Vertical(id="keys-error"):
                 yield Static("", id="keys-error-message")
                 yield Static(Text("Press r to retry."))
-                yield Button("Retry (r)", id="keys-retry", compact=True)
+                yield Button("Retry (r)", id="keys-retry", name="refresh", compact=True)
             yield ApiKeysTable(id="keys-table")
         yield KeyDetails(id="key-details")
 
     @property
     def table(self) -> ApiKeysTable:
         return self.query_one(ApiKeysTable)
-
-    @property
-    def ticos_app(self) -> TicosApp:
-        return cast("TicosApp", self.app)
 
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
@@ -139,23 +154,23 @@ class ApiKeysPane(Vertical):
         if first_load:
             self._show("keys-loading")
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             pages: list[ApiKey] = []
-            self.pages_loaded = 0
+            first_page = True
             # A screenful first (drawn at once), then big pages; after each page the loop
             # yields so the frame paints and key presses are handled between pages.
             async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
-                self.pages_loaded += 1
                 if first_load:
-                    if self.pages_loaded == 1:
+                    if first_page:
                         table.replace_keys(page)
                         self._show("keys-table" if page else "keys-empty")
-                        self.ticos_app.keys_visible()
+                        self.post_message(self.KeysShown())
                     else:
                         table.append_keys(page)
                     self._update_count()
                 else:
                     pages.extend(page)
+                first_page = False
                 await asyncio.sleep(0)
         except TicosError as err:
             self._load_failed(str(err))
@@ -165,7 +180,7 @@ class ApiKeysPane(Vertical):
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
-        self.ticos_app.keys_loaded()
+        self.post_message(self.KeysLoaded())
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -186,7 +201,7 @@ class ApiKeysPane(Vertical):
 
     # ---- table events -----------------------------------------------------------------
 
-    @on(ApiKeysTable.Highlighted)
+    @on(ApiKeysTable.Highlighted, "#keys-table")
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
         self.query_one(KeyDetails).show_key(event.key)
         if event.key is not None:
@@ -199,7 +214,7 @@ class ApiKeysPane(Vertical):
         if cached is None or time.monotonic() - cached[0] > 30:
             await asyncio.sleep(0.25)
             try:
-                client = await self.ticos_app.get_client()
+                client = await self._get_backend()
                 days = await client.usage(key.id, days=30)
             except TicosError as err:
                 self.query_one(KeyDetails).show_usage_error(str(err))
@@ -210,15 +225,11 @@ class ApiKeysPane(Vertical):
         if selected is not None and selected.id == key.id:
             self.query_one(KeyDetails).show_usage(selected, cached[1])
 
-    @on(Button.Pressed, "#create-key")
-    def _create_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_create()
-
-    @on(Button.Pressed, "#keys-retry")
-    def _retry_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_refresh()
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        """A button's name is the action it runs, as its key does."""
+        if event.button.name:
+            event.stop()
+            await self.run_action(event.button.name)
 
     # ---- filter and sort --------------------------------------------------------------
 
@@ -228,7 +239,7 @@ class ApiKeysPane(Vertical):
 
     @on(Input.Changed, "#keys-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
+        self.table.filter_text = event.value
         self._update_count()
 
     @on(Input.Submitted, "#keys-filter")
@@ -242,7 +253,7 @@ class ApiKeysPane(Vertical):
         if not self.has_class("-filtering") and not field.value:
             return
         field.value = ""
-        self.table.set_filter("")
+        self.table.filter_text = ""
         self.remove_class("-filtering")
         self._update_count()
         if self.table.total:
@@ -282,7 +293,7 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_create(self) -> None:
-        client: TicosClient = await self.ticos_app.get_client()
+        client = await self._get_backend()
 
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
@@ -290,23 +301,22 @@ class ApiKeysPane(Vertical):
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
         created = await self.app.push_screen_wait(CreateKeyDialog(create))
-        if not isinstance(created, CreatedKey):
+        if created is None:
             return
         self.table.upsert(created.api_key, select=True)
         self.loaded = True
         self._show("keys-table")
         self._update_count()
         await self.app.push_screen_wait(KeyCreatedDialog(created))
-        del created  # nothing in the app refers to the full key any more
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_rename(self) -> None:
         key = self._selected("rename")
         if key is None:
             return
-        client = await self.ticos_app.get_client()
+        client = await self._get_backend()
         updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
-        if isinstance(updated, ApiKey):
+        if updated is not None:
             self.table.upsert(updated)
             self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
@@ -329,7 +339,7 @@ class ApiKeysPane(Vertical):
         ):
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             updated = await client.revoke_key(key.id)
         except TicosError as err:
             self._error("Revoke failed", err)
@@ -354,7 +364,7 @@ class ApiKeysPane(Vertical):
         ):
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             await client.delete_key(key.id)
         except TicosError as err:
             self._error("Delete failed", err)
@@ -380,7 +390,7 @@ class ApiKeysPane(Vertical):
         if choice is None:
             return
         try:
-            client = await self.ticos_app.get_client()
+            client = await self._get_backend()
             created = await client.roll_key(
                 key.id, grace_seconds=choice.grace_seconds, expires_at=choice.expires_at
             )
@@ -398,14 +408,13 @@ class ApiKeysPane(Vertical):
         await self.app.push_screen_wait(
             KeyCreatedDialog(created, title="Key rolled: here is the new key")
         )
-        del created
 
     @work(exclusive=True, group="keys-review", exit_on_error=False)
     async def action_review(self) -> None:
         """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
         from ticos_tui.review import review_keys
         from ticos_tui.timefmt import now_utc
-        from ticos_tui.tui.modals.review import ReviewScreen
+        from ticos_tui.tui.api_keys.review import ReviewScreen
 
         while True:
             keys = self.table.all_keys

@@ -16,8 +16,8 @@ from textual.widgets.option_list import Option
 from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.timefmt import now_utc, relative
-from ticos_tui.tui.modals.create_key import EXPIRY_CHOICES, expiry_from_choice
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.api_keys.create import EXPIRY_CHOICES, expiry_from_choice
+from ticos_tui.tui.dialogs import Dialog
 
 GRACE_CHOICES: tuple[tuple[str, int], ...] = (
     ("Now: the old key stops working at once", 0),
@@ -45,10 +45,7 @@ class RollKeyDialog(Dialog[RollChoice | None]):
     """Dismisses with the grace period and the new key's expiry, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RollKeyDialog > Vertical {
-        width: 68; max-width: 100%; height: auto; padding: 1 2;
-        border: thick $warning 60%; background: $surface;
-    }
+    RollKeyDialog > Vertical { width: 68; border: thick $warning 60%; }
     RollKeyDialog OptionList { height: auto; margin: 0 0 1 0; }
     RollKeyDialog .field-label { margin-top: 1; }
     RollKeyDialog .hint { color: $text-muted; }

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
-from ticos_tui.tui.modals.dialog import Dialog
+from ticos_tui.tui.dialogs import Dialog
 
 NOTHING_TO_REVIEW = (
     "Nothing to review: every active key has been used recently, has a unique name, "
@@ -25,10 +25,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
     """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
 
     DEFAULT_CSS = """
-    ReviewScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
-        border: thick $primary 60%; background: $surface;
-    }
+    ReviewScreen > Vertical { width: 100; max-height: 100%; }
     ReviewScreen .dialog-title { margin-bottom: 0; }
     ReviewScreen #review-summary { color: $text-muted; margin-bottom: 1; }
     ReviewScreen #review-items { height: auto; max-height: 24; }

@@ -11,7 +11,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -90,19 +90,35 @@ COLUMNS: tuple[Column, ...] = (
 SORTABLE = ("created", "name", "last_used", "status", "expires")
 _GAP = 2
 _MIN_NAME = 16
+_MOVE = "Move through the keys"
+
+
+def _fit_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit `width` cells, with their widths; Name takes the slack."""
+    columns = list(COLUMNS)
+    while True:
+        fixed = sum(c.width for c in columns if c.key != "name") + _GAP * (len(columns) - 1)
+        droppable = [c for c in columns if c.drop_order]
+        if width - fixed >= _MIN_NAME or not droppable:
+            break
+        columns.remove(max(droppable, key=lambda c: c.drop_order))
+    name_width = max(width - fixed, 4)
+    return [(c, name_width if c.key == "name" else c.width) for c in columns]
 
 
 class ApiKeysTable(ScrollView, can_focus=True):
     """The keys of an account, filtered and sorted in memory; only the visible lines are ever rendered."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Details", show=False),
+        # One row in the help for all of them; the vim keys (k j g G) work too.
+        Binding("up,k", "cursor_up", "Up", show=False, key_display="↑", tooltip=_MOVE),
+        Binding("down,j", "cursor_down", "Down", show=False, key_display="↓", tooltip=_MOVE),
+        Binding("pageup", "page_up", "Page up", show=False, key_display="PgUp", tooltip=_MOVE),
+        Binding(
+            "pagedown", "page_down", "Page down", show=False, key_display="PgDn", tooltip=_MOVE
+        ),
+        Binding("home,g", "first", "First", show=False, key_display="Home", tooltip=_MOVE),
+        Binding("end,G", "last", "Last", show=False, key_display="End", tooltip=_MOVE),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "api-keys-table--header",
@@ -131,28 +147,23 @@ class ApiKeysTable(ScrollView, can_focus=True):
     """
 
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
+    filter_text: reactive[str] = reactive("", init=False, repaint=False)
+    """Only keys whose name holds this (ignoring case) are shown."""
+    sort_column: reactive[str] = reactive("created", init=False, repaint=False)
+    """The key of the column the rows are sorted by: one of `SORTABLE`."""
 
     class Highlighted(Message):
-        """The cursor moved to `key` (None when the table is empty)."""
+        """The cursor moved to `key` (None when the table is empty), or its key's data changed."""
 
         def __init__(self, table: ApiKeysTable, key: ApiKey | None) -> None:
             super().__init__()
             self.table = table
             self.key = key
 
-    class Selected(Message):
-        """`enter` or a second click on the row of `key`."""
-
-        def __init__(self, table: ApiKeysTable, key: ApiKey) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-    class SortChanged(Message):
-        def __init__(self, table: ApiKeysTable, column: str) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
+        @property
+        def control(self) -> ApiKeysTable:
+            """The table, so `@on(ApiKeysTable.Highlighted, "#id")` can select it."""
+            return self.table
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -161,10 +172,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._keys: dict[str, ApiKey] = {}  # insertion order = server order (newest first)
         self._rows: list[ApiKey] = []  # filtered and sorted: what the user sees
         self._folded: dict[str, str] = {}  # casefolded names, for filtering without re-folding
-        self._filter = ""
-        self.sort_column = "created"
         self._now = now_utc()
-        self._last_highlighted: str | None = None
+        self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
 
     # ---- data -------------------------------------------------------------------------
 
@@ -181,10 +190,6 @@ class ApiKeysTable(ScrollView, can_focus=True):
     @property
     def total(self) -> int:
         return len(self._keys)
-
-    @property
-    def filter_text(self) -> str:
-        return self._filter
 
     @property
     def selected_key(self) -> ApiKey | None:
@@ -229,25 +234,22 @@ class ApiKeysTable(ScrollView, can_focus=True):
             keep = None
         self._recompute(keep, fallback_index=old_index)
 
-    def set_filter(self, text: str) -> None:
-        if text == self._filter:
-            return
-        keep = self._selected_id()
-        self._filter = text
-        self._recompute(keep)
-
-    def sort_by(self, column: str) -> None:
+    def validate_sort_column(self, column: str) -> str:
         if column not in SORTABLE:
             raise ValueError(f"not sortable: {column}")
-        keep = self._selected_id()
-        self.sort_column = column
-        self._recompute(keep)
-        self.post_message(self.SortChanged(self, column))
+        return column
+
+    def watch_filter_text(self) -> None:
+        # The rows still hold the old view here: keep the cursor on the key it was on.
+        self._recompute(self._selected_id())
+
+    def watch_sort_column(self) -> None:
+        self._recompute(self._selected_id())
 
     def cycle_sort(self) -> str:
         """Sort by the next column in `SORTABLE`; returns its key."""
-        index = SORTABLE.index(self.sort_column) if self.sort_column in SORTABLE else -1
-        self.sort_by(SORTABLE[(index + 1) % len(SORTABLE)])
+        index = SORTABLE.index(self.sort_column)
+        self.sort_column = SORTABLE[(index + 1) % len(SORTABLE)]
         return self.sort_column
 
     def _selected_id(self) -> str | None:
@@ -255,7 +257,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         return key.id if key else None
 
     def _recompute(self, keep_id: str | None, *, fallback_index: int | None = None) -> None:
-        needle = self._filter.casefold()
+        needle = self.filter_text.casefold()
         if needle:
             folded = self._folded
             rows = [k for k in self._keys.values() if needle in folded[k.id]]
@@ -288,11 +290,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, value: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
-        key = self.selected_key
-        key_id = key.id if key else None
-        # Post on every change of key or of its data, so details panels stay current.
-        self._last_highlighted = key_id
-        self.post_message(self.Highlighted(self, key))
+        # Posted on every change of key or of its data, so details panels stay current.
+        self.post_message(self.Highlighted(self, self.selected_key))
 
     def _scroll_cursor_into_view(self) -> None:
         height = max(self.scrollable_content_region.height - 1, 1)
@@ -320,37 +319,24 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor_row = len(self._rows) - 1
 
-    def action_select(self) -> None:
-        key = self.selected_key
-        if key is not None:
-            self.post_message(self.Selected(self, key))
-
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x)
             if column is not None and column.key in SORTABLE:
-                self.sort_by(column.key)
+                self.sort_column = column.key
             return
         row = event.y - 1 + round(self.scroll_y)
         if 0 <= row < len(self._rows):
-            if row == self.cursor_row and event.chain >= 2:
-                self.action_select()
             self.cursor_row = row
 
     # ---- rendering --------------------------------------------------------------------
 
     def _layout(self) -> list[tuple[Column, int]]:
-        """The columns that fit the width, with their widths; Name takes the slack."""
-        width = self.scrollable_content_region.width - 1  # one cell of left padding
-        columns = list(COLUMNS)
-        while True:
-            fixed = sum(c.width for c in columns if c.key != "name") + _GAP * (len(columns) - 1)
-            droppable = [c for c in columns if c.drop_order]
-            if width - fixed >= _MIN_NAME or not droppable:
-                break
-            columns.remove(max(droppable, key=lambda c: c.drop_order))
-        name_width = max(width - fixed, 4)
-        return [(c, name_width if c.key == "name" else c.width) for c in columns]
+        """The columns that fit the width, with their widths; worked out once per width."""
+        width = self.scrollable_content_region.width
+        if self._columns[0] != width:
+            self._columns = (width, _fit_columns(width - 1))  # one cell of left padding
+        return self._columns[1]
 
     def _column_at(self, x: int) -> Column | None:
         position = 1 + round(self.scroll_x)
@@ -362,11 +348,12 @@ class ApiKeysTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        layout = self._layout()
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("api-keys-table--header")
             cells = []
-            for column, col_width in self._layout():
+            for column, col_width in layout:
                 title = column.title
                 if column.key == self.sort_column:
                     title += " ▼" if column.sort_reverse or column.key == "created" else " ▲"
@@ -387,7 +374,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
             status_style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
         segments = [Segment(" ", base)]
         used = 1
-        for index, (column, col_width) in enumerate(self._layout()):
+        for index, (column, col_width) in enumerate(layout):
             if index:
                 segments.append(Segment(" " * _GAP, base))
                 used += _GAP
@@ -409,6 +396,3 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._rows) + 1)
         self._scroll_cursor_into_view()
-
-    def row_region(self, row: int) -> Region:
-        return Region(0, row + 1, self.size.width, 1)

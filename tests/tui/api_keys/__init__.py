@@ -1,0 +1,1 @@
+"""Pilot tests of the API Keys section: flows, dialogs, random key sequences."""

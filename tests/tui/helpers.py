@@ -1,0 +1,96 @@
+"""What the TUI tests share: waiting for a condition or for the workers (never for a fixed time), finding the pane, seeding keys, recording toasts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from ticos_tui.config import Settings
+from ticos_tui.connect import open_client
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.table import ApiKeysTable
+
+
+async def wait_until(
+    pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 10.0
+) -> None:
+    """Let the app run until `condition()` holds; fail with a clear message after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot: Pilot[object], timeout: float = 10.0) -> None:
+    """Wait until no worker of the app is running, then let the messages they posted drain."""
+    app = pilot.app
+    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
+    await pilot.pause()
+
+
+def pane(app: App[object]) -> ApiKeysPane:
+    return app.screen.query_one(ApiKeysPane)
+
+
+def table(app: App[object]) -> ApiKeysTable:
+    return app.screen.query_one(ApiKeysTable)
+
+
+def row_text(tbl: ApiKeysTable, row: int) -> str:
+    return tbl.render_line(row + 1).text
+
+
+def is_loaded(app: App[object]) -> bool:
+    """The keys pane is up and has every page of keys in."""
+    panes = app.screen.query(ApiKeysPane)
+    return bool(panes) and panes.first().loaded
+
+
+async def loaded(pilot: Pilot[object], timeout: float = 10.0) -> None:
+    """Wait until the keys pane has every page of keys in."""
+    await wait_until(pilot, lambda: is_loaded(pilot.app), timeout)
+
+
+async def seed(settings: Settings, *names: str) -> list[str]:
+    """Create keys through a second client on the same data folder; returns their ids."""
+    client = open_client(settings)
+    try:
+        return [(await client.create_key(name)).api_key.id for name in names]
+    finally:
+        await client.aclose()
+
+
+async def server_keys(settings: Settings) -> dict[str, tuple[str, str]]:
+    """What the service holds: id -> (name, status)."""
+    client = open_client(settings)
+    try:
+        return {k.id: (k.name, k.status) for k in await client.list_keys()}
+    finally:
+        await client.aclose()
+
+
+@dataclass
+class Toast:
+    message: str
+    title: str
+    severity: str
+
+
+def record_toasts(app: App[object], monkeypatch: pytest.MonkeyPatch) -> list[Toast]:
+    """Every notification the app raises, as it passes through `App.notify`."""
+    toasts: list[Toast] = []
+    notify = app.notify
+
+    def recording(message: str, *, title: str = "", severity: str = "information", **kw: object):  # type: ignore[no-untyped-def]
+        toasts.append(Toast(str(message), title, severity))
+        return notify(message, title=title, severity=severity, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", recording)
+    return toasts

@@ -1,0 +1,1 @@
+"""The Account Settings screen: its header, profile section and the avatar's menu."""

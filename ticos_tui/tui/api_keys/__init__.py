@@ -1,0 +1,1 @@
+"""The API Keys section: the pane, its table and details, and the dialogs of every key action."""

@@ -1,1 +1,0 @@
-"""Modal dialogs: create, key shown once, rename, confirm, help, account menu."""
