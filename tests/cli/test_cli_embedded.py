@@ -10,23 +10,7 @@ import pytest
 
 from ticos_tui.keyformat import is_well_formed_key
 
-from .conftest import Result
-
-ERROR = re.compile(r"^ticos-tui: error: \S.*$")
-
-
-def one_line_error(result: Result, code: int) -> str:
-    assert result.code == code, result
-    assert len(result.err_lines) == 1 and ERROR.match(result.err_lines[0]), result.err
-    assert "Traceback" not in result.err
-    return result.err
-
-
-def create(cli, *args: str) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
-    result = cli("keys", "create", *args, "--json")
-    assert result.code == 0, result
-    data = json.loads(result.out)
-    return data["key"], data
+from .helpers import create, one_line_error
 
 
 def test_keys_workflow(cli) -> None:  # type: ignore[no-untyped-def]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from tests.client.fakeserver import fake_server, free_port, json_reply
 
 from .conftest import run_script
-from .test_cli_embedded import one_line_error
+from .helpers import one_line_error
 
 HOSTILE = "evil \x1b[2J\x1b]0;pwned\x07 [red]x[/red] \u202eabc \u200b"
 
@@ -54,11 +53,10 @@ def test_broken_or_foreign_servers(reply: tuple[int, dict[str, str], bytes], wor
 
 def test_slow_server_times_out() -> None:
     with fake_server(lambda m, p: json_reply(200, {"status": "ok"}), delay=10) as url:
-        started = time.monotonic()
+        # The server answers only after 10 s: an error naming the timeout means we gave up first.
         result = run_script(
             "keys", "list", "--base-url", url, "--timeout", "0.5", env={"TICOS_TOKEN": "tst_x"}
         )
-        assert time.monotonic() - started < 8
     assert "did not answer within 0.5 s" in one_line_error(result, 1)
 
 

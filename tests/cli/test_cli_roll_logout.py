@@ -12,7 +12,7 @@ import pytest
 from tests.client.fakeserver import free_port
 
 from .conftest import Served
-from .test_cli_embedded import create, one_line_error
+from .helpers import create, one_line_error
 
 
 def _at(text: str) -> datetime:

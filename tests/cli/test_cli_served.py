@@ -12,7 +12,7 @@ import pytest
 from ticos_tui.keyformat import is_well_formed_key
 
 from .conftest import SCRIPT, Served, run_script
-from .test_cli_embedded import one_line_error
+from .helpers import one_line_error
 
 
 @pytest.fixture

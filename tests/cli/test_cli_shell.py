@@ -9,7 +9,7 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from .test_cli_embedded import create, one_line_error
+from .helpers import create, one_line_error
 
 
 def key_named(cli, name: str) -> dict:  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,27 +10,7 @@ from ticos_tui.cli import build_parser
 from ticos_tui.completion import SHELLS, completion_script
 from ticos_tui.errors import UsageError
 
-
-def bash_completions(script: Path, *words: str) -> list[str]:
-    """COMPREPLY after sourcing `script` with the cursor at the end of `words`."""
-    bash = shutil.which("bash")
-    assert bash, "bash is needed for the completion test"
-    quoted = " ".join(f"'{word}'" for word in words)
-    program = (
-        f"source '{script}'\n"
-        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
-        f'COMP_LINE="${{COMP_WORDS[*]}}"; COMP_POINT=${{#COMP_LINE}}\n'
-        "$(complete -p ticos-tui | sed -E 's/.* -F ([^ ]+) .*/\\1/') ticos-tui\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
-    done = subprocess.run(
-        [bash, "--norc", "--noprofile", "-c", program],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
+from .helpers import bash_completions
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli_embedded import one_line_error
+from .helpers import one_line_error
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.client.fakeserver import free_port
-from tests.client.test_network import recording_proxy
+from tests.client.proxy import recording_proxy
 from tests.web.conftest import KEY_NAME, start_web, stop
 from tests.web.terminal import read_until
 
 from .conftest import SCRIPT
-from .test_completion import bash_completions
+from .helpers import bash_completions
 
 
 def test_completion_command_prints_a_working_bash_script(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
