@@ -200,3 +200,20 @@ def test_metrics_without_prometheus_client_name_the_extra(
     assert METRICS_EXTRA in str(raised.value)
     caplog.set_level(logging.WARNING, logger=ACCESS)  # no access log either: nothing to add
     assert observe_app(service, service.routes, metrics=False) is service
+
+
+def test_metrics_on_loopback_refuse_other_host_names_and_the_refusal_is_logged(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # A web page that rebinds its domain to 127.0.0.1 must not read /metrics either.
+    log = tmp_path / "serve.log"
+    served = start_service(data_dir, options=["--metrics"], log=log)
+    try:
+        with httpx.Client(base_url=served.base_url, timeout=30) as http:
+            refused = http.get("/metrics", headers={"Host": "evil.example"})
+            allowed = http.get("/metrics", headers={"Host": f"localhost:{served.port}"})
+    finally:
+        served.stop()
+    assert refused.status_code == 421 and "ticos_http_requests_total" not in refused.text
+    assert allowed.status_code == 200 and "ticos_http_requests_total" in allowed.text
+    assert _access_lines(log, "text")[-2:] == [("GET", "/metrics", 421), ("GET", "/metrics", 200)]

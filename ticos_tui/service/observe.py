@@ -12,13 +12,14 @@ of their own per app, so several apps in one process (tests, workers) never shar
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -190,10 +191,13 @@ class Metrics:
 def _client(scope: Scope) -> str:
     """The client's address (the forwarded one behind a named proxy), or `unknown`."""
     client = scope.get("client")
-    if not client:
-        return "unknown"
+    return _address(client[0]) if client else "unknown"
+
+
+@functools.lru_cache(maxsize=4096)  # parsing an address costs more than the rest of the line
+def _address(host: str) -> str:
     try:
-        return str(ipaddress.ip_address(client[0]))
+        return str(ipaddress.ip_address(host))
     except ValueError:  # never log free text from a header here
         return "unknown"
 
@@ -202,11 +206,19 @@ class Observed:
     """Access log and metrics around `app`; `routes` name each request by its template."""
 
     def __init__(
-        self, app: ASGIApp, routes: Sequence[BaseRoute], *, access: bool, metrics: Metrics | None
+        self,
+        app: ASGIApp,
+        routes: Sequence[BaseRoute],
+        *,
+        access: bool,
+        metrics: Metrics | None,
+        guard: Callable[[ASGIApp], ASGIApp] | None = None,
     ) -> None:
         self.app = app
         self.access = access
         self.metrics = metrics
+        # /metrics is answered here, behind the same guard as the app (the loopback-Host check).
+        self.scrape = guard(self._scrape) if guard is not None else self._scrape
         self.templates = [
             (route.path_regex, _CONVERTOR.sub(r"{\1}", route.path))
             for route in routes
@@ -249,7 +261,7 @@ class Observed:
 
         try:
             if route == METRICS_PATH and method in ("GET", "HEAD"):
-                await self._scrape(method, watch)
+                await self.scrape(scope, receive, watch)
             else:
                 await self.app(scope, receive, watch)
         except BaseException:
@@ -275,8 +287,9 @@ class Observed:
                     extra={**fields, "duration_ms": ms, "client": client},
                 )
 
-    async def _scrape(self, method: str, send: Send) -> None:
+    async def _scrape(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert self.metrics is not None
+        method = scope["method"]
         body, content_type = self.metrics.exposition()
         headers = [
             (b"content-type", content_type.encode("latin-1")),
@@ -287,14 +300,21 @@ class Observed:
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
 
-def observe_app(app: ASGIApp, routes: Sequence[BaseRoute], *, metrics: bool) -> ASGIApp:
+def observe_app(
+    app: ASGIApp,
+    routes: Sequence[BaseRoute],
+    *,
+    metrics: bool,
+    guard: Callable[[ASGIApp], ASGIApp] | None = None,
+) -> ASGIApp:
     """`app` with an access-log line per request (when the access logger takes INFO) and metrics.
 
-    Returns `app` itself when neither is on (no cost on the hot path). Raises MetricsUnavailable,
-    naming the extra to install, when `metrics` needs a package that is missing.
+    `guard` wraps the metrics endpoint as `app` is wrapped (e.g. LoopbackHostOnly). Returns `app`
+    itself when neither is on (no cost on the hot path). Raises MetricsUnavailable, naming the
+    extra to install, when `metrics` needs a package that is missing.
     """
     collected = Metrics() if metrics else None
     access = access_log.isEnabledFor(logging.INFO)
     if not access and collected is None:
         return app
-    return Observed(app, routes, access=access, metrics=collected)
+    return Observed(app, routes, access=access, metrics=collected, guard=guard)

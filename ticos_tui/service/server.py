@@ -237,13 +237,16 @@ def serve(
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
     print(f"Session token of the local account: {token_path(folder)}", flush=True)
     warning = exposure_warning(host)
+    guard = None
     if warning:
         print(f"ticos-tui serve: {warning}", file=sys.stderr, flush=True)
     elif not forwarded_allow_ips:
         # Behind a named proxy, the Host is the proxy's business (it may pass the public name).
-        app = LoopbackHostOnly(app)
-    # Outermost, so refusals and the verify fast path are logged and counted too.
-    app = observe_app(app, routes, metrics=metrics)
+        guard = LoopbackHostOnly
+        app = guard(app)
+    # Outermost, so refusals and the verify fast path are logged and counted too; /metrics is
+    # behind the same guard.
+    app = observe_app(app, routes, metrics=metrics, guard=guard)
     limit, backlog = connection_budget()
     limit = limit_concurrency or limit
     # uvicorn's access log is off (it would print raw paths, query strings included): the access
