@@ -80,10 +80,12 @@ def start_service(
     port: int | None = None,
     options: Sequence[str] = (),
     fd_limit: int | None = None,
+    log: Path | None = None,
 ) -> Served:
     """`python -m ticos_tui.service` on a free loopback port, waited for until it answers.
 
-    `options`: more `serve` options; `fd_limit`: the process's open-file limit (soft and hard).
+    `options`: more `serve` options; `fd_limit`: the process's open-file limit (soft and hard);
+    `log`: a file for its stderr (its log), else it is discarded.
     """
     port = port or free_port()
 
@@ -91,6 +93,7 @@ def start_service(
         if fd_limit is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
 
+    stderr = log.open("ab") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -107,9 +110,11 @@ def start_service(
         cwd=ROOT,
         preexec_fn=limit_fds if fd_limit is not None else None,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    if log is not None:
+        stderr.close()  # type: ignore[union-attr]  # the child has its own copy
     try:
         _wait_ready(port, proc)
     except BaseException:

@@ -1,10 +1,13 @@
-"""Benchmark of the local Ticos service: verify and list throughput against a bare ASGI app.
+"""Benchmark of the Ticos service: verify and list throughput, one instance and two, against bare ASGI.
 
-Starts `python -m ticos_tui.service` (the code behind `ticos-tui serve`) on loopback with 10,000
-keys, and a bare "hello world" ASGI app under uvicorn with the same settings, in the same run; then
-prints requests/s and p50/p99 latency of each, with its ratio to the bare stack, whether
-`last_used_at` is still accurate to 2 s after the verify storm, and the embedded-mode time to page
-all 10,000 keys 1000 at a time. Every loop is bounded in time and count.
+Starts `python -m ticos_tui.service` (the code behind `ticos-tui serve`, access log on as by
+default) on loopback with 10,000 keys, then a second instance over the same store, and bare "hello
+world" ASGI apps under uvicorn (one process, and two) as the floors, in the same run; prints
+requests/s and p50/p99 latency of each with its ratio to the bare stack of as many processes, the
+verify rate with the access log off (what the log costs), whether `last_used_at` is still accurate
+to 2 s after the verify storm, and the embedded-mode time to page all 10,000 keys 1000 at a time.
+Every store is measured the same way: SQLite (the data folder's file, shared by both instances),
+and PostgreSQL with --database-url. Every loop is bounded in time and count.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -70,80 +74,161 @@ async def embedded_paging(data_dir: Path, token: str) -> tuple[float, int]:
     return best, count
 
 
+# The store of each row. The embedded default is the SQLite file in the data folder; more come
+# from --database-url (PostgreSQL, once the store behind it is in this build).
+SQLITE = "SQLite"
+
+
+def store_setups(data_dir: Path, database_url: str | None) -> list[tuple[str, list[str]]]:
+    """(label, `serve` options selecting the store) for each store to measure."""
+    setups: list[tuple[str, list[str]]] = [(SQLITE, [])]
+    if database_url:
+        # MERGE (issue 14, PostgreSQL store): seed `database_url` like `seed` does the folder
+        # (the local account with KEYS keys, its token in data_dir/session-token), then add
+        #     setups.append(("PostgreSQL", ["--database-url", database_url]))
+        raise SystemExit(
+            "benchmarks.service: --database-url needs the PostgreSQL store, which this build "
+            "does not have yet"
+        )
+    return setups
+
+
+def merged(parts: list[Timings]) -> Timings:
+    """Several instances' timings as one: all requests over the longest elapsed time."""
+    total = Timings(elapsed=max(t.elapsed for t in parts))
+    for t in parts:
+        total.latencies += t.latencies
+        for status, n in t.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + n
+    return total
+
+
+async def hammer_all(targets: list[tuple[int, bytes]], connections: int, seconds: float) -> Timings:
+    """The same load split over `targets` (instances) at once, warmed up first; one Timings."""
+    share = max(1, connections // len(targets))
+    await asyncio.gather(
+        *(hammer(port, raw, connections=share, seconds=min(1.0, seconds), max_requests=5_000)
+          for port, raw in targets)
+    )  # fmt: skip
+    parts = await asyncio.gather(
+        *(hammer(port, raw, connections=share, seconds=seconds, max_requests=500_000)
+          for port, raw in targets)
+    )  # fmt: skip
+    return merged(list(parts))
+
+
 def row(label: str, t: Timings, bare: Timings | None) -> str:
     ratio = f"{t.rps / bare.rps:6.0%}" if bare and bare.rps else "     -"
     bad = sum(n for s, n in t.statuses.items() if s >= 500)
     return (
-        f"{label:<34} {len(t.latencies):>8} {t.rps:>9.0f} {t.percentile(50) * 1000:>8.2f} "
+        f"{label:<52} {len(t.latencies):>8} {t.rps:>9.0f} {t.percentile(50) * 1000:>8.2f} "
         f"{t.percentile(99) * 1000:>8.2f} {ratio:>7} {bad:>4}"
     )
 
 
-async def measure(seconds: float, connections: int) -> int:
+async def create_verify_key(port: int, token: str) -> dict:
+    conn = await Connection.open(port)
+    status, body = await conn.request(
+        build_request("POST", "/v1/api-keys", token, {"name": "bench verify"})
+    )
+    conn.close()
+    assert status == 201, body
+    return dict(json.loads(body))
+
+
+async def last_used_lag(port: int, token: str, key_id: str) -> float:
+    """Seconds between now and the key's `last_used_at` as the service reports it."""
+    verified_at = datetime.now(UTC)
+    conn = await Connection.open(port)
+    _, body = await conn.request(build_request("GET", f"/v1/api-keys/{key_id}", token))
+    conn.close()
+    last_used = datetime.fromisoformat(json.loads(body)["last_used_at"].replace("Z", "+00:00"))
+    return (verified_at - last_used).total_seconds()
+
+
+async def measure_store(
+    label: str, options: list[str], data_dir: Path, token: str, seconds: float, connections: int,
+    floors: dict[int, Timings],
+) -> tuple[list[tuple[str, Timings, Timings | None]], float]:  # fmt: skip
+    """Verify and list on one instance, then on two over the same store; and the log's cost."""
+    rows: list[tuple[str, Timings, Timings | None]] = []
+    first = start_service(data_dir, options=options)
+    second = None
+    try:
+        created = await create_verify_key(first.port, token)
+        verify = build_request("POST", "/v1/api-keys/verify", None, {"key": created["key"]})
+        list100 = build_request("GET", "/v1/api-keys?limit=100", token)
+        list1000 = build_request("GET", "/v1/api-keys?limit=1000", token)
+        t = await hammer_all([(first.port, verify)], connections, seconds)
+        rows.append((f"verify · {label} · 1 instance", t, floors[1]))
+        lag = await last_used_lag(first.port, token, created["id"])
+        t = await hammer_all([(first.port, list100)], 4, seconds)
+        rows.append((f"list limit=100 · {label} · 1 instance", t, floors[1]))
+        t = await hammer_all([(first.port, list1000)], 2, seconds)
+        rows.append((f"list limit=1000 · {label} · 1 instance", t, floors[1]))
+        second = start_service(data_dir, options=options)
+        both = [first.port, second.port]
+        t = await hammer_all([(port, verify) for port in both], connections, seconds)
+        rows.append((f"verify · {label} · 2 instances", t, floors[2]))
+        t = await hammer_all([(port, list100) for port in both], 4, seconds)
+        rows.append((f"list limit=100 · {label} · 2 instances", t, floors[2]))
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
+    # What the default access line costs: the same verify with the log at warning.
+    quiet = start_service(data_dir, options=[*options, "--log-level", "warning"])
+    try:
+        t = await hammer_all([(quiet.port, verify)], connections, seconds)
+        rows.append((f"verify · {label} · 1 instance, no access log", t, floors[1]))
+    finally:
+        quiet.stop()
+    return rows, lag
+
+
+async def bare_floors(seconds: float, connections: int) -> dict[int, Timings]:
+    """The bare ASGI hello world under uvicorn: one process, and two at once."""
+    hellos = [start_hello(), start_hello()]
+    try:
+        raw = build_request("GET", "/", None)
+        one = await hammer_all([(hellos[0][1], raw)], connections, seconds)
+        two = await hammer_all([(port, raw) for _, port in hellos], connections, seconds)
+    finally:
+        for proc, _ in hellos:
+            proc.terminate()
+            proc.wait(10)
+    return {1: one, 2: two}
+
+
+async def measure(seconds: float, connections: int, database_url: str | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ticos-bench-") as tmp:
         data_dir = Path(tmp) / "data"
+        setups = store_setups(data_dir, database_url)
         token = seed(data_dir)
-        served = start_service(data_dir)
-        hello_proc, hello_port = start_hello()
-        try:
-            conn = await Connection.open(served.port)
-            status, body = await conn.request(
-                build_request("POST", "/v1/api-keys", token, {"name": "bench verify"})
+        floors = await bare_floors(seconds, connections)
+        rows: list[tuple[str, Timings, Timings | None]] = [
+            ("bare ASGI hello world · 1 process", floors[1], None),
+            ("bare ASGI hello world · 2 processes", floors[2], None),
+        ]
+        lags: dict[str, float] = {}
+        for label, options in setups:
+            store_rows, lags[label] = await measure_store(
+                label, options, data_dir, token, seconds, connections, floors
             )
-            assert status == 201, body
-            created = json.loads(body)
-            conn.close()
-            cases = {
-                "bare ASGI hello world": (hello_port, build_request("GET", "/", None), connections),
-                "POST /v1/api-keys/verify": (
-                    served.port,
-                    build_request("POST", "/v1/api-keys/verify", None, {"key": created["key"]}),
-                    connections,
-                ),
-                "GET /v1/api-keys?limit=100": (
-                    served.port,
-                    build_request("GET", "/v1/api-keys?limit=100", token),
-                    4,
-                ),
-                "GET /v1/api-keys?limit=1000": (
-                    served.port,
-                    build_request("GET", "/v1/api-keys?limit=1000", token),
-                    2,
-                ),
-            }
-            results: dict[str, Timings] = {}
-            for label, (port, raw, conns) in cases.items():
-                await hammer(
-                    port, raw, connections=conns, seconds=min(1.0, seconds), max_requests=5_000
-                )  # warm up
-                results[label] = await hammer(
-                    port, raw, connections=conns, seconds=seconds, max_requests=500_000
-                )
-                if label.startswith("POST /v1/api-keys/verify"):
-                    verified_at = datetime.now(UTC)
-                    conn = await Connection.open(served.port)
-                    _, body = await conn.request(
-                        build_request("GET", f"/v1/api-keys/{created['id']}", token)
-                    )
-                    conn.close()
-                    last_used = datetime.fromisoformat(
-                        json.loads(body)["last_used_at"].replace("Z", "+00:00")
-                    )
-                    lag = (verified_at - last_used).total_seconds()
-        finally:
-            served.stop()
-            hello_proc.terminate()
-            hello_proc.wait(10)
+            rows += store_rows
         paging, paged = await embedded_paging(data_dir, token)
 
-    bare = results["bare ASGI hello world"]
-    print(f"Ticos service benchmark: loopback, uvicorn, {KEYS:,} keys, {seconds:.0f} s per case")
     print(
-        f"{'case':<34} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>7} {'5xx':>4}"
+        f"Ticos service benchmark: loopback, uvicorn, {KEYS:,} keys, {seconds:.0f} s per case, "
+        f"{os.cpu_count()} CPUs shared by the client and every instance"
     )
-    for label, timings in results.items():
-        print(row(label, timings, None if label.startswith("bare") else bare))
-    print(f"last_used_at after the verify run: {lag:.1f} s behind the last verify (target <= 2 s)")
+    print(
+        f"{'case':<52} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>7} {'5xx':>4}"
+    )
+    for label, timings, bare in rows:
+        print(row(label, timings, bare))
+    for label, lag in lags.items():
+        print(f"last_used_at after the verify run ({label}): {lag:.1f} s behind (target <= 2 s)")
     print(
         f"embedded mode, page all {paged:,} keys with limit=1000: {paging * 1000:.0f} ms (target <= 500 ms)"
     )
@@ -158,8 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--connections", type=int, default=16, help="keep-alive connections for verify and hello"
     )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("TICOS_BENCH_DATABASE_URL"),
+        help="also measure this PostgreSQL database (default: TICOS_BENCH_DATABASE_URL)",
+    )
     args = parser.parse_args(argv)
-    return asyncio.run(measure(min(args.seconds, 30.0), max(1, min(args.connections, 256))))
+    seconds, connections = min(args.seconds, 30.0), max(2, min(args.connections, 256))
+    return asyncio.run(measure(seconds, connections, args.database_url))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ import argparse
 from typing import Any
 
 HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and body)
+# The log's choices, here (light) for the parser; ticos_tui.service.observe uses these too.
+LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("text", "json")
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,30 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_float,
         default=HEADER_TIMEOUT,
         help="seconds a client has to send a whole request (default: %(default)s)",
+    )
+    add_observe_options(parser)
+
+
+def add_observe_options(parser: argparse.ArgumentParser) -> None:
+    """What the operator sees: the log (on stderr) and the metrics endpoint."""
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="least severe log line written; info has one access line per request: method, "
+        "route, status, duration, client (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text lines, or json: one object per line (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="serve Prometheus metrics at /metrics on the same port; do not expose it publicly "
+        "(needs: pip install 'ticos-tui[metrics]')",
     )
 
 
@@ -64,4 +91,7 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
         "forwarded_allow_ips": args.forwarded_allow_ips,
         "limit_concurrency": args.limit_concurrency,
         "header_timeout": args.header_timeout,
+        "log_level": args.log_level,
+        "log_format": args.log_format,
+        "metrics": args.metrics,
     }

@@ -199,6 +199,10 @@ def serve(
     forwarded_allow_ips: str | None = None,
     limit_concurrency: int | None = None,
     header_timeout: float = HEADER_TIMEOUT,
+    # What the operator sees (ticos_tui.service.observe): the access log, its format, metrics.
+    log_level: str = "info",
+    log_format: str = "text",
+    metrics: bool = False,
 ) -> int:
     """Serve the app until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -207,12 +211,20 @@ def serve(
             for rate limits, is always the TCP peer).
         limit_concurrency: most connections at once (default: from the open-file limit).
         header_timeout: seconds a client has to send a whole request.
+        log_level: `debug`, `info` (an access line per request), `warning` or `error`.
+        log_format: `text` or `json` (one object per line), on stderr.
+        metrics: serve Prometheus metrics at `/metrics` (needs the `metrics` extra).
     """
     import uvicorn
 
     from ticos_tui.service.app import create_app
     from ticos_tui.service.bootstrap import local_session_token, token_path
+    from ticos_tui.service.observe import configure_logging, metrics_problem, observe_app
 
+    configure_logging(log_level, log_format)
+    if metrics and (problem := metrics_problem()):
+        print(f"ticos-tui serve: {problem}", file=sys.stderr)
+        return 1
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     try:
         local_session_token(folder)
@@ -220,27 +232,35 @@ def serve(
     except (OSError, RuntimeError) as exc:
         print(f"ticos-tui serve: cannot open the data folder {folder}: {exc}", file=sys.stderr)
         return 1
+    routes = app.routes  # the service's own, to name each request in the log by its template
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
     print(f"Session token of the local account: {token_path(folder)}", flush=True)
     warning = exposure_warning(host)
+    guard = None
     if warning:
         print(f"ticos-tui serve: {warning}", file=sys.stderr, flush=True)
     elif not forwarded_allow_ips:
         # Behind a named proxy, the Host is the proxy's business (it may pass the public name).
-        app = LoopbackHostOnly(app)
+        guard = LoopbackHostOnly
+        app = guard(app)
+    # Outermost, so refusals and the verify fast path are logged and counted too; /metrics is
+    # behind the same guard.
+    app = observe_app(app, routes, metrics=metrics, guard=guard)
     limit, backlog = connection_budget()
     limit = limit_concurrency or limit
-    # No access log: it would be a line per request on the hot path, and nothing here may ever
-    # print request headers. uvicorn handles SIGINT/SIGTERM with a graceful shutdown, which runs
-    # the app's lifespan exit (flushes pending key uses). uvicorn trusts X-Forwarded-For from
-    # 127.0.0.1 by default; here only from proxies the operator names.
+    # uvicorn's access log is off (it would print raw paths, query strings included): the access
+    # line is observe's, with the route template. log_config=None leaves logging as configured
+    # above, so uvicorn's own lines take the same format. uvicorn handles SIGINT/SIGTERM with a
+    # graceful shutdown, which runs the app's lifespan exit (flushes pending key uses). uvicorn
+    # trusts X-Forwarded-For from 127.0.0.1 by default; here only from proxies the operator names.
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         access_log=False,
-        log_level="warning",
+        log_config=None,
+        log_level=log_level,
         lifespan="on",
         http=_protocol_class(limit, header_timeout),
         proxy_headers=bool(forwarded_allow_ips),
