@@ -6,7 +6,6 @@ import asyncio
 import os
 import sqlite3
 import stat
-import time
 from pathlib import Path
 
 import httpx
@@ -131,22 +130,11 @@ async def all_keys(client: httpx.AsyncClient, limit: int = 1000) -> list[dict]:
             return keys
 
 
-async def test_paging_ten_thousand_keys_is_fast(client: httpx.AsyncClient, app) -> None:
+async def test_paging_ten_thousand_keys_returns_each_once(client: httpx.AsyncClient, app) -> None:
     store = app.state.store
     store.create_keys_bulk(store.local_account(), [f"bulk {i}" for i in range(10_000)])
-    await all_keys(client)  # warm up
-    started = time.perf_counter()
-    keys = await all_keys(client)
-    elapsed = time.perf_counter() - started
+    keys = await all_keys(client)  # how fast: `python -m benchmarks service` (embedded paging)
     assert len(keys) == 10_000 and len({k["id"] for k in keys}) == 10_000
-    assert elapsed <= 0.5, f"paging 10,000 keys took {elapsed:.3f} s"
-    # One 1000-key page must not hold the event loop for long (embedded mode shares it).
-    best = float("inf")
-    for _ in range(3):  # best of three: a busy CI machine must not make this flaky
-        started = time.perf_counter()
-        await client.get("/v1/api-keys", params={"limit": 1000})
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.05, f"a 1000-key page took {best * 1000:.0f} ms"
 
 
 async def test_uses_are_written_within_two_seconds_without_reads(
