@@ -32,7 +32,7 @@ KEYS = 10_000
 def seed(data_dir: Path, count: int = KEYS) -> str:
     """The local account with `count` keys; returns its session token."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.store import Store
+    from ticos_tui.service.sqlite_store import Store
 
     token = local_session_token(data_dir)
     store = Store(data_dir)

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from ticos_tui.service import create_app
-from ticos_tui.service.store import Store, StoreUnavailable
+from ticos_tui.service.records import StoreUnavailable
+from ticos_tui.service.sqlite_store import Store
 
 
 @contextmanager

@@ -13,7 +13,9 @@ import httpx
 import pytest
 
 from ticos_tui.service import create_app
-from ticos_tui.service.store import DB_NAME, MIGRATIONS, KeyConflict, Store
+from ticos_tui.service.records import KeyConflict
+from ticos_tui.service.schema_sqlite import MIGRATIONS
+from ticos_tui.service.sqlite_store import DB_NAME, Store
 
 from .conftest import create_key
 

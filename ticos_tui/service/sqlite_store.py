@@ -1,121 +1,43 @@
-"""The service's SQLite database: schema and migrations, accounts, session tokens, keys and usage."""
+"""The embedded SQLite store (blocking): accounts, session tokens, keys and coalesced usage.
+
+`SqliteStore` in `sqlite_async.py` puts it behind the async `Store` protocol, off the event loop.
+"""
 
 from __future__ import annotations
 
 import atexit
-import calendar
 import json
-import secrets
 import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ticos_tui.keyformat import BASE62, generate_key, generate_token, secret_hash, snippet
+from ticos_tui.keyformat import generate_key, generate_token, secret_hash, snippet
 from ticos_tui.paths import create_private_file, ensure_private_dir
+from ticos_tui.service.records import (
+    FLUSH_INTERVAL,
+    WRITE_TIMEOUT,
+    Clock,
+    KeyAuth,
+    KeyConflict,
+    StoreUnavailable,
+    format_ts,
+    key_json,
+    new_id,
+    roll_refusal,
+    rolled_expiry,
+    usage_days,
+)
+from ticos_tui.service.schema_sqlite import migrate
+from ticos_tui.service.usage import UsageBuffer, flush_rows
 
 DB_NAME = "ticos.db"
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-DAY = 86_400
-FLUSH_INTERVAL = 1.0
-WRITE_TIMEOUT = 5.0  # seconds a write waits for the store (another process's lock) before giving up
-
-# Each entry moves the schema from version N to N+1 (N = its index). A later release appends
-# steps; `migrate` runs the missing ones in one transaction, so keys survive an upgrade.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE accounts (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        email TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        is_local INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE session_tokens (
-        token_hash TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL REFERENCES accounts(id),
-        created_at TEXT NOT NULL
-    );
-    -- seq is monotonic (AUTOINCREMENT never reuses a value): it orders keys newest first
-    -- and is the keyset-pagination position, so new keys only ever appear at the head.
-    CREATE TABLE api_keys (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        account_id TEXT NOT NULL REFERENCES accounts(id),
-        name TEXT NOT NULL,
-        key_hash TEXT NOT NULL UNIQUE,
-        snippet TEXT NOT NULL,
-        scopes TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        last_used_at TEXT,
-        expires_at TEXT,
-        revoked_at TEXT,
-        deleted INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX api_keys_account_seq ON api_keys(account_id, seq);
-    CREATE TABLE key_usage (
-        key_id TEXT NOT NULL,
-        day TEXT NOT NULL,
-        requests INTEGER NOT NULL,
-        PRIMARY KEY (key_id, day)
-    ) WITHOUT ROWID;
-    """,
-    # v1.1: a rolled key remembers its successor, so it cannot be rolled a second time.
-    """
-    ALTER TABLE api_keys ADD COLUMN rolled_to TEXT;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
-
-
-def format_ts(ts: float) -> str:
-    """Epoch seconds as the contract's RFC 3339 UTC form (stored this way, so reads never format)."""
-    return time.strftime(TIME_FORMAT, time.gmtime(int(ts)))
-
-
-def parse_ts(text: str) -> int:
-    """The contract's `...Z` time (as stored) as epoch seconds."""
-    return calendar.timegm(time.strptime(text, TIME_FORMAT))
-
-
-def new_id(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(BASE62) for _ in range(20))
-
-
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to SCHEMA_VERSION; returns the version it found."""
-    found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {found} is newer than this ticos-tui ({SCHEMA_VERSION})"
-        )
-    if found == SCHEMA_VERSION:
-        return found
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # Re-read under the write lock: another process may have migrated meanwhile.
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-        for step in MIGRATIONS[found:]:
-            for statement in step.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return found
-
-
-class StoreUnavailable(Exception):
-    """The database could not answer in time (another process holds its lock) or at all."""
 
 
 @contextmanager
@@ -133,22 +55,6 @@ def _translated() -> Iterator[None]:
         raise StoreUnavailable(f"the store could not answer: {text}") from None
     except sqlite3.ProgrammingError as exc:  # used after close()
         raise StoreUnavailable(f"the store is closed: {exc}") from None
-
-
-@dataclass(frozen=True, slots=True)
-class KeyAuth:
-    """What an API-key lookup by hash found (the hot path of verify and of key-authenticated calls)."""
-
-    id: str
-    account_id: str
-    scopes: list[str]
-    expires_at: str | None
-    revoked_at: str | None
-    deleted: bool
-
-
-class KeyConflict(Exception):
-    """The key's state forbids the change (roll of a revoked, expired or already-rolled key)."""
 
 
 class Store:
@@ -188,21 +94,14 @@ class Store:
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
                 create_private_file(side)
+        # Parsed scopes by their JSON text: a pure function of the text, not of a key, so it
+        # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
-        # Coalesced uses: key id -> last use time, (key id, day) -> count. Flushed about every
-        # FLUSH_INTERVAL; reads add what is not written yet, so they never wait for a flush. A
-        # flush moves them to "in flight" and back to pending if it fails: never dropped.
-        self._pending_last_used: dict[str, str] = {}
-        self._pending_usage: dict[tuple[str, str], int] = {}
-        self._flight_last_used: dict[str, str] = {}
-        self._flight_usage: dict[tuple[str, str], int] = {}
-        self._pending_lock = threading.Lock()  # the four dicts above; held for microseconds
+        self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
         self._commit_lock = threading.Lock()  # a flush's COMMIT vs a read that adds counts
         self._flush_lock = threading.Lock()  # one flush at a time
-        self._last_flush = time.monotonic()
-        self._closed = False
-        self._now_second = -1
-        self._now_text = ""
+        self.closed = False
+        self._clock = Clock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
         # reference, so a store nobody uses any more can still be collected.
         ref = weakref.ref(self)
@@ -230,7 +129,7 @@ class Store:
         with _translated():
             conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
             if conn is None:
-                if self._closed:
+                if self.closed:
                     raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
                 conn = self._local.conn = self._connect()
                 with self._readers_lock:
@@ -279,13 +178,13 @@ class Store:
             self._write_lock.release()
 
     def close(self) -> None:
-        if self._closed:
+        if self.closed:
             return
         try:
             self.flush_uses()
         except StoreUnavailable:
             pass  # nothing more can be done for them at exit; the lock holder won
-        self._closed = True
+        self.closed = True
         with self._write_lock:
             self._conn.close()
         with self._readers_lock:
@@ -300,11 +199,7 @@ class Store:
             conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchall()
 
     def now(self) -> str:
-        # Memoised per second: the verify hot path asks for it on every request.
-        second = int(self.clock())
-        if second != self._now_second:
-            self._now_second, self._now_text = second, format_ts(second)
-        return self._now_text
+        return self._clock.now()
 
     def scopes_of(self, text: str) -> list[str]:
         scopes = self._scopes_cache.get(text)
@@ -437,29 +332,8 @@ class Store:
     def key_json(
         self, row: tuple[Any, ...], now: str, used: dict[str, str] | None = None
     ) -> dict[str, Any]:
-        """The ApiKey object of a row; `used`: last uses not written yet (see unwritten_uses)."""
-        key_id, name, snip, scopes, created_at, last_used_at, expires_at, revoked_at = row
-        if used:
-            pending = used.get(key_id)
-            if pending is not None and (last_used_at is None or pending > last_used_at):
-                last_used_at = pending
-        if revoked_at is not None:
-            status = "revoked"
-        elif expires_at is not None and expires_at <= now:
-            status = "expired"
-        else:
-            status = "active"
-        return {
-            "id": key_id,
-            "name": name,
-            "snippet": snip,
-            "status": status,
-            "scopes": self.scopes_of(scopes),
-            "created_at": created_at,
-            "last_used_at": last_used_at,
-            "expires_at": expires_at,
-            "revoked_at": revoked_at,
-        }
+        """The ApiKey object of a row; `used`: last uses not written yet (see UsageBuffer)."""
+        return key_json(row, self.scopes_of(row[3]), now, used)
 
     def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
         used = self.unwritten_uses()
@@ -552,17 +426,10 @@ class Store:
             if old is None:
                 return None
             name, scopes, created_at, old_expires, revoked_at, rolled_to = old
-            if rolled_to is not None:
-                raise KeyConflict("already rolled")
-            if revoked_at is not None:
-                raise KeyConflict("revoked")
-            if old_expires is not None and old_expires <= now:
-                raise KeyConflict("expired")
-            if keep_lifetime:
-                expires_at = None
-                if old_expires is not None:
-                    lifetime = parse_ts(old_expires) - parse_ts(created_at)
-                    expires_at = format_ts(ts + lifetime)
+            refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
+            if refusal is not None:
+                raise KeyConflict(refusal)
+            expires_at = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
             new_id_, key = self._insert_key(
                 conn, account_id, name, self.scopes_of(scopes), expires_at, now
             )
@@ -590,75 +457,42 @@ class Store:
 
     def record_use(self, key_id: str) -> None:
         """Count one authenticated use of a key in memory (no I/O: safe on the event loop)."""
-        now = self.now()
-        slot = (key_id, now[:10])
-        with self._pending_lock:
-            self._pending_last_used[key_id] = now
-            pending = self._pending_usage
-            pending[slot] = pending.get(slot, 0) + 1
+        self.uses.record(key_id, self.now())
 
     def flush_due(self) -> bool:
-        return bool(self._pending_last_used) and (
-            time.monotonic() - self._last_flush >= FLUSH_INTERVAL
-        )
-
-    def flush_if_due(self) -> None:
-        if self.flush_due():
-            self.flush_uses()
+        return self.uses.due()
 
     def unwritten_uses(self) -> dict[str, str]:
         """Last uses counted but not written yet (pending or in a flush), by key id."""
-        with self._pending_lock:
-            if not self._flight_last_used:
-                return dict(self._pending_last_used)
-            used = dict(self._flight_last_used)
-            used.update(self._pending_last_used)  # newer than the flight's
-            return used
+        return self.uses.last_used()
 
     def flush_uses(self) -> None:
         """Write the counted uses; if that fails, they stay pending for the next flush."""
         with self._flush_lock:
-            with self._pending_lock:
-                self._last_flush = time.monotonic()
-                if not self._pending_last_used or self._closed:
-                    return
-                last_used, self._pending_last_used = self._pending_last_used, {}
-                usage, self._pending_usage = self._pending_usage, {}
-                self._flight_last_used, self._flight_usage = last_used, usage
-
-            def landed() -> None:
-                with self._pending_lock:
-                    self._flight_last_used, self._flight_usage = {}, {}
-
+            taken = None if self.closed else self.uses.take()
+            if taken is None:
+                return
+            last_used, usage = taken
+            times, counts = flush_rows(last_used, usage)
             try:
-                with self._write(on_commit=landed) as conn:
+                with self._write(on_commit=self.uses.landed) as conn:
                     conn.executemany(
                         "UPDATE api_keys SET last_used_at = ? WHERE id = ?",
-                        [(t, k) for k, t in last_used.items()],
+                        [(t, k) for k, t in times],
                     )
                     conn.executemany(
                         "INSERT INTO key_usage (key_id, day, requests) VALUES (?,?,?)"
                         " ON CONFLICT (key_id, day) DO UPDATE"
                         " SET requests = requests + excluded.requests",
-                        [(k, d, n) for (k, d), n in usage.items()],
+                        counts,
                     )
             except BaseException:
-                with self._pending_lock:
-                    if self._flight_last_used is last_used:  # not landed: back to pending
-                        for key_id, when in last_used.items():
-                            newer = self._pending_last_used.get(key_id)
-                            if newer is None or newer < when:
-                                self._pending_last_used[key_id] = when
-                        for slot, count in usage.items():
-                            self._pending_usage[slot] = self._pending_usage.get(slot, 0) + count
-                        self._flight_last_used, self._flight_usage = {}, {}
+                self.uses.restore(last_used, usage)
                 raise
 
     def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
         """One entry per UTC day, oldest first, zeros included; None for an unknown key."""
-        ts = self.clock()
-        wanted = [time.strftime("%Y-%m-%d", time.gmtime(int(ts) - DAY * i)) for i in range(days)]
-        wanted.reverse()
+        wanted = usage_days(self.clock(), days)
         # Under the commit lock, a flush's counts are either in the database or still in memory
         # for the whole read, never both or neither.
         with self._commit_lock, self._read() as conn:
@@ -670,11 +504,7 @@ class Store:
                     (key_id, wanted[0]),
                 ).fetchall()
             )
-            with self._pending_lock:
-                for source in (self._flight_usage, self._pending_usage):
-                    for (used_key, day), count in source.items():
-                        if used_key == key_id:
-                            counts[day] = counts.get(day, 0) + count
+            self.uses.add_counts(key_id, counts)
         return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
 
     def integrity_check(self) -> str:
