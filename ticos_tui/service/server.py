@@ -199,6 +199,7 @@ def serve(
     forwarded_allow_ips: str | None = None,
     limit_concurrency: int | None = None,
     header_timeout: float = HEADER_TIMEOUT,
+    database_url: str | None = None,
 ) -> int:
     """Serve the app until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -207,22 +208,30 @@ def serve(
             for rate limits, is always the TCP peer).
         limit_concurrency: most connections at once (default: from the open-file limit).
         header_timeout: seconds a client has to send a whole request.
+        database_url: a PostgreSQL database to serve (several instances may share it) instead
+            of the data folder's SQLite; its accounts come from `accounts create --database-url`.
     """
     import uvicorn
 
     from ticos_tui.service.app import create_app
     from ticos_tui.service.bootstrap import local_session_token, token_path
+    from ticos_tui.service.records import StoreUnavailable
 
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     try:
-        local_session_token(folder)
-        app: Any = create_app(folder)
-    except (OSError, RuntimeError) as exc:
-        print(f"ticos-tui serve: cannot open the data folder {folder}: {exc}", file=sys.stderr)
+        if database_url is None:  # a shared database has no one local account
+            local_session_token(folder)
+        app: Any = create_app(folder, database_url=database_url)
+    except (OSError, RuntimeError, StoreUnavailable) as exc:
+        where = "the database" if database_url else f"the data folder {folder}"
+        print(f"ticos-tui serve: cannot open {where}: {exc}", file=sys.stderr)
         return 1
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
-    print(f"Session token of the local account: {token_path(folder)}", flush=True)
+    if database_url is None:
+        print(f"Session token of the local account: {token_path(folder)}", flush=True)
+    else:
+        print("Store: PostgreSQL; add accounts with `ticos-tui accounts create --database-url`")
     warning = exposure_warning(host)
     if warning:
         print(f"ticos-tui serve: {warning}", file=sys.stderr, flush=True)

@@ -20,11 +20,18 @@ def open_store(
     """The store: PostgreSQL at `database_url` (migrated now), else SQLite in `data_dir`.
 
     Raises:
-        RuntimeError: the database's schema is newer than this release.
+        RuntimeError: the database's schema is newer than this release, or the PostgreSQL
+            driver is not installed.
         StoreUnavailable: PostgreSQL could not be reached to migrate.
     """
     if database_url:
-        from ticos_tui.service.pg_store import PgStore  # psycopg: only for a database URL
+        try:
+            from ticos_tui.service.pg_store import PgStore  # psycopg: only for a database URL
+        except ImportError as err:
+            raise RuntimeError(
+                f"PostgreSQL support is not installed ({err}); "
+                "install it with: pip install 'ticos-tui[postgres]'"
+            ) from None
 
         return PgStore.open(database_url, clock=clock, write_timeout=write_timeout)
     from ticos_tui.service.sqlite_async import SqliteStore
