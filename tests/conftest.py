@@ -10,7 +10,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -149,3 +149,17 @@ def postgres() -> Iterator[PostgresCluster]:
 def postgres_url(postgres: PostgresCluster) -> Iterator[str]:
     with postgres.scratch_url() as url:
         yield url
+
+
+@pytest.fixture
+def postgres_factory() -> Iterator[Callable[[], PostgresCluster]]:
+    """Clusters of a test's own (to stop and start), removed afterwards."""
+    clusters: list[PostgresCluster] = []
+
+    def start() -> PostgresCluster:
+        clusters.append(PostgresCluster())
+        return clusters[-1]
+
+    yield start
+    for cluster in clusters:
+        cluster.remove()

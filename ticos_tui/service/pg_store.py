@@ -68,7 +68,7 @@ class PgStore:
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
         self._flush_lock = asyncio.Lock()
         self._flushing: asyncio.Task[None] | None = None
-        self._pruned_bucket: dict[str, int] = {}
+        self._pruned_at: dict[str, float] = {}  # kind -> when ended windows were dropped
 
     @classmethod
     def open(
@@ -420,30 +420,37 @@ class PgStore:
 
     # -- failure counts (SharedLimiter) ----------------------------------------------------
 
-    async def failures(self, kind: str, client: str, bucket: int) -> int:
+    async def failures(self, kind: str, client: str) -> tuple[float, int] | None:
+        """(window start, failures) of `client`, or None when it has not failed lately."""
         row = await self._one(
-            "SELECT failures FROM auth_failures WHERE kind = %s AND client = %s AND bucket = %s",
-            (kind, client, bucket),
+            "SELECT window_start, failures FROM auth_failures WHERE kind = %s AND client = %s",
+            (kind, client),
         )
-        return 0 if row is None else int(row[0])
+        return None if row is None else (float(row[0]), int(row[1]))
 
-    async def add_failure(self, kind: str, client: str, bucket: int) -> None:
+    async def add_failure(self, kind: str, client: str, window: float) -> None:
+        """One more failure of `client`; a window that ended starts again from now."""
+        now = self.clock()
         async with self._conn() as conn:
             await conn.execute(
-                "INSERT INTO auth_failures (kind, client, bucket, failures)"
-                " VALUES (%s, %s, %s, 1) ON CONFLICT (kind, client, bucket)"
-                " DO UPDATE SET failures = auth_failures.failures + 1",
-                (kind, client, bucket),
+                "INSERT INTO auth_failures AS f (kind, client, window_start, failures)"
+                " VALUES (%(kind)s, %(client)s, %(now)s, 1) ON CONFLICT (kind, client) DO UPDATE"
+                " SET failures = CASE WHEN f.window_start <= %(ended)s THEN 1"
+                " ELSE f.failures + 1 END,"
+                " window_start = CASE WHEN f.window_start <= %(ended)s THEN %(now)s"
+                " ELSE f.window_start END",
+                {"kind": kind, "client": client, "now": now, "ended": now - window},
             )
-            if self._pruned_bucket.get(kind) != bucket:  # once a window: drop ended ones
-                self._pruned_bucket[kind] = bucket
+            if now - self._pruned_at.get(kind, 0.0) >= window:  # once a window: drop ended ones
+                self._pruned_at[kind] = now
                 await conn.execute(
-                    "DELETE FROM auth_failures WHERE kind = %s AND bucket < %s", (kind, bucket)
+                    "DELETE FROM auth_failures WHERE kind = %s AND window_start <= %s",
+                    (kind, now - window),
                 )
 
 
 class SharedLimiter:
-    """Failures per client counted in the database in fixed windows, so every instance sees them."""
+    """Failures per client counted in the database, so every instance sees every failure."""
 
     def __init__(self, store: PgStore, kind: str, limit: int, window: float) -> None:
         self.store = store
@@ -451,17 +458,16 @@ class SharedLimiter:
         self.limit = limit
         self.window = window
 
-    def _bucket(self) -> tuple[int, float]:
-        now = self.store.clock()
-        return int(now // self.window), now
-
     async def check(self, client: str) -> None:
-        bucket, now = self._bucket()
-        if await self.store.failures(self.kind, client, bucket) >= self.limit:
-            raise too_many(math.ceil((bucket + 1) * self.window - now))
+        found = await self.store.failures(self.kind, client)
+        if found is None or found[1] < self.limit:
+            return
+        left = found[0] + self.window - self.store.clock()
+        if left > 0:
+            raise too_many(math.ceil(left))
 
     async def failed(self, client: str) -> None:
-        await self.store.add_failure(self.kind, client, self._bucket()[0])
+        await self.store.add_failure(self.kind, client, self.window)
 
 
 def _reason(exc: BaseException) -> str:

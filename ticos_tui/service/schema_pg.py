@@ -51,14 +51,14 @@ MIGRATIONS: tuple[str, ...] = (
         requests bigint NOT NULL,
         PRIMARY KEY (key_id, day)
     );
-    -- Failed attempts per client in fixed windows (bucket = epoch seconds // window), shared
-    -- so a limit holds across instances.
+    -- Failed attempts per client in a window from its first failure (as the in-memory
+    -- limiter counts them), shared so a limit holds across instances.
     CREATE TABLE auth_failures (
         kind text NOT NULL,
         client text NOT NULL,
-        bucket bigint NOT NULL,
+        window_start double precision NOT NULL,
         failures integer NOT NULL,
-        PRIMARY KEY (kind, client, bucket)
+        PRIMARY KEY (kind, client)
     );
     """,
 )
