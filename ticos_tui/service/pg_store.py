@@ -44,6 +44,7 @@ from ticos_tui.service.usage import UsageBuffer, flush_rows
 
 log = logging.getLogger(__name__)
 
+DOWN_WAIT = 1.0  # seconds a call waits for a connection while the database is down
 POOL_SIZE = 10  # connections per instance; PostgreSQL's default allows 100 in all
 _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
 _ACTIVE = "account_id = %s AND id = %s AND NOT deleted"
@@ -65,6 +66,7 @@ class PgStore:
         self._clock = Clock(clock)
         self.uses = UsageBuffer(FLUSH_INTERVAL)
         self._pool: AsyncConnectionPool | None = None
+        self._reachable = True  # False since a call found the database unreachable
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
         self._flush_lock = asyncio.Lock()
         self._flushing: asyncio.Task[None] | None = None
@@ -124,13 +126,19 @@ class PgStore:
     async def _conn(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         """A connection for one call, which must finish within `write_timeout`."""
         pool = await self._pool_now()
+        # While the database is known to be down, callers wait less for a connection: the
+        # first one after a failure waits the full `write_timeout`, the rest DOWN_WAIT each.
+        wait = self.write_timeout if self._reachable else min(DOWN_WAIT, self.write_timeout)
         try:
-            async with asyncio.timeout(self.write_timeout), pool.connection() as conn:
+            async with asyncio.timeout(self.write_timeout), pool.connection(wait) as conn:
                 yield conn
         except TimeoutError:
+            self._reachable = False
             raise StoreUnavailable("the database did not answer in time") from None
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            self._reachable = False
             raise StoreUnavailable(f"the database could not answer: {_reason(exc)}") from None
+        self._reachable = True
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
