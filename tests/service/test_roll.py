@@ -13,7 +13,8 @@ import pytest
 
 from ticos_tui.service.records import KeyConflict
 from ticos_tui.service.schema_sqlite import MIGRATIONS
-from ticos_tui.service.sqlite_store import DB_NAME, Store
+from ticos_tui.service.sqlite_db import DB_NAME
+from ticos_tui.service.sqlite_store import Store
 from ticos_tui.service.store_protocol import Store as StoreProtocol
 from ticos_tui.service.stores import open_store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,7 +67,7 @@ def local_session_token(data_dir: Path) -> str:
     """
     data_dir = ensure_private_dir(Path(data_dir))
     path = token_path(data_dir)
-    return asyncio.run(_with_store(data_dir, None, lambda store: ensure_local_token(store, path)))
+    return _with_store(data_dir, None, lambda store: ensure_local_token(store, path))
 
 
 def create_account(
@@ -77,16 +78,28 @@ def create_account(
     Returns (account id, session token); the caller shows the token once, only its hash is kept.
     """
     folder = Path(data_dir) if database_url else ensure_private_dir(Path(data_dir))
-    return asyncio.run(
-        _with_store(folder, database_url, lambda store: add_account(store, name, email))
-    )
+    return _with_store(folder, database_url, lambda store: add_account(store, name, email))
 
 
-async def _with_store(
+def _with_store(
     data_dir: Path, database_url: str | None, work: Callable[[Store], Awaitable[T]]
 ) -> T:
-    store = open_store(data_dir, database_url)
+    """Run `work` on a store opened for it, from sync code, inside an event loop or not.
+
+    Callers are synchronous (the CLI, a TUI worker thread, `scan` inside its own loop); a
+    running loop gets the work done on a thread of its own (it waits, as a blocking call does).
+    """
+
+    async def run() -> T:
+        store = open_store(data_dir, database_url)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
     try:
-        return await work(store)
-    finally:
-        await store.close()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run())
+    with ThreadPoolExecutor(1, thread_name_prefix="ticos-bootstrap") as pool:
+        return pool.submit(asyncio.run, run()).result()

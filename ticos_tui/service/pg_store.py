@@ -24,7 +24,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from ticos_tui.keyformat import generate_key, generate_token, secret_hash, snippet
-from ticos_tui.service.limits import too_many
+from ticos_tui.service.pg_limits import SharedLimiter
 from ticos_tui.service.records import (
     FLUSH_INTERVAL,
     WRITE_TIMEOUT,
@@ -70,7 +70,6 @@ class PgStore:
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
         self._flush_lock = asyncio.Lock()
         self._flushing: asyncio.Task[None] | None = None
-        self._pruned_at: dict[str, float] = {}  # kind -> when ended windows were dropped
 
     @classmethod
     def open(
@@ -123,7 +122,7 @@ class PgStore:
         return pool
 
     @asynccontextmanager
-    async def _conn(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         """A connection for one call, which must finish within `write_timeout`."""
         pool = await self._pool_now()
         # While the database is known to be down, callers wait less for a connection: the
@@ -142,11 +141,11 @@ class PgStore:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        async with self._conn() as conn, conn.transaction():
+        async with self.connection() as conn, conn.transaction():
             yield conn
 
-    async def _one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
-        async with self._conn() as conn:
+    async def one(self, query: str, params: tuple[Any, ...] = ()) -> Any:
+        async with self.connection() as conn:
             cur = await conn.execute(query, params)
             return await cur.fetchone()
 
@@ -154,7 +153,7 @@ class PgStore:
         return self._clock.now()
 
     async def ping(self) -> None:
-        await self._one("SELECT 1 FROM accounts LIMIT 1")
+        await self.one("SELECT 1 FROM accounts LIMIT 1")
 
     async def close(self) -> None:
         try:
@@ -165,13 +164,13 @@ class PgStore:
                 await pool.close()
 
     def failure_limiter(self, kind: str, limit: int, window: float) -> SharedLimiter:
-        return SharedLimiter(self, kind, limit, window)
+        return SharedLimiter(self, kind, limit, window)  # counts in the database (pg_limits.py)
 
     # -- accounts and session tokens ------------------------------------------------------
 
     async def create_account(self, name: str, email: str, *, local: bool = False) -> str:
         account_id = new_id("acc_")
-        async with self._conn() as conn:
+        async with self.connection() as conn:
             await conn.execute(
                 "INSERT INTO accounts (id, name, email, created_at, is_local)"
                 " VALUES (%s, %s, %s, %s, %s)",
@@ -180,11 +179,11 @@ class PgStore:
         return account_id
 
     async def local_account(self) -> str | None:
-        row = await self._one("SELECT id FROM accounts WHERE is_local ORDER BY seq LIMIT 1")
+        row = await self.one("SELECT id FROM accounts WHERE is_local ORDER BY seq LIMIT 1")
         return None if row is None else str(row[0])
 
     async def account(self, account_id: str) -> dict[str, str] | None:
-        row = await self._one(
+        row = await self.one(
             "SELECT id, name, email, created_at FROM accounts WHERE id = %s", (account_id,)
         )
         if row is None:
@@ -206,11 +205,11 @@ class PgStore:
         return token
 
     async def end_session(self, token_hash: str) -> None:
-        async with self._conn() as conn:
+        async with self.connection() as conn:
             await conn.execute("DELETE FROM session_tokens WHERE token_hash = %s", (token_hash,))
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
-        row = await self._one(
+        row = await self.one(
             "SELECT account_id FROM session_tokens WHERE token_hash = %s", (token_hash,)
         )
         return None if row is None else str(row[0])
@@ -218,7 +217,7 @@ class PgStore:
     # -- keys ------------------------------------------------------------------------------
 
     async def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        row = await self._one(
+        row = await self.one(
             "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
             " FROM api_keys WHERE key_hash = %s",
             (key_hash,),
@@ -250,7 +249,7 @@ class PgStore:
         self, account_id: str, name: str, scopes: list[str], expires_at: str | None
     ) -> tuple[dict[str, Any], str]:
         now = self.now()
-        async with self._conn() as conn:
+        async with self.connection() as conn:
             row, key = await self._insert_key(conn, account_id, name, scopes, expires_at, now)
         return _json(row, now), key
 
@@ -268,12 +267,12 @@ class PgStore:
             )
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
-        row = await self._one(f"SELECT scopes FROM api_keys WHERE {_ACTIVE}", (account_id, key_id))  # noqa: S608 - constant fragments
+        row = await self.one(f"SELECT scopes FROM api_keys WHERE {_ACTIVE}", (account_id, key_id))  # noqa: S608 - constant fragments
         return None if row is None else list(row[0])
 
     async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
         used = self.uses.last_used()
-        row = await self._one(
+        row = await self.one(
             f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE {_ACTIVE}",  # noqa: S608 - constants
             (account_id, key_id),
         )
@@ -298,7 +297,7 @@ class PgStore:
             where += " AND revoked_at IS NULL AND expires_at <= %s"
             params.append(now)
         params.append(limit + 1)
-        async with self._conn() as conn:
+        async with self.connection() as conn:
             cur = await conn.execute(
                 f"SELECT seq, {_KEY_COLUMNS} FROM api_keys WHERE {where}"  # noqa: S608 - constant fragments
                 " ORDER BY seq DESC LIMIT %s",
@@ -310,7 +309,7 @@ class PgStore:
 
     async def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
         used = self.uses.last_used()
-        row = await self._one(
+        row = await self.one(
             f"UPDATE api_keys SET name = %s WHERE {_ACTIVE} RETURNING {_KEY_COLUMNS}",  # noqa: S608 - constant fragments
             (name, account_id, key_id),
         )
@@ -321,7 +320,7 @@ class PgStore:
     ) -> dict[str, Any] | None:
         used = self.uses.last_used()
         now = self.now()
-        row = await self._one(
+        row = await self.one(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, %s), deleted = %s"  # noqa: S608 - constant fragments
             f" WHERE {_ACTIVE} RETURNING {_KEY_COLUMNS}",
             (now, delete, account_id, key_id),
@@ -411,7 +410,7 @@ class PgStore:
         wanted = usage_days(self.clock(), days)
         # Under the flush lock, a flush's counts are either in the database or still in memory
         # for the whole read, never both or neither.
-        async with self._flush_lock, self._conn() as conn:
+        async with self._flush_lock, self.connection() as conn:
             cur = await conn.execute(
                 f"SELECT 1 FROM api_keys WHERE {_ACTIVE}",  # noqa: S608 - constants
                 (account_id, key_id),
@@ -425,57 +424,6 @@ class PgStore:
             counts = {day: int(n) for day, n in await cur.fetchall()}
             self.uses.add_counts(key_id, counts)
         return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
-
-    # -- failure counts (SharedLimiter) ----------------------------------------------------
-
-    async def failures(self, kind: str, client: str) -> tuple[float, int] | None:
-        """(window start, failures) of `client`, or None when it has not failed lately."""
-        row = await self._one(
-            "SELECT window_start, failures FROM auth_failures WHERE kind = %s AND client = %s",
-            (kind, client),
-        )
-        return None if row is None else (float(row[0]), int(row[1]))
-
-    async def add_failure(self, kind: str, client: str, window: float) -> None:
-        """One more failure of `client`; a window that ended starts again from now."""
-        now = self.clock()
-        async with self._conn() as conn:
-            await conn.execute(
-                "INSERT INTO auth_failures AS f (kind, client, window_start, failures)"
-                " VALUES (%(kind)s, %(client)s, %(now)s, 1) ON CONFLICT (kind, client) DO UPDATE"
-                " SET failures = CASE WHEN f.window_start <= %(ended)s THEN 1"
-                " ELSE f.failures + 1 END,"
-                " window_start = CASE WHEN f.window_start <= %(ended)s THEN %(now)s"
-                " ELSE f.window_start END",
-                {"kind": kind, "client": client, "now": now, "ended": now - window},
-            )
-            if now - self._pruned_at.get(kind, 0.0) >= window:  # once a window: drop ended ones
-                self._pruned_at[kind] = now
-                await conn.execute(
-                    "DELETE FROM auth_failures WHERE kind = %s AND window_start <= %s",
-                    (kind, now - window),
-                )
-
-
-class SharedLimiter:
-    """Failures per client counted in the database, so every instance sees every failure."""
-
-    def __init__(self, store: PgStore, kind: str, limit: int, window: float) -> None:
-        self.store = store
-        self.kind = kind
-        self.limit = limit
-        self.window = window
-
-    async def check(self, client: str) -> None:
-        found = await self.store.failures(self.kind, client)
-        if found is None or found[1] < self.limit:
-            return
-        left = found[0] + self.window - self.store.clock()
-        if left > 0:
-            raise too_many(math.ceil(left))
-
-    async def failed(self, client: str) -> None:
-        await self.store.add_failure(self.kind, client, self.window)
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,5 +1,7 @@
 """The embedded SQLite store (blocking): accounts, session tokens, keys and coalesced usage.
 
+Connections and transactions are in sqlite_db.py.
+
 `SqliteStore` in `sqlite_async.py` puts it behind the async `Store` protocol, off the event loop.
 """
 
@@ -11,13 +13,11 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ticos_tui.keyformat import generate_key, generate_token, secret_hash, snippet
-from ticos_tui.paths import create_private_file, ensure_private_dir
 from ticos_tui.service.records import (
     FLUSH_INTERVAL,
     WRITE_TIMEOUT,
@@ -32,37 +32,17 @@ from ticos_tui.service.records import (
     rolled_expiry,
     usage_days,
 )
-from ticos_tui.service.schema_sqlite import migrate
+from ticos_tui.service.sqlite_db import SqliteConnections
 from ticos_tui.service.usage import UsageBuffer, flush_rows
-
-DB_NAME = "ticos.db"
 
 _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    # The one place SQLite's operational errors become the store's own: a locked or unreachable
-    # database is a condition callers answer (503), not a crash.
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise StoreUnavailable(
-                "the store is locked by another process and did not free it in time"
-            ) from None
-        raise StoreUnavailable(f"the store could not answer: {text}") from None
-    except sqlite3.ProgrammingError as exc:  # used after close()
-        raise StoreUnavailable(f"the store is closed: {exc}") from None
+class Store(SqliteConnections):
+    """Accounts, session tokens, keys and coalesced usage in the data folder's SQLite file.
 
-
-class Store:
-    """The database: one write connection behind a lock, and one read connection per thread.
-
-    Its methods block (SQLite waits for another process's lock); the app calls them from worker
-    threads, never on the event loop. WAL mode lets the readers go on while a writer waits. A
-    write gives up with StoreUnavailable when it cannot get the store within `write_timeout`.
+    Its methods block; the app calls them from worker threads (StoreCalls), never on the
+    event loop.
     """
 
     def __init__(
@@ -72,35 +52,13 @@ class Store:
         *,
         write_timeout: float = WRITE_TIMEOUT,
     ) -> None:
-        ensure_private_dir(data_dir)
-        self.path = data_dir / DB_NAME
-        # Created 0600 before SQLite opens it, so it is never readable by others; SQLite gives
-        # its -wal and -shm files the database's mode.
-        create_private_file(self.path)
+        super().__init__(data_dir, write_timeout)
         self.clock = clock
-        self.write_timeout = write_timeout
-        self._write_lock = threading.Lock()
-        self._conn = self._connect()
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode is durable against a process kill (only power loss can lose the
-        # last commits), which is the failure the crash tests exercise.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        with _translated():
-            migrate(self._conn)
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
-        self._local = threading.local()  # .conn: this thread's read connection; .deadline
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                create_private_file(side)
         # Parsed scopes by their JSON text: a pure function of the text, not of a key, so it
         # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
         self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
-        self._commit_lock = threading.Lock()  # a flush's COMMIT vs a read that adds counts
         self._flush_lock = threading.Lock()  # one flush at a time
-        self.closed = False
         self._clock = Clock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
         # reference, so a store nobody uses any more can still be collected.
@@ -114,69 +72,6 @@ class Store:
         self._atexit = close_at_exit
         atexit.register(close_at_exit)
 
-    # -- plumbing ---------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=self.write_timeout
-        )
-        conn.execute("PRAGMA foreign_keys=ON")
-        return conn
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection (WAL: it reads while another connection writes)."""
-        with _translated():
-            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-            if conn is None:
-                if self.closed:
-                    raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-                conn = self._local.conn = self._connect()
-                with self._readers_lock:
-                    self._readers.append(conn)
-            yield conn
-
-    @contextmanager
-    def deadline(self, seconds: float) -> Iterator[None]:
-        """Writes in this thread must get the store within `seconds` from now (from a queue)."""
-        self._local.deadline = time.monotonic() + seconds
-        try:
-            yield
-        finally:
-            self._local.deadline = None
-
-    @contextmanager
-    def _write(self, on_commit: Callable[[], None] | None = None) -> Iterator[sqlite3.Connection]:
-        """One transaction on the write connection, or StoreUnavailable past the deadline.
-
-        `on_commit` runs under the commit lock together with COMMIT (see flush_uses).
-        """
-        deadline = getattr(self._local, "deadline", None)
-        if deadline is None:
-            deadline = time.monotonic() + self.write_timeout
-        if not self._write_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise StoreUnavailable("the store is busy with other writes; retry shortly")
-        try:
-            conn = self._conn
-            with _translated():
-                left = max(0, int((deadline - time.monotonic()) * 1000))
-                conn.execute(f"PRAGMA busy_timeout = {left}")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                    if on_commit is None:
-                        conn.execute("COMMIT")
-                    else:
-                        with self._commit_lock:
-                            conn.execute("COMMIT")
-                            on_commit()
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-        finally:
-            self._write_lock.release()
-
     def close(self) -> None:
         if self.closed:
             return
@@ -184,13 +79,7 @@ class Store:
             self.flush_uses()
         except StoreUnavailable:
             pass  # nothing more can be done for them at exit; the lock holder won
-        self.closed = True
-        with self._write_lock:
-            self._conn.close()
-        with self._readers_lock:
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
+        self.close_connections()
         atexit.unregister(self._atexit)
 
     def ping(self) -> None:
