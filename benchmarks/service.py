@@ -36,7 +36,7 @@ KEYS = 10_000
 def seed(data_dir: Path, count: int = KEYS) -> str:
     """The local account with `count` keys; returns its session token."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.store import Store
+    from ticos_tui.service.sqlite_store import Store
 
     token = local_session_token(data_dir)
     store = Store(data_dir)
@@ -70,26 +70,37 @@ async def embedded_paging(data_dir: Path, token: str) -> tuple[float, int]:
                 if cursor is None:
                     break
             best = min(best, time.perf_counter() - started)
-    app.state.store.close()
+    await app.state.store.close()
     return best, count
 
 
-# The store of each row. The embedded default is the SQLite file in the data folder; more come
-# from --database-url (PostgreSQL, once the store behind it is in this build).
+# The store of each row: the embedded default's SQLite file in the data folder, and PostgreSQL
+# when --database-url names a database (its own account and token, seeded the same way).
 SQLITE = "SQLite"
 
 
-def store_setups(data_dir: Path, database_url: str | None) -> list[tuple[str, list[str]]]:
-    """(label, `serve` options selecting the store) for each store to measure."""
-    setups: list[tuple[str, list[str]]] = [(SQLITE, [])]
+async def seed_postgres(data_dir: Path, database_url: str, count: int = KEYS) -> str:
+    """A benchmark account with `count` keys in the PostgreSQL database; returns its token."""
+    from ticos_tui.service.stores import open_store
+
+    store = open_store(data_dir, database_url)
+    try:
+        account = await store.create_account("Benchmark", "bench@example.com")
+        token = await store.issue_session_token(account)
+        await store.create_keys_bulk(account, [f"seeded key {i}" for i in range(count)])
+    finally:
+        await store.close()
+    return token
+
+
+async def store_setups(
+    data_dir: Path, database_url: str | None
+) -> list[tuple[str, list[str], str]]:
+    """(label, `serve` options selecting the store, a session token there) for each store."""
+    setups = [(SQLITE, [], seed(data_dir))]
     if database_url:
-        # MERGE (issue 14, PostgreSQL store): seed `database_url` like `seed` does the folder
-        # (the local account with KEYS keys, its token in data_dir/session-token), then add
-        #     setups.append(("PostgreSQL", ["--database-url", database_url]))
-        raise SystemExit(
-            "benchmarks.service: --database-url needs the PostgreSQL store, which this build "
-            "does not have yet"
-        )
+        token = await seed_postgres(data_dir, database_url)
+        setups.append(("PostgreSQL", ["--database-url", database_url], token))
     return setups
 
 
@@ -203,17 +214,17 @@ async def bare_floors(seconds: float, connections: int) -> dict[int, Timings]:
 async def measure(seconds: float, connections: int, database_url: str | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ticos-bench-") as tmp:
         data_dir = Path(tmp) / "data"
-        setups = store_setups(data_dir, database_url)
-        token = seed(data_dir)
+        setups = await store_setups(data_dir, database_url)
+        token = setups[0][2]  # the embedded paging row reads the SQLite store
         floors = await bare_floors(seconds, connections)
         rows: list[tuple[str, Timings, Timings | None]] = [
             ("bare ASGI hello world · 1 process", floors[1], None),
             ("bare ASGI hello world · 2 processes", floors[2], None),
         ]
         lags: dict[str, float] = {}
-        for label, options in setups:
+        for label, options, store_token in setups:
             store_rows, lags[label] = await measure_store(
-                label, options, data_dir, token, seconds, connections, floors
+                label, options, data_dir, store_token, seconds, connections, floors
             )
             rows += store_rows
         paging, paged = await embedded_paging(data_dir, token)

@@ -7,6 +7,7 @@ these as keyword arguments.
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and body)
@@ -40,6 +41,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="seconds a client has to send a whole request (default: %(default)s)",
     )
     add_observe_options(parser)
+    add_database_url_option(parser)
 
 
 def add_observe_options(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +65,49 @@ def add_observe_options(parser: argparse.ArgumentParser) -> None:
         help="serve Prometheus metrics at /metrics on the same port; do not expose it publicly "
         "(needs: pip install 'ticos-tui[metrics]')",
     )
+
+
+# -- the store: --database-url (serve and accounts create) ------------------------------------
+
+DATABASE_URL_ENV = "TICOS_DATABASE_URL"
+_SCHEMES = ("postgresql://", "postgres://")
+
+
+def add_database_url_option(parser: argparse.ArgumentParser) -> None:
+    """`--database-url`: PostgreSQL instead of the data folder's SQLite (default: $TICOS_DATABASE_URL)."""
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        type=database_url,
+        default=None,
+        help="a postgresql:// URL: keep accounts and keys in that PostgreSQL database, which "
+        f"several `serve` instances may share (default: ${DATABASE_URL_ENV}; the data folder's "
+        "SQLite if unset). Put a password in PGPASSWORD or ~/.pgpass, not in the URL: "
+        "arguments are visible to other users. Needs: pip install 'ticos-tui[postgres]'",
+    )
+
+
+def database_url(text: str) -> str:
+    """A PostgreSQL URL as given, or a usage error naming the form it must have."""
+    if not text.startswith(_SCHEMES):
+        raise argparse.ArgumentTypeError(
+            "must be a postgresql:// URL, e.g. postgresql://ticos@db.internal/ticos"
+        )
+    return text
+
+
+def database_url_of(args: argparse.Namespace) -> str | None:
+    """The database URL: --database-url, else $TICOS_DATABASE_URL, else None (SQLite)."""
+    given = getattr(args, "database_url", None)
+    if given:
+        return str(given)
+    from_env = os.environ.get(DATABASE_URL_ENV) or None
+    if from_env is None:
+        return None
+    try:
+        return database_url(from_env)
+    except argparse.ArgumentTypeError as err:
+        raise ValueError(f"{DATABASE_URL_ENV} {err}") from None
 
 
 def _positive_int(text: str) -> int:
@@ -94,4 +139,5 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
         "log_level": args.log_level,
         "log_format": args.log_format,
         "metrics": args.metrics,
+        "database_url": database_url_of(args),
     }

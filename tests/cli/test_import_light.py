@@ -13,6 +13,8 @@ HEAVY = (
     "textual",
     "ticos_tui.service",
     "ticos_tui.tui",
+    "psycopg",
+    "psycopg_pool",
 )
 
 
@@ -34,6 +36,26 @@ def test_building_the_parser_and_help_is_light() -> None:
         "with contextlib.redirect_stdout(io.StringIO()):\n    cli.main(['keys', '--help'])"
     )
     assert loaded_after(code) == []
+
+
+def test_the_embedded_service_never_loads_the_postgresql_driver(tmp_path) -> None:
+    # The TUI's service (SQLite) and `serve` without --database-url run without psycopg.
+    code = (
+        "import asyncio, httpx\nfrom ticos_tui.service import create_app\n"
+        "from ticos_tui.service.bootstrap import local_session_token\n"
+        f"d = {str(tmp_path)!r}\nt = local_session_token(d)\napp = create_app(d)\n"
+        "async def go():\n"
+        "    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),"
+        " base_url='http://t') as c:\n"
+        "        r = await c.get('/v1/api-keys', headers={'Authorization': 'Bearer ' + t})\n"
+        "        assert r.status_code == 200, r.text\n"
+        "asyncio.run(go())\n"
+        "import sys\nprint(' '.join(m for m in ('psycopg', 'psycopg_pool') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.split() == []
 
 
 def test_config_review_and_chart_are_light() -> None:

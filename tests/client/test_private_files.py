@@ -19,7 +19,7 @@ from ticos_tui.config import resolve_settings
 from ticos_tui.errors import ConfigError
 from ticos_tui.paths import ensure_private_dir, write_private_file
 from ticos_tui.service.bootstrap import local_session_token
-from ticos_tui.service.store import Store
+from ticos_tui.service.sqlite_store import Store
 
 
 def mode(path: Path) -> int:

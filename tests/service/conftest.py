@@ -1,9 +1,15 @@
-"""Fixtures for the service tests: an app on a private data folder and clients for it."""
+"""Fixtures for the service tests: an app on each store (SQLite, PostgreSQL) and clients for it.
+
+`backend` is parametrised, so every test that uses `app`, `token` or `client` runs on both
+stores; a module about one store alone pins it with `pytestmark =
+pytest.mark.parametrize("backend", ["sqlite"])`.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -11,9 +17,16 @@ import pytest
 from starlette.applications import Starlette
 
 from ticos_tui.service import create_app
-from ticos_tui.service.bootstrap import create_account, local_session_token
+from ticos_tui.service.bootstrap import (
+    create_account,
+    ensure_local_token,
+    local_session_token,
+    token_path,
+)
+from ticos_tui.service.stores import open_store
 
 ClientFactory = Callable[..., httpx.AsyncClient]
+AppFactory = Callable[..., Starlette]
 
 # The crash and load tests reuse the benchmarks' helpers for a served instance.
 _ROOT = str(Path(__file__).resolve().parents[2])
@@ -26,14 +39,58 @@ def data_dir(isolated_env: dict[str, Path]) -> Path:
     return isolated_env["data"]
 
 
-@pytest.fixture
-def token(data_dir: Path) -> str:
-    return local_session_token(data_dir)
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def app(data_dir: Path, token: str) -> Starlette:
-    return create_app(data_dir)
+def database_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (in the data folder); else a URL to an empty PostgreSQL schema."""
+    if backend == "sqlite":
+        yield None
+        return
+    with request.getfixturevalue("postgres").scratch_url() as url:
+        yield url
+
+
+@pytest.fixture
+def token(data_dir: Path, database_url: str | None) -> str:
+    """The local account's session token (its file in the data folder), on either store."""
+    if database_url is None:
+        return local_session_token(data_dir)
+
+    async def bootstrap() -> str:
+        store = open_store(data_dir, database_url)
+        try:
+            return await ensure_local_token(store, token_path(data_dir))
+        finally:
+            await store.close()
+
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return asyncio.run(bootstrap())
+
+
+@pytest.fixture
+async def make_app(
+    data_dir: Path, database_url: str | None
+) -> AsyncIterator[Callable[..., Starlette]]:
+    """Apps over the test's store (`create_app` options as keywords); closed afterwards."""
+    apps: list[Starlette] = []
+
+    def factory(**options: object) -> Starlette:
+        app = create_app(data_dir, database_url=database_url, **options)  # type: ignore[arg-type]
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        await app.state.store.close()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Starlette], token: str) -> Starlette:
+    return make_app()
 
 
 @pytest.fixture
@@ -61,9 +118,9 @@ def client(make_client: ClientFactory, token: str) -> httpx.AsyncClient:
 
 
 @pytest.fixture
-def other_token(data_dir: Path, app: Starlette) -> str:
+def other_token(data_dir: Path, app: Starlette, database_url: str | None) -> str:
     """Account B's session token, in the same database."""
-    return create_account(data_dir, "Bea", "bea@example.com")[1]
+    return create_account(data_dir, "Bea", "bea@example.com", database_url=database_url)[1]
 
 
 async def create_key(client: httpx.AsyncClient, name: str = "k", **fields: object) -> dict:

@@ -97,11 +97,17 @@ def test_a_bad_setting_fails_the_startup_with_its_reason(data_dir: Path, tmp_pat
     assert "TICOS_LOG_LEVEL='loud': use one of debug, info, warning, error" in log.read_text()
 
 
-def test_a_database_url_is_never_ignored(data_dir: Path) -> None:
-    # Until the PostgreSQL store is wired in asgi.build, the URL must stop the startup rather
-    # than silently serve the SQLite file.
-    env = {"TICOS_HOME": str(data_dir), "TICOS_DATABASE_URL": "postgresql://db.example/ticos"}
-    with pytest.raises(ConfigurationError, match="TICOS_DATABASE_URL is set"):
+async def test_a_database_url_serves_postgresql(data_dir: Path, postgres_url: str) -> None:
+    env = {"TICOS_HOME": str(data_dir), "TICOS_DATABASE_URL": postgres_url}
+    transport = httpx.ASGITransport(app=LazyApp(env))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/v1/readyz")).status_code == 200
+    assert not (data_dir / "ticos.db").exists()  # the URL is used, never the SQLite file
+
+
+def test_a_database_url_of_another_kind_is_refused(data_dir: Path) -> None:
+    env = {"TICOS_HOME": str(data_dir), "TICOS_DATABASE_URL": "mysql://db.example/ticos"}
+    with pytest.raises(ConfigurationError, match="postgresql://"):
         build(env)
     assert not (data_dir / "ticos.db").exists()
 

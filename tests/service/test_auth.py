@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from ticos_tui.keyformat import generate_key, generate_token
-from ticos_tui.service import create_app
 
-from .conftest import ClientFactory, create_key
+from .conftest import AppFactory, ClientFactory, create_key
 
 
 async def test_created_key_authenticates_and_last_used_moves(
@@ -145,9 +143,9 @@ async def test_account_b_sees_nothing_of_account_a(
 
 
 async def test_throttle_after_repeated_failures_spares_other_clients(
-    data_dir: Path, token: str
+    make_app: AppFactory, token: str
 ) -> None:
-    app = create_app(data_dir, failed_auth_limit=5, failed_auth_window=60)
+    app = make_app(failed_auth_limit=5, failed_auth_window=60)
 
     def client_at(address: str, credential: str) -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=app, client=(address, 1234))
@@ -175,8 +173,8 @@ async def test_throttle_after_repeated_failures_spares_other_clients(
         assert (await other.get("/v1/api-keys")).status_code == 200
 
 
-async def test_invalid_verifications_count_as_failures(data_dir: Path, token: str) -> None:
-    app = create_app(data_dir, failed_auth_limit=3, failed_auth_window=0.5)
+async def test_invalid_verifications_count_as_failures(make_app: AppFactory, token: str) -> None:
+    app = make_app(failed_auth_limit=3, failed_auth_window=0.5)
     transport = httpx.ASGITransport(app=app, client=("10.0.0.9", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as anonymous:
         results = [
@@ -189,8 +187,8 @@ async def test_invalid_verifications_count_as_failures(data_dir: Path, token: st
         ).status_code == 200
 
 
-async def test_missing_credential_is_not_counted(data_dir: Path, token: str) -> None:
-    app = create_app(data_dir, failed_auth_limit=2)
+async def test_missing_credential_is_not_counted(make_app: AppFactory, token: str) -> None:
+    app = make_app(failed_auth_limit=2)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t"
     ) as anonymous:

@@ -12,7 +12,7 @@ import pytest
 
 from ticos_tui.keyformat import is_well_formed_key
 
-from .conftest import ClientFactory, create_key
+from .conftest import AppFactory, ClientFactory, create_key
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
@@ -172,12 +172,10 @@ async def test_usage_counts_days_oldest_first(
 
 
 async def test_expired_key_status_and_auth(
-    make_client: ClientFactory, data_dir, token: str
+    make_client: ClientFactory, make_app: AppFactory, token: str
 ) -> None:
-    from ticos_tui.service import create_app
-
     now = [time.time()]
-    app = create_app(data_dir, clock=lambda: now[0])
+    app = make_app(clock=lambda: now[0])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {token}"}

@@ -12,7 +12,10 @@ import httpx
 import pytest
 
 from ticos_tui.service import create_app
-from ticos_tui.service.store import Store, StoreUnavailable
+from ticos_tui.service.records import StoreUnavailable
+from ticos_tui.service.sqlite_store import Store
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's lock; PG: test_outage.py
 
 
 @contextmanager
@@ -84,7 +87,7 @@ async def test_readyz_says_when_the_store_cannot_answer(data_dir: Path, token: s
     app = create_app(data_dir)
     async with _client(app) as anonymous:
         assert (await anonymous.get("/v1/readyz")).json() == {"status": "ok"}
-        app.state.store.close()
+        app.state.store.db.close()  # the database is gone under the app
         response = await anonymous.get("/v1/readyz")
         assert response.status_code == 503
         assert "store" in response.json()["detail"]
@@ -123,9 +126,9 @@ async def test_uses_counted_while_locked_all_arrive(data_dir: Path, token: str) 
                 verdict = await anonymous.post("/v1/api-keys/verify", json={"key": created["key"]})
                 assert verdict.json()["valid"] is True
             with pytest.raises(StoreUnavailable):
-                app.state.store.flush_uses()  # the flush the timer would run, failing
+                app.state.store.db.flush_uses()  # the flush the timer would run, failing
             during = (await client.get(f"/v1/api-keys/{created['id']}/usage?days=1")).json()
             assert during["days"][0]["requests"] == 21  # counts kept (and shown) while locked
-        app.state.store.flush_uses()
+        app.state.store.db.flush_uses()
         usage = (await client.get(f"/v1/api-keys/{created['id']}/usage?days=1")).json()
         assert usage["days"][0]["requests"] == 21

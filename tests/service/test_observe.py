@@ -166,6 +166,7 @@ def _observed(data_dir: Path, **options: object) -> tuple[object, httpx.AsyncCli
     return service, client
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # holds SQLite's write lock (PostgreSQL: test_outage)
 async def test_store_errors_are_counted_by_route(data_dir: Path, token: str) -> None:
     _, client = _observed(data_dir, store_timeout=0.2)
     owner = {"Authorization": f"Bearer {token}"}
@@ -178,6 +179,7 @@ async def test_store_errors_are_counted_by_route(data_dir: Path, token: str) -> 
     assert samples[("ticos_store_errors_total", (("route", "/v1/api-keys"),))] == 1
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # the apps are built here, on the data folder
 async def test_each_app_has_its_own_registry(data_dir: Path, token: str) -> None:
     _, first = _observed(data_dir)
     _, second = _observed(data_dir)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,10 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui.service import create_app
-from ticos_tui.service.store import DB_NAME, MIGRATIONS, KeyConflict, Store
+from ticos_tui.service.records import KeyConflict
+from ticos_tui.service.schema_sqlite import MIGRATIONS
+from ticos_tui.service.sqlite_db import DB_NAME
+from ticos_tui.service.sqlite_store import Store
+from ticos_tui.service.store_protocol import Store as StoreProtocol
+from ticos_tui.service.stores import open_store
 
-from .conftest import create_key
+from .conftest import AppFactory, create_key
 
 
 def _at(text: str) -> datetime:
@@ -38,9 +41,9 @@ async def test_revoked_key_cannot_be_rolled(client: httpx.AsyncClient) -> None:
     assert await _active(client) == []
 
 
-async def test_expired_key_cannot_be_rolled(data_dir: Path, token: str) -> None:
+async def test_expired_key_cannot_be_rolled(make_app: AppFactory, token: str) -> None:
     now = [time.time()]
-    app = create_app(data_dir, clock=lambda: now[0])
+    app = make_app(clock=lambda: now[0])
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
@@ -65,9 +68,9 @@ async def test_key_in_its_grace_period_cannot_be_rolled_again(client: httpx.Asyn
     assert (await client.post(f"/v1/api-keys/{first.json()['id']}/roll")).status_code == 201
 
 
-async def test_successor_keeps_the_lifetime(data_dir: Path, token: str) -> None:
+async def test_successor_keeps_the_lifetime(make_app: AppFactory, token: str) -> None:
     now = [time.time()]
-    app = create_app(data_dir, clock=lambda: now[0])
+    app = make_app(clock=lambda: now[0])
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
@@ -128,36 +131,29 @@ async def test_rolls_racing_a_revoke_leave_at_most_one_successor(
     assert len(await _active(client)) == codes.count(201)  # the old key is revoked either way
 
 
-def test_rolls_from_several_processes_stores_exactly_one_succeeds(
-    data_dir: Path, token: str
+async def test_rolls_from_several_stores_exactly_one_succeeds(
+    data_dir: Path, database_url: str | None, token: str
 ) -> None:
-    """Threads, each with its own connection (as separate instances have), roll one key at once."""
-    first = Store(data_dir)
-    account = first.local_account()
+    """Stores with their own connections (as separate instances have) roll one key at once."""
+    stores = [open_store(data_dir, database_url) for _ in range(4)]
+    first = stores[0]
+    account = await first.local_account()
     assert account is not None
-    created, _ = first.create_key(account, "shared", ["*"], None)
-    stores = [first, *(Store(data_dir) for _ in range(3))]
-    barrier = threading.Barrier(len(stores))
-    outcomes: list[str] = []
+    created, _ = await first.create_key(account, "shared", ["*"], None)
 
-    def roll(store: Store) -> None:
-        barrier.wait()
+    async def roll(store: StoreProtocol) -> str:
         try:
-            store.roll_key(account, created["id"], 60)
-            outcomes.append("rolled")
+            await store.roll_key(account, created["id"], 60)
         except KeyConflict:
-            outcomes.append("conflict")
+            return "conflict"
+        return "rolled"
 
-    threads = [threading.Thread(target=roll, args=(store,)) for store in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = await asyncio.gather(*(roll(store) for store in stores))
     assert sorted(outcomes) == ["conflict"] * 3 + ["rolled"]
-    active, _ = first.list_keys(account, "active", 100, None)
+    active, _ = await first.list_keys(account, "active", 100, None)
     assert len(active) == 2
     for store in stores:
-        store.close()
+        await store.close()
 
 
 async def test_roll_answers_are_documented(client: httpx.AsyncClient) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from ticos_tui.service.bootstrap import local_session_token, token_path
+from ticos_tui.service.bootstrap import ensure_local_token, token_path
 
 from .conftest import ClientFactory, create_key
 
@@ -38,11 +38,12 @@ async def test_an_api_key_cannot_end_a_session(
 
 
 async def test_new_local_token_revokes_the_earlier_ones(
-    data_dir: Path, token: str, other_token: str, make_client: ClientFactory
+    data_dir: Path, token: str, other_token: str, make_client: ClientFactory, app
 ) -> None:
-    assert local_session_token(data_dir) == token  # the file is reused while it is valid
-    token_path(data_dir).unlink()
-    fresh = local_session_token(data_dir)
+    store, path = app.state.store, token_path(data_dir)
+    assert await ensure_local_token(store, path) == token  # the file is reused while valid
+    path.unlink()
+    fresh = await ensure_local_token(store, path)
     assert fresh != token
     old = await make_client(token).get("/v1/account")
     assert old.status_code == 401

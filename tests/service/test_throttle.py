@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 
 from ticos_tui.keyformat import generate_key, generate_token
-from ticos_tui.service import create_app
+
+from .conftest import AppFactory
 
 
 def _client(app, address: str, credential: str | None = None) -> httpx.AsyncClient:
@@ -17,10 +16,10 @@ def _client(app, address: str, credential: str | None = None) -> httpx.AsyncClie
 
 
 async def test_failed_verifies_throttle_only_verify_not_a_valid_session_token(
-    data_dir: Path, token: str
+    make_app: AppFactory, token: str
 ) -> None:
     # `ticos-tui scan` of a folder with 35 unknown keys, then the TUI's own requests.
-    app = create_app(data_dir)
+    app = make_app()
     async with _client(app, "10.1.1.1") as scanner, _client(app, "10.1.1.1", token) as tui:
         verdicts = [
             await scanner.post("/v1/api-keys/verify", json={"key": generate_key()})
@@ -37,9 +36,9 @@ async def test_failed_verifies_throttle_only_verify_not_a_valid_session_token(
 
 
 async def test_a_valid_credential_is_never_throttled_by_failures(
-    data_dir: Path, token: str
+    make_app: AppFactory, token: str
 ) -> None:
-    app = create_app(data_dir, failed_auth_limit=5)
+    app = make_app(failed_auth_limit=5)
     async with _client(app, "10.2.2.2", generate_token()) as guesser:
         statuses = [(await guesser.get("/v1/api-keys")).status_code for _ in range(7)]
         assert statuses == [401] * 5 + [429] * 2

@@ -18,11 +18,11 @@ from ticos_tui.config import (
     resolve_data_dir,
 )
 from ticos_tui.credentials import forget_token, load_token, store_token
-from ticos_tui.errors import UsageError
+from ticos_tui.errors import ConnectionFailed, UsageError
 from ticos_tui.output import note, print_json, say
 from ticos_tui.present import quoted
 from ticos_tui.sanitize import visible
-from ticos_tui.serve_options import serve_options
+from ticos_tui.serve_options import database_url_of, serve_options
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
@@ -43,9 +43,13 @@ def tui(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    from ticos_tui.service.server import serve as serve_http  # Starlette, uvicorn, SQLite
+    try:
+        options = serve_options(args)
+    except ValueError as err:  # a bad TICOS_DATABASE_URL
+        raise UsageError(str(err)) from None
+    from ticos_tui.service.server import serve as serve_http  # Starlette, uvicorn, the store
 
-    return int(serve_http(args.host, args.port, data_dir, **serve_options(args)) or 0)
+    return int(serve_http(args.host, args.port, data_dir, **options) or 0)
 
 
 def web(args: argparse.Namespace) -> int:
@@ -65,7 +69,12 @@ def web(args: argparse.Namespace) -> int:
 
 def accounts_create(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    from ticos_tui.service.bootstrap import create_account  # SQLite
+    try:
+        database_url = database_url_of(args)
+    except ValueError as err:  # a bad TICOS_DATABASE_URL
+        raise UsageError(str(err)) from None
+    from ticos_tui.service.bootstrap import create_account  # the store (SQLite or PostgreSQL)
+    from ticos_tui.service.records import StoreUnavailable
 
     # The service's bootstrap stores what it is given, so the contract's name rules apply here.
     name = args.name.strip()
@@ -74,12 +83,17 @@ def accounts_create(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", args.email) or visible(args.email) != args.email:
         raise UsageError(f"{args.email!r} is not an email address")
     try:
-        account_id, token = create_account(data_dir, name, args.email)
+        account_id, token = create_account(data_dir, name, args.email, database_url=database_url)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    except StoreUnavailable as err:
+        raise ConnectionFailed(f"cannot create the account: {err}") from None
+    except RuntimeError as err:  # the driver is missing, or the schema is newer than this
+        raise UsageError(f"cannot create the account: {err}") from None
+    where = "the PostgreSQL database" if database_url else str(data_dir)
     print(token, file=sys.stdout, flush=True)
     note(
-        f"Created account {quoted(name)} <{args.email}> ({account_id}) in {data_dir}.\n"
+        f"Created account {quoted(name)} <{args.email}> ({account_id}) in {where}.\n"
         "Its session token is on stdout and is not shown again. Use it against "
         "`ticos-tui serve` as TICOS_TOKEN, or store it with `ticos-tui login --base-url URL`."
     )

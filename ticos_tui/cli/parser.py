@@ -11,7 +11,7 @@ from ticos_tui import __version__, scan
 from ticos_tui.cli import accounts, args, keys
 from ticos_tui.models import SCOPES
 from ticos_tui.output import PROG
-from ticos_tui.serve_options import add_serve_options
+from ticos_tui.serve_options import add_database_url_option, add_serve_options
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -183,6 +183,7 @@ def _add_accounts(commands: Any) -> None:
     )
     create.add_argument("name")
     create.add_argument("email")
+    add_database_url_option(create)
 
 
 def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:

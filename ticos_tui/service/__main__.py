@@ -16,7 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None)
     add_serve_options(parser)
     args = parser.parse_args(argv)
-    return serve(args.host, args.port, args.data_dir, **serve_options(args))
+    try:
+        options = serve_options(args)
+    except ValueError as err:  # a bad TICOS_DATABASE_URL
+        parser.error(str(err))
+    return serve(args.host, args.port, args.data_dir, **options)
 
 
 if __name__ == "__main__":

@@ -74,16 +74,11 @@ def build(env: Mapping[str, str]) -> ASGIApp:
         raise MetricsUnavailable(f"TICOS_METRICS=1: {problem}")
     folder = data_dir(env=env)
     database_url = env.get(ENV_DATABASE_URL, "").strip() or None
-    # ---- MERGE (issue 14, PostgreSQL store): the one place the database URL is handed on. ----
-    # Once create_app takes the URL, replace this block with
-    #     service = create_app(folder, database_url=database_url)
-    if database_url is not None:
+    if database_url is not None and not database_url.startswith(("postgresql://", "postgres://")):
         raise ConfigurationError(
-            f"{ENV_DATABASE_URL} is set, but this installation of ticos-tui has no PostgreSQL "
-            f"store; unset it to serve the SQLite database in {folder}"
+            f"{ENV_DATABASE_URL} must be a postgresql:// URL, e.g. postgresql://ticos@db/ticos"
         )
-    service = create_app(folder)
-    # ---- end MERGE ----
+    service = create_app(folder, database_url=database_url)
     # The server's handlers may already route ticos_tui's records (a --log-config); else ours.
     package = logging.getLogger("ticos_tui")
     if not package.handlers:

@@ -1,10 +1,7 @@
-"""Who is calling: bearer credentials looked up by hash, scopes, and the failed-attempt throttle."""
+"""Who is calling: bearer credentials looked up by hash on every request, and their scopes."""
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -16,8 +13,8 @@ from ticos_tui.keyformat import (
     is_well_formed_token,
     secret_hash,
 )
-from ticos_tui.service.offloop import StoreCalls
-from ticos_tui.service.store import KeyAuth
+from ticos_tui.service.records import KeyAuth
+from ticos_tui.service.store_protocol import FailureLimiter, Store
 from ticos_tui.service.validation import ApiProblem
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -29,52 +26,6 @@ class Principal:
     key_id: str | None  # None: a session token (all scopes)
     scopes: tuple[str, ...]
     token_hash: str | None = None  # the session token's hash (so it can be ended)
-
-
-class FailedAuthLimiter:
-    """Counts failed authentications per client in fixed windows; over the limit means 429."""
-
-    def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._windows: dict[str, list[float]] = {}  # client -> [window start, failures]
-
-    def retry_after(self, client: str) -> int | None:
-        """Seconds until `client` may try again, or None when it is not throttled."""
-        entry = self._windows.get(client)
-        if entry is None or entry[1] < self.limit:
-            return None
-        left = entry[0] + self.window - self.clock()
-        if left <= 0:
-            del self._windows[client]
-            return None
-        return max(1, math.ceil(left))
-
-    def failed(self, client: str) -> None:
-        now = self.clock()
-        entry = self._windows.get(client)
-        if entry is None or now - entry[0] >= self.window:
-            if len(self._windows) >= 10_000:
-                self._prune(now)
-            self._windows[client] = [now, 1]
-        else:
-            entry[1] += 1
-
-    def check(self, client: str) -> None:
-        retry = self.retry_after(client)
-        if retry is not None:
-            raise ApiProblem(
-                429,
-                "too many failed authentication attempts from this client; retry later",
-                {"Retry-After": str(retry)},
-            )
-
-    def _prune(self, now: float) -> None:
-        for client in [c for c, (start, _) in self._windows.items() if now - start >= self.window]:
-            del self._windows[client]
 
 
 def client_of(request: Request) -> str:
@@ -103,8 +54,8 @@ _DETAILS = {
 
 async def authenticate(
     request: Request,
-    calls: StoreCalls,
-    limiter: FailedAuthLimiter,
+    store: Store,
+    limiter: FailureLimiter,
     scope: str,
     also: str | None = None,
 ) -> Principal:
@@ -114,7 +65,6 @@ async def authenticate(
     client whose other requests failed (keys are far too long to guess; the throttle is there
     so that a failing client cannot go on trying lists of leaked or guessed credentials).
     """
-    store = calls.store
     client = client_of(request)
     header = request.headers.get("authorization")
     principal: Principal | None = None
@@ -127,7 +77,7 @@ async def authenticate(
             # Secrets are only ever compared through an indexed lookup of their SHA-256, never
             # with `==` on the secret itself.
             if credential.startswith(KEY_PREFIX) and is_well_formed_key(credential):
-                key = await calls.read(store.key_by_hash, secret_hash(credential))
+                key = await store.key_by_hash(secret_hash(credential))
                 problem = key_problem(key, store.now())
                 if problem is None and key is not None:
                     store.record_use(key.id)
@@ -136,15 +86,15 @@ async def authenticate(
                     reason = problem or "unknown"
             elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
                 token_hash = secret_hash(credential)
-                account_id = await calls.read(store.account_for_token_hash, token_hash)
+                account_id = await store.account_for_token_hash(token_hash)
                 if account_id is not None:
                     principal = Principal(account_id, None, ("*",), token_hash)
                 else:
                     reason = "unknown"
     if principal is None:
-        limiter.check(client)
+        await limiter.check(client)
         if reason != "missing":
-            limiter.failed(client)
+            await limiter.failed(client)
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
     granted = principal.scopes
     if "*" not in granted and scope not in granted and (also is None or also not in granted):

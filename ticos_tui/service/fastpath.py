@@ -3,7 +3,8 @@
 Every application checks its key on this route, so it is the one that must keep up with the
 server stack; it needs no credential and no path parameters, so Starlette's request object,
 router and exception layers are pure overhead here (the service benchmark: 44% of a bare
-ASGI app through the router). Everything else, including this path with a query string or
+ASGI app through the router). Its two steps take the app's `state` (Starlette puts the app in
+the scope before any middleware runs). Everything else, including this path with a query string or
 another method, goes on to the app unchanged.
 """
 
@@ -13,9 +14,17 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ticos_tui.service.validation import MAX_BODY, ApiProblem, check_content_length, too_large
+from ticos_tui.service.records import StoreUnavailable
+from ticos_tui.service.validation import (
+    MAX_BODY,
+    ApiProblem,
+    check_content_length,
+    too_large,
+    unavailable,
+)
 
 PATH = "/v1/api-keys/verify"
 
@@ -30,8 +39,8 @@ class VerifyFastPath:
         self,
         app: ASGIApp,
         *,
-        before_body: Callable[[str], None],
-        answer: Callable[[str, bytes, str], Awaitable[dict[str, Any]]],  # (client, body, type)
+        before_body: Callable[[State, str], Awaitable[None]],  # (state, client)
+        answer: Callable[[State, str, bytes, str], Awaitable[dict[str, Any]]],  # + body, type
     ) -> None:
         self.app = app
         self.before_body = before_body  # e.g. the failed-attempt throttle: 429 before reading
@@ -55,11 +64,15 @@ class VerifyFastPath:
             elif name == b"content-type":
                 content_type = value.decode("latin-1")
         headers: dict[str, str] = {}
+        state = scope["app"].state
         try:
-            self.before_body(host)
-            check_content_length(length)
-            body = await self._body(receive)
-            status, payload = 200, await self.answer(host, body, content_type or "")
+            try:
+                await self.before_body(state, host)
+                check_content_length(length)
+                body = await self._body(receive)
+                status, payload = 200, await self.answer(state, host, body, content_type or "")
+            except StoreUnavailable as exc:
+                raise unavailable(str(exc)) from None
         except ApiProblem as problem:
             status, payload = problem.status, {"detail": problem.detail}
             headers = problem.headers or {}

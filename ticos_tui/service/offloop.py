@@ -1,4 +1,4 @@
-"""StoreCalls: the app's way to call the blocking Store from async code, off the event loop.
+"""StoreCalls: the way to call the blocking SQLite Store from async code, off the event loop.
 
 Reads run on a few threads, each with its own SQLite connection (WAL: they go on while a writer
 waits for a lock); writes queue on one thread, since SQLite takes one writer at a time anyway,
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from ticos_tui.service.store import Store, StoreUnavailable
-from ticos_tui.service.validation import ApiProblem
+from ticos_tui.service.records import StoreUnavailable
+from ticos_tui.service.sqlite_store import Store
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +24,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 READ_THREADS = 4
-RETRY_AFTER = "2"  # seconds: a lock held by another process is usually a short transaction
-
-
-def unavailable(exc: StoreUnavailable) -> ApiProblem:
-    """The answer when the store cannot answer in time: 503, never a bare 500."""
-    return ApiProblem(503, f"{exc}; retry later", {"Retry-After": RETRY_AFTER})
 
 
 class StoreCalls:
@@ -40,16 +34,10 @@ class StoreCalls:
         self._flushing: Future[None] | None = None
 
     async def read(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await asyncio.wrap_future(self._reads.submit(fn, *args, **kwargs))
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
+        return await asyncio.wrap_future(self._reads.submit(fn, *args, **kwargs))
 
     async def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await asyncio.wrap_future(self._submit_write(fn, *args, **kwargs))
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
+        return await asyncio.wrap_future(self._submit_write(fn, *args, **kwargs))
 
     def _submit_write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         store = self.store

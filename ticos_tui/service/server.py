@@ -203,6 +203,7 @@ def serve(
     log_level: str = "info",
     log_format: str = "text",
     metrics: bool = False,
+    database_url: str | None = None,
 ) -> int:
     """Serve the app until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -214,12 +215,15 @@ def serve(
         log_level: `debug`, `info` (an access line per request), `warning` or `error`.
         log_format: `text` or `json` (one object per line), on stderr.
         metrics: serve Prometheus metrics at `/metrics` (needs the `metrics` extra).
+        database_url: a PostgreSQL database to serve (several instances may share it) instead
+            of the data folder's SQLite; its accounts come from `accounts create --database-url`.
     """
     import uvicorn
 
     from ticos_tui.service.app import create_app
     from ticos_tui.service.bootstrap import local_session_token, token_path
     from ticos_tui.service.observe import configure_logging, metrics_problem, observe_app
+    from ticos_tui.service.records import StoreUnavailable
 
     configure_logging(log_level, log_format)
     if metrics and (problem := metrics_problem()):
@@ -227,15 +231,20 @@ def serve(
         return 1
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     try:
-        local_session_token(folder)
-        app: Any = create_app(folder)
-    except (OSError, RuntimeError) as exc:
-        print(f"ticos-tui serve: cannot open the data folder {folder}: {exc}", file=sys.stderr)
+        if database_url is None:  # a shared database has no one local account
+            local_session_token(folder)
+        app: Any = create_app(folder, database_url=database_url)
+    except (OSError, RuntimeError, StoreUnavailable) as exc:
+        where = "the database" if database_url else f"the data folder {folder}"
+        print(f"ticos-tui serve: cannot open {where}: {exc}", file=sys.stderr)
         return 1
     routes = app.routes  # the service's own, to name each request in the log by its template
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
-    print(f"Session token of the local account: {token_path(folder)}", flush=True)
+    if database_url is None:
+        print(f"Session token of the local account: {token_path(folder)}", flush=True)
+    else:
+        print("Store: PostgreSQL; add accounts with `ticos-tui accounts create --database-url`")
     warning = exposure_warning(host)
     guard = None
     if warning:

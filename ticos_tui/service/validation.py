@@ -34,6 +34,14 @@ class ApiProblem(Exception):
         self.headers = headers or {}
 
 
+RETRY_AFTER = "2"  # seconds: a lock or a reconnect usually takes less
+
+
+def unavailable(reason: str) -> ApiProblem:
+    """The answer when the store cannot answer in time: 503 with Retry-After, never a bare 500."""
+    return ApiProblem(503, f"{reason}; retry later", {"Retry-After": RETRY_AFTER})
+
+
 def invalid(field: str, problem: str) -> ApiProblem:
     return ApiProblem(422, f"{field}: {problem}")
 
