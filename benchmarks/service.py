@@ -21,7 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks._server import (
+from tests.served import (
     Connection,
     Timings,
     build_request,

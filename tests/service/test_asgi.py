@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks._server import HOST, ROOT, _wait_ready, free_port
+from tests.served import HOST, ROOT, _wait_ready, free_port
 from ticos_tui.service.asgi import ConfigurationError, LazyApp, build
 from ticos_tui.service.observe import ACCESS_LOGGER
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks._server import start_service
+from tests.served import start_service
 
 
 async def _clients_until_killed(

@@ -17,7 +17,7 @@ import httpx
 import psycopg
 import pytest
 
-from benchmarks._server import Served, start_service
+from tests.served import Served, start_service
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import run_load
+from tests.loadgen import run_load
 
 
 async def test_short_load_run_has_no_errors_and_loses_nothing(data_dir: Path) -> None:

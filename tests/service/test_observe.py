@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from benchmarks._server import Served, start_service
+from tests.served import Served, start_service
 from tests.service.test_locked_store import write_lock_held
 from ticos_tui.keyformat import generate_key
 from ticos_tui.service import create_app
@@ -166,7 +166,9 @@ def _observed(data_dir: Path, **options: object) -> tuple[object, httpx.AsyncCli
     return service, client
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # holds SQLite's write lock (PostgreSQL: test_outage)
+@pytest.mark.parametrize(
+    "backend", ["sqlite"]
+)  # holds SQLite's write lock (PostgreSQL: test_outage)
 async def test_store_errors_are_counted_by_route(data_dir: Path, token: str) -> None:
     _, client = _observed(data_dir, store_timeout=0.2)
     owner = {"Authorization": f"Bearer {token}"}

@@ -13,7 +13,7 @@ import httpx
 import psycopg
 import pytest
 
-from benchmarks._server import start_service
+from tests.served import start_service
 
 pytestmark = pytest.mark.timeout(240)
 

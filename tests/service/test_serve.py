@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks._server import HOST, Served, start_service
+from tests.served import HOST, Served, start_service
 from ticos_tui.keyformat import generate_key
 from ticos_tui.service.server import exposure_warning, is_loopback
 

@@ -1,4 +1,4 @@
-"""Helpers for benchmarks and tests: a served instance on a free loopback port, a bare ASGI app,
+"""Serving the service on loopback for tests and benchmarks: a `serve` process, a bare ASGI floor,
 and a minimal keep-alive HTTP/1.1 client light enough not to be the bottleneck."""
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def start_hello() -> tuple[subprocess.Popen[bytes], int]:
     """The bare app under uvicorn with the same settings `serve` uses."""
     port = free_port()
     code = (
-        "import uvicorn; from benchmarks._server import hello_app; "
+        "import uvicorn; from tests.served import hello_app; "
         f"uvicorn.run(hello_app, host='{HOST}', port={port}, access_log=False, log_level='warning', lifespan='off')"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
