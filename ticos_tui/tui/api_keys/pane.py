@@ -64,7 +64,18 @@ class ApiKeysPane(Vertical):
         Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
         Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
         Binding(
-            "s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by the next column (click a header to sort by it, again to reverse)",
+        ),
+        Binding(
+            "S",
+            "reverse_sort",
+            "Reverse sort",
+            show=False,
+            key_display="S",
+            tooltip="Reverse the sort order (shift+s)",
         ),
         Binding(
             "o",
@@ -142,7 +153,13 @@ class ApiKeysPane(Vertical):
         text = f"{total} key{'s' if total != 1 else ''}"
         if table.filter_text:
             text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        if total and not table.sort_in_header:  # hidden or too narrow for its arrow
+            text += f" · sorted by {table.sort_label}"
         self.query_one("#keys-count", Label).update(Text(text))
+
+    @on(ApiKeysTable.SortChanged, "#keys-table")
+    def _sort_changed(self) -> None:
+        self._update_count()
 
     # ---- loading ----------------------------------------------------------------------
 
@@ -262,8 +279,12 @@ class ApiKeysPane(Vertical):
             self.query_one("#create-key", Button).focus()
 
     def action_sort(self) -> None:
-        column = self.table.cycle_sort()
-        self.app.notify(f"Sorted by {column.replace('_', ' ')}", timeout=1.5)
+        self.table.cycle_sort()
+        self.app.notify(f"Sorted by {self.table.sort_label}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.table.reverse_sort()
+        self.app.notify(f"Sorted by {self.table.sort_label}", timeout=1.5)
 
     # ---- actions ----------------------------------------------------------------------
 
