@@ -17,13 +17,13 @@ from ticos_tui.timefmt import exact, now_utc, relative, spans
 
 __all__ = [
     "FULL_ACCESS",
-    "SCOPES_MIN_WIDTH",
     "NOT_APPLICABLE",
+    "SCOPES_MIN_WIDTH",
     "clip",
     "created_text",
-    "expired_width",
     "describe",
     "exact",
+    "expired_width",
     "expires_text",
     "is_expired",
     "key_fields",

@@ -26,7 +26,9 @@ def _keys() -> list[ApiKey]:
             last_used_at=NOW - timedelta(minutes=10),
             expires_at=NOW + timedelta(minutes=59),
         ),
-        replace(base[1], created_at=NOW - timedelta(days=330), last_used_at=NOW - timedelta(days=330)),
+        replace(
+            base[1], created_at=NOW - timedelta(days=330), last_used_at=NOW - timedelta(days=330)
+        ),
         *base[2:],
     ]
 
@@ -82,9 +84,11 @@ async def test_every_sort_is_shown_in_the_header_or_the_count_line(fake_app, siz
             header = tbl.render_line(0).text
             column = tbl.sort_column
             seen.add(column)
-            title = next(c.title for c, _w in tbl.shown_columns if c.key == column) if any(
-                c.key == column for c, _w in tbl.shown_columns
-            ) else None
+            title = (
+                next(c.title for c, _w in tbl.shown_columns if c.key == column)
+                if any(c.key == column for c, _w in tbl.shown_columns)
+                else None
+            )
             arrow = "▼" if tbl.sort_descending else "▲"
             in_header = title is not None and f"{title} {arrow}" in header
             in_count = f"sorted by {column.replace('_', ' ')} {arrow}" in _count_line(app)
@@ -117,7 +121,10 @@ async def test_shift_s_and_a_second_click_on_the_header_reverse_the_sort(fake_ap
         assert [k.id for k in tbl.rows] == newest_first
 
         # Click the Name header: sorted A to Z; click it again: Z to A.
-        x = 1 + sum(w + 2 for c, w in tbl.shown_columns[: [c.key for c, _ in tbl.shown_columns].index("name")])
+        x = 1 + sum(
+            w + 2
+            for c, w in tbl.shown_columns[: [c.key for c, _ in tbl.shown_columns].index("name")]
+        )
         await pilot.click(tbl, offset=(x + 1, 0))
         await wait_until(pilot, lambda: tbl.sort_column == "name")
         a_to_z = [k.name.casefold() for k in tbl.rows]
@@ -133,4 +140,7 @@ async def test_help_lists_how_to_reverse_the_sort(fake_app) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         bindings = {b.key: b for _n, b, _e, _t in app.screen.active_bindings.values()}
-        assert "S" in bindings and "revers" in (bindings["S"].tooltip + bindings["S"].description).lower()
+        assert (
+            "S" in bindings
+            and "revers" in (bindings["S"].tooltip + bindings["S"].description).lower()
+        )
