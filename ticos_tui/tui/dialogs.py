@@ -115,6 +115,7 @@ class NameDialog(Dialog[T | None]):
     def __init__(self, initial: str = "") -> None:
         super().__init__()
         self._initial = initial
+        self._tried = False  # enter was pressed: an empty name is then a problem to show
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -151,7 +152,7 @@ class NameDialog(Dialog[T | None]):
     def _validate(self, value: str | None = None) -> bool:
         if value is None:
             value = self.query_one("#name", Input).value
-        problem = name_problem(value) if value or self._initial else None
+        problem = name_problem(value) if value or self._initial or self._tried else None
         label = self.query_one("#name-problem", Static)
         valid = name_problem(value) is None and self.options_problem() is None
         label.update(Text(problem) if problem else Text(self.help_text))
@@ -173,6 +174,7 @@ class NameDialog(Dialog[T | None]):
 
     def action_submit(self) -> None:
         value = self.query_one("#name", Input).value
+        self._tried = True
         if self.busy or not self._validate(value):
             return  # a second enter while the request runs is ignored
         self._set_busy(True)

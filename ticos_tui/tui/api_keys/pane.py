@@ -59,7 +59,12 @@ class ApiKeysPane(Vertical):
         Binding("n", "create", "Create", tooltip="Create a new API key"),
         Binding("e", "rename", "Rename", tooltip="Rename the selected key"),
         Binding("d", "revoke", "Revoke", tooltip="Revoke the selected key (asks first)"),
-        Binding("delete", "delete", "Delete", tooltip="Delete the selected key (asks first)"),
+        Binding(
+            "delete,backspace",  # backspace: the Mac keyboard's delete key
+            "delete",
+            "Delete",
+            tooltip="Delete the selected key (asks first)",
+        ),
         Binding("c", "copy_id", "Copy id", tooltip="Copy the selected key's id"),
         Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
         Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
@@ -337,9 +342,13 @@ class ApiKeysPane(Vertical):
             return
         client = await self._get_backend()
         updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
-        if updated is not None:
-            self.table.upsert(updated)
-            self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
+        if updated is None:
+            return
+        if updated is key:  # the same name: nothing was sent
+            self.app.notify(visible(f"Name unchanged: “{key.name}”."), markup=False, timeout=3)
+            return
+        self.table.upsert(updated)
+        self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_revoke(self, key_id: str | None = None) -> None:
@@ -373,12 +382,21 @@ class ApiKeysPane(Vertical):
         key = self._selected("delete")
         if key is None:
             return
+        if key.status == "revoked":
+            consequence = (
+                "It is already revoked: no application can use it. Deleting removes it from "
+                "every list. This cannot be undone."
+            )
+        else:
+            consequence = (
+                "The key is revoked and removed from every list. Applications using it stop "
+                "working immediately. This cannot be undone."
+            )
         body = Text.assemble(
             "Delete ",
             literal(key.name, style="bold"),
             f" ({visible(key.snippet)})?\n\n",
-            "The key is revoked and removed from every list. Applications using it stop working "
-            "immediately. This cannot be undone.",
+            consequence,
         )
         if not await self.app.push_screen_wait(
             ConfirmDialog("Delete API key", body, confirm_label="Delete")

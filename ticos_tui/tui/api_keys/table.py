@@ -106,6 +106,7 @@ COLUMNS: tuple[Column, ...] = (
 SORTABLE = ("created", "name", "last_used", "status", "expires")
 _GAP = 2
 _MIN_NAME = 20  # narrower, the least needed column goes (at 120 columns: Created)
+_GROW_ORDER = ("scopes", "expires")  # who gets width past a comfortable name, first to last
 _COMFORTABLE_NAME = 32  # wider than this, spare width first lets scopes and expiry read in full
 _MOVE = "Move through the keys"
 
@@ -128,7 +129,7 @@ def _fit_columns(width: int) -> list[tuple[Column, int]]:
     spare = max(width - fixed, 4)
     widths["name"] = min(spare, max(_COMFORTABLE_NAME, _MIN_NAME))
     spare -= widths["name"]
-    for column in columns:
+    for column in sorted(columns, key=lambda c: _GROW_ORDER.index(c.key) if c.grow else 0):
         if column.grow and spare > 0:
             extra = min(spare, max(column.grow - column.width, 0))
             widths[column.key] += extra
