@@ -21,7 +21,7 @@ from ticos_tui.config import Settings, read_config_file, save_config_value
 from ticos_tui.errors import ConfigError, TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
-from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 
 BackendFactory = Callable[[], KeysBackend]
 
@@ -43,9 +43,16 @@ class TicosApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client_factory: BackendFactory | None = None,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self._refresh_interval = refresh_interval
         self._client_factory = client_factory
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
@@ -108,7 +115,13 @@ class TicosApp(App[None]):
         # Start opening the client now, while the screen composes: it is ready sooner.
         self._opening = self._opening or self._start_opening()
         self._restore_theme()
-        self.push_screen(AccountSettingsScreen(self.settings.mode_label, self.get_client))
+        self.push_screen(
+            AccountSettingsScreen(
+                self.settings.mode_label,
+                self.get_client,
+                refresh_interval=self._refresh_interval,
+            )
+        )
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
@@ -182,11 +195,17 @@ class TicosApp(App[None]):
 
 
 def make_app(
-    settings: Settings | None = None, *, client_factory: BackendFactory | None = None
+    settings: Settings | None = None,
+    *,
+    client_factory: BackendFactory | None = None,
+    refresh_interval: float | None = REFRESH_INTERVAL,
 ) -> TicosApp:
-    """The app for `settings` (resolved from the environment when None)."""
+    """The app for `settings` (resolved from the environment when None).
+
+    `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`).
+    """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory)
+    return TicosApp(settings, client_factory=client_factory, refresh_interval=refresh_interval)

@@ -28,6 +28,9 @@ from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
 
+REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
+REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
     "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
@@ -100,11 +103,22 @@ class ApiKeysPane(Vertical):
     class KeysLoaded(Message):
         """Every page of keys is in the table."""
 
-    def __init__(self, get_backend: GetBackend, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        get_backend: GetBackend,
+        *,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+        id: str | None = None,
+    ) -> None:
+        """`refresh_interval`: seconds between quiet refreshes of the list; None for none."""
         super().__init__(id=id)
         self._get_backend = get_backend
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
+        self._usage_loading: str | None = None  # the key whose usage is being fetched
+        self._refresh_interval = refresh_interval
+        self._refresh_failures = 0
+        self._next_refresh = 0.0  # while the server fails: time.monotonic() of the next try
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -143,6 +157,8 @@ class ApiKeysPane(Vertical):
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
         self.load_keys()
+        if self._refresh_interval:
+            self.set_interval(self._refresh_interval, self.refresh_if_due)
 
     def _show(self, state: str) -> None:
         self.query_one("#keys-body", ContentSwitcher).current = state
@@ -199,10 +215,76 @@ class ApiKeysPane(Vertical):
             return
         if not first_load:
             table.replace_keys(pages, select_id=select_id)
+        self._refreshed()
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
         self.post_message(self.KeysLoaded())
+
+    # ---- quiet refresh ----------------------------------------------------------------
+
+    @property
+    def quiet_refresh_delay(self) -> float:
+        """Seconds from one quiet refresh to the next: the interval, doubled per failure, capped."""
+        base = self._refresh_interval or REFRESH_INTERVAL
+        return min(base * 2 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
+
+    def refresh_if_due(self) -> None:
+        """Refresh quietly if it is time, the list is on screen, no dialog is open and no load runs."""
+        if (
+            self.loaded
+            and self.display
+            and self.screen.is_active  # no dialog over it
+            and time.monotonic() >= self._next_refresh
+            and not any(
+                w.is_running and w.group == "keys-load" and w.node is self for w in self.app.workers
+            )
+        ):
+            self.refresh_quietly()
+
+    @work(exclusive=True, group="keys-load", exit_on_error=False)
+    async def refresh_quietly(self) -> None:
+        """Fetch every key again and swap them in at once: no Loading…, the cursor stays put.
+
+        `r` (load_keys) replaces this worker. A key created, renamed or revoked here while
+        the pages arrive makes this copy stale: it is dropped, the next refresh brings it in.
+        """
+        table = self.table
+        edits = table.generation
+        keys: list[ApiKey] = []
+        try:
+            client = await self._get_backend()
+            async for page in client.iter_key_pages(page_size=1000):
+                keys.extend(page)
+                await asyncio.sleep(0)
+        except TicosError as err:
+            self._refresh_failures += 1
+            self._next_refresh = time.monotonic() + self.quiet_refresh_delay
+            if self._refresh_failures == 1:  # one notice per outage, however long
+                self.app.notify(
+                    f"Could not refresh the keys: {visible(str(err))}\n"
+                    "Trying again less often; press r to retry now.",
+                    title="Refresh failed",
+                    severity="warning",
+                    markup=False,
+                    timeout=8,
+                )
+            return
+        self._refreshed()
+        if table.generation != edits:
+            return
+        table.replace_keys(keys)
+        self._update_count()
+        state = self.query_one("#keys-body", ContentSwitcher).current
+        if state in ("keys-table", "keys-empty"):
+            wanted = "keys-table" if table.total else "keys-empty"
+            if state != wanted:
+                self._show(wanted)
+
+    def _refreshed(self) -> None:
+        """The list was fetched: quiet refreshes go back to the timer's pace."""
+        self._refresh_failures = 0
+        self._next_refresh = 0.0
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -226,7 +308,8 @@ class ApiKeysPane(Vertical):
     @on(ApiKeysTable.Highlighted, "#keys-table")
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
         self.query_one(KeyDetails).show_key(event.key)
-        if event.key is not None:
+        # The same key's data refreshed while its usage is on the way: let that fetch finish.
+        if event.key is not None and event.key.id != self._usage_loading:
             self.load_usage(event.key)
 
     @work(exclusive=True, group="usage", exit_on_error=False)
@@ -234,13 +317,17 @@ class ApiKeysPane(Vertical):
         """The highlighted key's last 30 days; waits a moment so scrolling fetches nothing."""
         cached = self._usage_cache.get(key.id)
         if cached is None or time.monotonic() - cached[0] > 30:
-            await asyncio.sleep(0.25)
+            self._usage_loading = key.id
             try:
+                await asyncio.sleep(0.25)
                 client = await self._get_backend()
                 days = await client.usage(key.id, days=30)
             except TicosError as err:
                 self.query_one(KeyDetails).show_usage_error(str(err))
                 return
+            finally:
+                if self._usage_loading == key.id:
+                    self._usage_loading = None
             cached = (time.monotonic(), days)
             self._usage_cache[key.id] = cached
         selected = self.table.selected_key

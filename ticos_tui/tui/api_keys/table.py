@@ -220,6 +220,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._now = now_utc()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
         self._sort_was_in_header: bool | None = None
+        self.generation = 0
+        """Counts every change of the keys held, so a slow background fetch can tell it is stale."""
 
     # ---- data -------------------------------------------------------------------------
 
@@ -344,6 +346,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         return key.id if key else None
 
     def _recompute(self, keep_id: str | None, *, fallback_index: int | None = None) -> None:
+        self.generation += 1
         needle = self.filter_text.casefold()
         if needle:
             folded = self._folded
