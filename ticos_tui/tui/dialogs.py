@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,6 +31,17 @@ class Dialog(ModalScreen[ResultType]):
     }
     Dialog .dialog-title { text-style: bold; margin-bottom: 1; }
     """
+    NARROW = 80
+    """Below this many columns the dialog has the class `-narrow`: rows of choices stack, labels shorten."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.narrow_changed(narrow)
+
+    def narrow_changed(self, narrow: bool) -> None:
+        """The terminal crossed `NARROW`: a dialog whose labels need shortening does it here."""
 
 
 class ConfirmDialog(Dialog[bool]):

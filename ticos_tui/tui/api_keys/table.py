@@ -329,13 +329,29 @@ class ApiKeysTable(ScrollView, can_focus=True):
         """The sort in words with its arrow: "created ▼"."""
         return f"{self.sort_column.replace('_', ' ')} {'▼' if self.sort_descending else '▲'}"
 
-    @property
-    def sort_in_header(self) -> bool:
+    def _sort_in_column(self) -> bool:
         """The sorted column is on screen with room for its arrow."""
         return any(
             column.key == self.sort_column and len(column.title) + _ARROW <= width
             for column, width in self.shown_columns
         )
+
+    def _name_title(self, width: int) -> str:
+        """ "Name", or when the sorted column is hidden "Name · created ▼" (or "by created ▼")."""
+        if self.sort_column == "name" or self._sort_in_column():
+            return "Name"
+        for title in (f"Name · {self.sort_label}", f"by {self.sort_label}"):
+            if cell_len(title) <= width:
+                return title
+        return "Name"
+
+    @property
+    def sort_in_header(self) -> bool:
+        """The header shows the sort: on its column, or after "Name" when that column is hidden."""
+        if self._sort_in_column():
+            return True
+        name_width = next((w for c, w in self.shown_columns if c.key == "name"), 0)
+        return self._name_title(name_width) != "Name"
 
     @property
     def _sort_spec(self) -> Column:
@@ -445,7 +461,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
             header = self.get_component_rich_style("api-keys-table--header")
             cells = []
             for column, col_width in layout:
-                title = column.title
+                title = self._name_title(col_width) if column.key == "name" else column.title
                 if column.key == self.sort_column and len(title) + _ARROW <= col_width:
                     title += " ▼" if self.sort_descending else " ▲"
                 cells.append(set_cell_size(title, col_width))
