@@ -370,13 +370,12 @@ class ApiKeysPane(Vertical):
         else:
             self.query_one("#create-key", Button).focus()
 
+    # No toast: the header (or the count line) shows the sort and its direction.
     def action_sort(self) -> None:
         self.table.cycle_sort()
-        self.app.notify(f"Sorted by {self.table.sort_label}", timeout=1.5)
 
     def action_reverse_sort(self) -> None:
         self.table.reverse_sort()
-        self.app.notify(f"Sorted by {self.table.sort_label}", timeout=1.5)
 
     # ---- actions ----------------------------------------------------------------------
 
