@@ -70,9 +70,26 @@ def test_scopes_summary_shortens_to_the_width_given() -> None:
     assert scopes_summary(many, width=len(full) - 1) == merged
     assert scopes_summary(many, width=len(merged)) == merged
     assert scopes_summary(many, width=len(merged) - 1) == "4 scopes"
-    # "full access" and a lone scope are never replaced by a count; the caller clips them.
+    # "full access" is never replaced by a count; a lone scope too wide reads "1 scope",
+    # never "terminals:wr…" (issue 12: a column must not cut its own text).
     assert scopes_summary(key(scopes=("*",)), width=5) == "full access"
-    assert scopes_summary(key(scopes=("terminals:write",)), width=5) == "terminals:write"
+    assert scopes_summary(key(scopes=("terminals:write",)), width=15) == "terminals:write"
+    assert scopes_summary(key(scopes=("terminals:write",)), width=14) == "1 scope"
+    assert scopes_summary(key(scopes=("terminals:write",))) == "terminals:write"
+
+
+def test_time_columns_are_sized_for_the_widest_words_the_clock_makes() -> None:
+
+    from ticos_tui.present import expired_width, relative, relative_width
+
+    now = key().created_at
+    words = [
+        relative(now + sign * timedelta(seconds=s), now)
+        for s in range(0, 400 * 86400, 599)
+        for sign in (1, -1)
+    ]
+    assert max(len(w) for w in words) == relative_width() == len("59 minutes ago")
+    assert expired_width() == len("expired 59 minutes ago")
 
 
 def test_scopes_without_a_resource_are_not_merged_away() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,6 +104,46 @@ def read_config_file(path: Path) -> dict[str, Any]:
     if "token" in data:
         paths.check_private_file(path)  # a token others can read is refused, with the fix
     return data
+
+
+def _parsed(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path} is not valid TOML: {err}") from None
+
+
+def save_config_value(path: Path, key: str, value: str) -> None:
+    """Set the top-level `key = "value"` in config.toml, keeping every other line as it was.
+
+    Comments, order and other keys stay: the line is replaced in place, or added at the top.
+    The result is parsed before it is written, and a file that would read any other way
+    (invalid TOML, the key inside a multi-line string…) is left alone with a ConfigError.
+    Written 0600 through `paths.write_private_file` (it may hold a token).
+    """
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {err}") from None
+    before = _parsed(text, path)
+    line = f"{key} = {json.dumps(value)}\n"  # a JSON string is a TOML basic string
+    assignment = re.compile(rf"\s*{re.escape(key)}\s*=")
+    lines = text.splitlines(keepends=True)
+    new_text = line + text  # top-level keys may always open the file
+    for index, old in enumerate(lines):
+        if old.lstrip().startswith("["):
+            break  # past the top-level keys: a table's own `key` is another setting
+        if assignment.match(old):
+            lines[index] = line
+            new_text = "".join(lines)
+            break
+    if _parsed(new_text, path) != {**before, key: value}:
+        wanted = line.strip()
+        raise ConfigError(f"cannot update {key} in {path}; add the line {wanted} to it by hand")
+    target = path.resolve() if path.is_symlink() else path  # keep a dotfiles link a link
+    paths.write_private_file(target, new_text)
 
 
 def resolve_data_dir(

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import visible
-from ticos_tui.timefmt import exact, now_utc, relative
+from ticos_tui.timefmt import exact, now_utc, relative, spans
 
 __all__ = [
     "FULL_ACCESS",
     "NOT_APPLICABLE",
+    "SCOPES_MIN_WIDTH",
     "clip",
     "created_text",
     "describe",
     "exact",
+    "expired_width",
     "expires_text",
     "is_expired",
     "key_fields",
@@ -28,6 +31,7 @@ __all__ = [
     "now_utc",
     "quoted",
     "relative",
+    "relative_width",
     "scopes_summary",
 ]
 
@@ -81,19 +85,20 @@ def scopes_summary(key: ApiKey, width: int | None = None) -> str:
 
     Given a `width` in cells, a list too long for it is shortened: first each
     resource is written once ("api_keys:read+write, usage:read"), then only the
-    count is given ("3 scopes"). A single scope is always named (clip it if need be).
+    count is given ("3 scopes", "1 scope"), so a column never cuts a scope in half.
     """
     scopes = key.scopes
     if key.full_access:
         return FULL_ACCESS
     if not scopes:
         return "no scopes"
-    if len(scopes) == 1:
-        return scopes[0]
     for text in (", ".join(scopes), _merged(scopes)):
         if width is None or _cells(text) <= width:
             return text
-    return f"{len(scopes)} scopes"
+    return f"{len(scopes)} scope{'s' if len(scopes) != 1 else ''}"
+
+
+SCOPES_MIN_WIDTH = len(FULL_ACCESS)  # "full access", "no scopes", "12 scopes" all fit
 
 
 def is_expired(key: ApiKey, now: datetime) -> bool:
@@ -115,6 +120,21 @@ def expires_text(key: ApiKey, now: datetime, width: int | None = None) -> str:
         text = f"expired {relative(key.expires_at, now)}"
         return text if width is None or _cells(text) <= width else "expired"
     return relative(key.expires_at, now)
+
+
+@cache
+def relative_width() -> int:
+    """The widest words `relative` makes ("59 minutes ago"), in cells: a time column this wide never cuts one."""
+    words = ["just now", "in a moment", "never"]
+    for span in spans():
+        words += [f"in {span}", f"{span} ago"]
+    return max(_cells(word) for word in words)
+
+
+@cache
+def expired_width() -> int:
+    """The widest "expired 59 minutes ago" `expires_text` makes; narrower, it says "expired"."""
+    return max(_cells(f"expired {span} ago") for span in spans())
 
 
 def created_text(key: ApiKey, now: datetime) -> str:

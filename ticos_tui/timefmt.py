@@ -31,6 +31,23 @@ def _span(seconds: float) -> str:
     return ""
 
 
+def spans() -> list[str]:
+    """Every span `relative` words a moment within a century as ("5 minutes", "11 months"…).
+
+    Columns are sized from these, so no time `relative` makes is ever cut.
+    """
+    found: list[str] = []
+    for size, unit in _UNITS:
+        count = 1
+        while count < 100:
+            text = _span(count * size)
+            if not text.endswith((unit, f"{unit}s")):
+                break  # rounded up into the next unit: every count of this one is listed
+            found.append(text)
+            count += 1
+    return found
+
+
 def relative(moment: datetime | None, now: datetime | None = None, *, never: str = "never") -> str:
     """`moment` relative to `now`: "just now", "3 days ago", "in 2 hours"; `never` for None."""
     if moment is None:

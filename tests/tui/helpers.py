@@ -48,9 +48,12 @@ def row_text(tbl: ApiKeysTable, row: int) -> str:
 
 
 def is_loaded(app: App[object]) -> bool:
-    """The keys pane is up and has every page of keys in."""
+    """The keys pane is up, has every page of keys in, and the table (if shown) is laid out."""
     panes = app.screen.query(ApiKeysPane)
-    return bool(panes) and panes.first().loaded
+    if not panes or not panes.first().loaded:
+        return False
+    tbl = panes.first().table
+    return not tbl.display or tbl.scrollable_content_region.width > 0
 
 
 async def loaded(pilot: Pilot[object], timeout: float = 10.0) -> None:

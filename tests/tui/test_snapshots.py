@@ -40,6 +40,80 @@ def test_list_at_80x24(snap_compare, fake_app) -> None:
     )
 
 
+def _long_text_keys():
+    """Sample keys with the longest times the clock words and a long name (issue 12)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from tests.tui.fakes import NOW
+
+    keys = sample_keys(6)
+    keys[0] = replace(
+        keys[0],
+        name="My Application Integration Key",
+        scopes=("api_keys:read", "usage:read"),
+        created_at=NOW - timedelta(minutes=59),
+        last_used_at=NOW - timedelta(minutes=10),
+        expires_at=NOW + timedelta(minutes=59),
+    )
+    keys[1] = replace(keys[1], last_used_at=NOW - timedelta(days=330))
+    return keys
+
+
+def test_list_long_text_at_120x35(snap_compare, fake_app) -> None:
+    assert snap_compare(
+        fake_app(FakeClient(_long_text_keys())), terminal_size=(120, 35), run_before=_keys_shown
+    )
+
+
+def test_list_long_text_at_80x24(snap_compare, fake_app) -> None:
+    assert snap_compare(
+        fake_app(FakeClient(_long_text_keys())), terminal_size=(80, 24), run_before=_keys_shown
+    )
+
+
+def test_list_at_60x20(snap_compare, fake_app) -> None:
+    assert snap_compare(
+        fake_app(FakeClient(_long_text_keys())), terminal_size=(60, 20), run_before=_keys_shown
+    )
+
+
+def test_list_sorted_by_status_reversed(snap_compare, fake_app) -> None:
+    async def sorted_(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("s", "s", "s", "S")  # created -> name -> last used -> status, reversed
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=sorted_
+    )
+
+
+def test_create_dialog_at_60x20(snap_compare, fake_app) -> None:
+    async def opened(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(60, 20), run_before=opened
+    )
+
+
+def test_key_created_dialog_at_60x20(snap_compare, fake_app) -> None:
+    async def created(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n", *"Nightly Batch Script", "enter")
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, KeyCreatedDialog))
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=(60, 20), run_before=created
+    )
+
+
 def test_empty_state(snap_compare, fake_app) -> None:
     assert snap_compare(fake_app(FakeClient([])), terminal_size=(120, 35), run_before=_keys_shown)
 

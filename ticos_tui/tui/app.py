@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -12,13 +13,15 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.theme import Theme
+from textual.timer import Timer
 
 from ticos_tui.backend import KeysBackend
-from ticos_tui.config import Settings
-from ticos_tui.errors import TicosError
+from ticos_tui.config import Settings, read_config_file, save_config_value
+from ticos_tui.errors import ConfigError, TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
-from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 
 BackendFactory = Callable[[], KeysBackend]
 
@@ -40,13 +43,22 @@ class TicosApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client_factory: BackendFactory | None = None,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self._refresh_interval = refresh_interval
         self._client_factory = client_factory
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
+        self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
+        self._theme_save: Timer | None = None
 
     # ---- client -----------------------------------------------------------------------
 
@@ -87,6 +99,12 @@ class TicosApp(App[None]):
             return self._client
 
     async def on_unmount(self) -> None:
+        if self._theme_save is not None:  # picked just before quitting: save it now
+            self._theme_save.stop()
+            try:
+                save_config_value(self.settings.config_file, "theme", self.theme)
+            except (ConfigError, OSError):
+                pass  # quitting: nowhere left to say it
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -96,10 +114,57 @@ class TicosApp(App[None]):
     def on_mount(self) -> None:
         # Start opening the client now, while the screen composes: it is ready sooner.
         self._opening = self._opening or self._start_opening()
-        self.push_screen(AccountSettingsScreen(self.settings.mode_label, self.get_client))
+        self._restore_theme()
+        self.push_screen(
+            AccountSettingsScreen(
+                self.settings.mode_label,
+                self.get_client,
+                refresh_interval=self._refresh_interval,
+            )
+        )
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
+
+    # ---- theme, remembered in config.toml ----------------------------------------------
+
+    def _restore_theme(self) -> None:
+        """The theme saved in config.toml, unless TEXTUAL_THEME chooses one (it wins, as in Textual)."""
+        try:
+            saved = read_config_file(self.settings.config_file).get("theme")
+        except ConfigError:
+            saved = None  # the file was readable a moment ago; the theme is not worth a failure
+        if isinstance(saved, str):
+            self._saved_theme = saved
+            if saved in self.available_themes and not os.environ.get("TEXTUAL_THEME"):
+                self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # The palette's theme picker previews each theme it passes: save the one that stays.
+        if self._theme_save is not None:
+            self._theme_save.stop()
+            self._theme_save = None
+        if theme.name != self._saved_theme:
+            self._theme_save = self.set_timer(0.5, lambda: self._theme_settled(theme.name))
+
+    def _theme_settled(self, name: str) -> None:
+        self._theme_save = None
+        self._saved_theme = name
+        self._save_theme(name)
+
+    @work(thread=True, exclusive=True, group="save-theme", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        try:
+            save_config_value(self.settings.config_file, "theme", name)
+        except (ConfigError, OSError) as err:
+            self.call_from_thread(
+                self.notify,
+                f"The theme is not saved for next time: {err}",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
 
     @on(ApiKeysPane.KeysLoaded)
     def _keys_loaded(self) -> None:
@@ -130,11 +195,17 @@ class TicosApp(App[None]):
 
 
 def make_app(
-    settings: Settings | None = None, *, client_factory: BackendFactory | None = None
+    settings: Settings | None = None,
+    *,
+    client_factory: BackendFactory | None = None,
+    refresh_interval: float | None = REFRESH_INTERVAL,
 ) -> TicosApp:
-    """The app for `settings` (resolved from the environment when None)."""
+    """The app for `settings` (resolved from the environment when None).
+
+    `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`).
+    """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory)
+    return TicosApp(settings, client_factory=client_factory, refresh_interval=refresh_interval)

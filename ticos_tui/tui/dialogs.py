@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,6 +31,17 @@ class Dialog(ModalScreen[ResultType]):
     }
     Dialog .dialog-title { text-style: bold; margin-bottom: 1; }
     """
+    NARROW = 80
+    """Below this many columns the dialog has the class `-narrow`: rows of choices stack, labels shorten."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.narrow_changed(narrow)
+
+    def narrow_changed(self, narrow: bool) -> None:
+        """The terminal crossed `NARROW`: a dialog whose labels need shortening does it here."""
 
 
 class ConfirmDialog(Dialog[bool]):
@@ -115,6 +126,7 @@ class NameDialog(Dialog[T | None]):
     def __init__(self, initial: str = "") -> None:
         super().__init__()
         self._initial = initial
+        self._tried = False  # enter was pressed: an empty name is then a problem to show
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -151,7 +163,7 @@ class NameDialog(Dialog[T | None]):
     def _validate(self, value: str | None = None) -> bool:
         if value is None:
             value = self.query_one("#name", Input).value
-        problem = name_problem(value) if value or self._initial else None
+        problem = name_problem(value) if value or self._initial or self._tried else None
         label = self.query_one("#name-problem", Static)
         valid = name_problem(value) is None and self.options_problem() is None
         label.update(Text(problem) if problem else Text(self.help_text))
@@ -173,6 +185,7 @@ class NameDialog(Dialog[T | None]):
 
     def action_submit(self) -> None:
         value = self.query_one("#name", Input).value
+        self._tried = True
         if self.busy or not self._validate(value):
             return  # a second enter while the request runs is ignored
         self._set_busy(True)

@@ -30,10 +30,14 @@ class AccountSettingsScreen(Screen[None]):
     AccountSettingsScreen.-short KeyDetails #usage-text { height: 1; }
     """
 
-    def __init__(self, mode: str, get_backend: GetBackend) -> None:
+    def __init__(
+        self, mode: str, get_backend: GetBackend, *, refresh_interval: float | None = None
+    ) -> None:
+        """`refresh_interval`: seconds between quiet refreshes of the keys list; None for none."""
         super().__init__()
         self._mode = mode
         self._get_backend = get_backend
+        self._refresh_interval = refresh_interval
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -46,7 +50,9 @@ class AccountSettingsScreen(Screen[None]):
                 )
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
-                yield ApiKeysPane(self._get_backend, id="api-keys")
+                yield ApiKeysPane(
+                    self._get_backend, refresh_interval=self._refresh_interval, id="api-keys"
+                )
         yield KeyHints()
 
     def on_mount(self) -> None:

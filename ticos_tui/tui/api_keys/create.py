@@ -76,6 +76,7 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
     DEFAULT_CSS = """
     CreateKeyDialog RadioSet { width: 100%; border: none; padding: 0; layout: horizontal; height: auto; }
     CreateKeyDialog RadioSet RadioButton { margin-right: 2; width: auto; }
+    CreateKeyDialog.-narrow RadioSet { layout: vertical; }
     CreateKeyDialog #scopes-box { display: none; height: auto; }
     CreateKeyDialog.-custom-scopes #scopes-box { display: block; }
     CreateKeyDialog #scopes { height: auto; max-height: 10; border: none; padding: 0; }

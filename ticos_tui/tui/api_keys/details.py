@@ -48,6 +48,10 @@ class KeyDetails(Vertical):
     KeyDetails #usage-text { width: 1fr; height: 2; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._key_id: str | None = None  # whose usage is shown (or loading)
+
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="details-text")
         with Horizontal(id="usage-row"):
@@ -55,15 +59,24 @@ class KeyDetails(Vertical):
             yield Static(Text(""), id="usage-text")
 
     def show_key(self, key: ApiKey | None) -> None:
+        """Show `key`; the same key again (its data refreshed) keeps its usage on screen."""
         text = describe(key) if key is not None else Text("No key selected.", style="dim")
         self.query_one("#details-text", Static).update(text)
-        self.query_one("#usage-sparkline", Sparkline).data = []
+        key_id = key.id if key is not None else None
+        if key_id == self._key_id and key_id is not None:
+            return
+        self._key_id = key_id
+        sparkline = self.query_one("#usage-sparkline", Sparkline)
+        sparkline.data = []
+        sparkline.visible = False  # an empty sparkline draws a flat line: no usage to show
         self.query_one("#usage-text", Static).update(
             Text("Usage: loading…", style="dim") if key else Text("")
         )
 
     def show_usage(self, key: ApiKey, days: Sequence[UsageDay]) -> None:
-        self.query_one("#usage-sparkline", Sparkline).data = [day.requests for day in days]
+        sparkline = self.query_one("#usage-sparkline", Sparkline)
+        sparkline.data = [day.requests for day in days]
+        sparkline.visible = True
         self.query_one("#usage-text", Static).update(usage_summary(key, days))
 
     def show_usage_error(self, message: str) -> None:

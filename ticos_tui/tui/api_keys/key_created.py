@@ -24,6 +24,13 @@ WARNING = (
 )
 
 
+_BUTTON_LABELS = {
+    "copy": ("Copy to clipboard (c)", "Copy (c)"),
+    "copy-export": ("Copy as export (x)", "Export (x)"),
+    "env-file": ("Append to .env… (a)", ".env… (a)"),
+}
+
+
 class KeyCreatedDialog(Dialog[None]):
     """Shows a new key once. The key lives only in this screen; closing it drops the last reference."""
 
@@ -65,14 +72,19 @@ class KeyCreatedDialog(Dialog[None]):
             yield Static(Text("⚠ " + WARNING), classes="warning")
             yield Static("", id="copy-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy to clipboard (c)", id="copy", variant="primary", compact=True)
-                yield Button("Copy as export (x)", id="copy-export", compact=True)
-                yield Button("Append to .env… (a)", id="env-file", compact=True)
+                yield Button(_BUTTON_LABELS["copy"][0], id="copy", variant="primary", compact=True)
+                yield Button(_BUTTON_LABELS["copy-export"][0], id="copy-export", compact=True)
+                yield Button(_BUTTON_LABELS["env-file"][0], id="env-file", compact=True)
             with Horizontal(classes="dialog-done"):
                 yield Button("Done", id="done", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#copy", Button).focus()
+
+    def narrow_changed(self, narrow: bool) -> None:
+        # Three buttons in a row fit 80 columns; narrower, their labels say less, never cut.
+        for button_id, (wide, short) in _BUTTON_LABELS.items():
+            self.query_one(f"#{button_id}", Button).label = short if narrow else wide
 
     def _copy(self, text: str, what: str) -> None:
         self.query_one("#done", Button).focus()  # the next enter closes, once this copy is done

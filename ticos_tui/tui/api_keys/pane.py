@@ -28,6 +28,9 @@ from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
 
+REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
+REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
     "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
@@ -59,12 +62,28 @@ class ApiKeysPane(Vertical):
         Binding("n", "create", "Create", tooltip="Create a new API key"),
         Binding("e", "rename", "Rename", tooltip="Rename the selected key"),
         Binding("d", "revoke", "Revoke", tooltip="Revoke the selected key (asks first)"),
-        Binding("delete", "delete", "Delete", tooltip="Delete the selected key (asks first)"),
+        Binding(
+            "delete,backspace",  # backspace: the Mac keyboard's delete key
+            "delete",
+            "Delete",
+            tooltip="Delete the selected key (asks first)",
+        ),
         Binding("c", "copy_id", "Copy id", tooltip="Copy the selected key's id"),
         Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
         Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
         Binding(
-            "s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by the next column (click a header to sort by it, again to reverse)",
+        ),
+        Binding(
+            "S",
+            "reverse_sort",
+            "Reverse sort",
+            show=False,
+            key_display="S",
+            tooltip="Reverse the sort order (shift+s)",
         ),
         Binding(
             "o",
@@ -84,11 +103,22 @@ class ApiKeysPane(Vertical):
     class KeysLoaded(Message):
         """Every page of keys is in the table."""
 
-    def __init__(self, get_backend: GetBackend, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        get_backend: GetBackend,
+        *,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+        id: str | None = None,
+    ) -> None:
+        """`refresh_interval`: seconds between quiet refreshes of the list; None for none."""
         super().__init__(id=id)
         self._get_backend = get_backend
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
+        self._usage_loading: str | None = None  # the key whose usage is being fetched
+        self._refresh_interval = refresh_interval
+        self._refresh_failures = 0
+        self._next_refresh = 0.0  # while the server fails: time.monotonic() of the next try
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -127,6 +157,8 @@ class ApiKeysPane(Vertical):
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
         self.load_keys()
+        if self._refresh_interval:
+            self.set_interval(self._refresh_interval, self.refresh_if_due)
 
     def _show(self, state: str) -> None:
         self.query_one("#keys-body", ContentSwitcher).current = state
@@ -142,7 +174,13 @@ class ApiKeysPane(Vertical):
         text = f"{total} key{'s' if total != 1 else ''}"
         if table.filter_text:
             text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        if total and not table.sort_in_header:  # hidden or too narrow for its arrow
+            text += f" · sorted by {table.sort_label}"
         self.query_one("#keys-count", Label).update(Text(text))
+
+    @on(ApiKeysTable.SortChanged, "#keys-table")
+    def _sort_changed(self) -> None:
+        self._update_count()
 
     # ---- loading ----------------------------------------------------------------------
 
@@ -177,10 +215,76 @@ class ApiKeysPane(Vertical):
             return
         if not first_load:
             table.replace_keys(pages, select_id=select_id)
+        self._refreshed()
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
         self.post_message(self.KeysLoaded())
+
+    # ---- quiet refresh ----------------------------------------------------------------
+
+    @property
+    def quiet_refresh_delay(self) -> float:
+        """Seconds from one quiet refresh to the next: the interval, doubled per failure, capped."""
+        base = self._refresh_interval or REFRESH_INTERVAL
+        return min(base * 2 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
+
+    def refresh_if_due(self) -> None:
+        """Refresh quietly if it is time, the list is on screen, no dialog is open and no load runs."""
+        if (
+            self.loaded
+            and self.display
+            and self.screen.is_active  # no dialog over it
+            and time.monotonic() >= self._next_refresh
+            and not any(
+                w.is_running and w.group == "keys-load" and w.node is self for w in self.app.workers
+            )
+        ):
+            self.refresh_quietly()
+
+    @work(exclusive=True, group="keys-load", exit_on_error=False)
+    async def refresh_quietly(self) -> None:
+        """Fetch every key again and swap them in at once: no Loading…, the cursor stays put.
+
+        `r` (load_keys) replaces this worker. A key created, renamed or revoked here while
+        the pages arrive makes this copy stale: it is dropped, the next refresh brings it in.
+        """
+        table = self.table
+        edits = table.generation
+        keys: list[ApiKey] = []
+        try:
+            client = await self._get_backend()
+            async for page in client.iter_key_pages(page_size=1000):
+                keys.extend(page)
+                await asyncio.sleep(0)
+        except TicosError as err:
+            self._refresh_failures += 1
+            self._next_refresh = time.monotonic() + self.quiet_refresh_delay
+            if self._refresh_failures == 1:  # one notice per outage, however long
+                self.app.notify(
+                    f"Could not refresh the keys: {visible(str(err))}\n"
+                    "Trying again less often; press r to retry now.",
+                    title="Refresh failed",
+                    severity="warning",
+                    markup=False,
+                    timeout=8,
+                )
+            return
+        self._refreshed()
+        if table.generation != edits:
+            return
+        table.replace_keys(keys)
+        self._update_count()
+        state = self.query_one("#keys-body", ContentSwitcher).current
+        if state in ("keys-table", "keys-empty"):
+            wanted = "keys-table" if table.total else "keys-empty"
+            if state != wanted:
+                self._show(wanted)
+
+    def _refreshed(self) -> None:
+        """The list was fetched: quiet refreshes go back to the timer's pace."""
+        self._refresh_failures = 0
+        self._next_refresh = 0.0
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -204,7 +308,8 @@ class ApiKeysPane(Vertical):
     @on(ApiKeysTable.Highlighted, "#keys-table")
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
         self.query_one(KeyDetails).show_key(event.key)
-        if event.key is not None:
+        # The same key's data refreshed while its usage is on the way: let that fetch finish.
+        if event.key is not None and event.key.id != self._usage_loading:
             self.load_usage(event.key)
 
     @work(exclusive=True, group="usage", exit_on_error=False)
@@ -212,13 +317,17 @@ class ApiKeysPane(Vertical):
         """The highlighted key's last 30 days; waits a moment so scrolling fetches nothing."""
         cached = self._usage_cache.get(key.id)
         if cached is None or time.monotonic() - cached[0] > 30:
-            await asyncio.sleep(0.25)
+            self._usage_loading = key.id
             try:
+                await asyncio.sleep(0.25)
                 client = await self._get_backend()
                 days = await client.usage(key.id, days=30)
             except TicosError as err:
                 self.query_one(KeyDetails).show_usage_error(str(err))
                 return
+            finally:
+                if self._usage_loading == key.id:
+                    self._usage_loading = None
             cached = (time.monotonic(), days)
             self._usage_cache[key.id] = cached
         selected = self.table.selected_key
@@ -261,9 +370,12 @@ class ApiKeysPane(Vertical):
         else:
             self.query_one("#create-key", Button).focus()
 
+    # No toast: the header (or the count line) shows the sort and its direction.
     def action_sort(self) -> None:
-        column = self.table.cycle_sort()
-        self.app.notify(f"Sorted by {column.replace('_', ' ')}", timeout=1.5)
+        self.table.cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.table.reverse_sort()
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -316,9 +428,13 @@ class ApiKeysPane(Vertical):
             return
         client = await self._get_backend()
         updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
-        if updated is not None:
-            self.table.upsert(updated)
-            self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
+        if updated is None:
+            return
+        if updated is key:  # the same name: nothing was sent
+            self.app.notify(visible(f"Name unchanged: “{key.name}”."), markup=False, timeout=3)
+            return
+        self.table.upsert(updated)
+        self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_revoke(self, key_id: str | None = None) -> None:
@@ -352,12 +468,21 @@ class ApiKeysPane(Vertical):
         key = self._selected("delete")
         if key is None:
             return
+        if key.status == "revoked":
+            consequence = (
+                "It is already revoked: no application can use it. Deleting removes it from "
+                "every list. This cannot be undone."
+            )
+        else:
+            consequence = (
+                "The key is revoked and removed from every list. Applications using it stop "
+                "working immediately. This cannot be undone."
+            )
         body = Text.assemble(
             "Delete ",
             literal(key.name, style="bold"),
             f" ({visible(key.snippet)})?\n\n",
-            "The key is revoked and removed from every list. Applications using it stop working "
-            "immediately. This cannot be undone.",
+            consequence,
         )
         if not await self.app.push_screen_wait(
             ConfirmDialog("Delete API key", body, confirm_label="Delete")

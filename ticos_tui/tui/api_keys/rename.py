@@ -10,7 +10,7 @@ from ticos_tui.tui.dialogs import NameDialog
 
 
 class RenameKeyDialog(NameDialog[ApiKey]):
-    """Rename `key`; dismisses with the updated `ApiKey`, or None when cancelled."""
+    """Rename `key`; dismisses with the updated `ApiKey`, `key` itself when the name is unchanged, or None."""
 
     title_text = "Rename API Key"
     submit_label = "Rename"
@@ -22,4 +22,6 @@ class RenameKeyDialog(NameDialog[ApiKey]):
         self._rename = rename
 
     async def perform(self, name: str) -> ApiKey:
+        if name == self._key.name:
+            return self._key  # nothing to send
         return await self._rename(self._key.id, name)

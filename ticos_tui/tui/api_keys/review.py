@@ -50,7 +50,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
             yield Static(Text(summary if count else NOTHING_TO_REVIEW), id="review-summary")
             if self._items:
                 yield OptionList(*[self._option(item) for item in self._items], id="review-items")
-                yield Static(Text("d: revoke · o: roll · escape: close"), classes="hint")
+                yield Static(self._hint(self._items[0]), classes="hint")
             else:
                 yield Static(Text("escape: close"), classes="hint")
 
@@ -63,15 +63,33 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
             prompt.append(f"\n  • {reason}", style="")
         return Option(prompt, id=item.key.id)
 
-    def _chosen(self) -> str | None:
+    @staticmethod
+    def _hint(item: ReviewItem | None) -> Text:
+        """The keys that work on `item`: a key being rolled is not offered a second roll."""
+        if item is None or item.rollable:
+            return Text("d: revoke · o: roll · escape: close")
+        return Text("d: revoke · escape: close  (already being rolled)")
+
+    def _chosen_item(self) -> ReviewItem | None:
         items = self.query(OptionList)
         if not items:
             return None
-        option_list = items.first()
-        index = option_list.highlighted
-        if index is None:
-            return None
-        return option_list.get_option_at_index(index).id
+        index = items.first().highlighted
+        return self._items[index] if index is not None else None
+
+    def _chosen(self) -> str | None:
+        item = self._chosen_item()
+        return item.key.id if item is not None else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one(".hint", Static).update(self._hint(self._chosen_item()))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "roll":
+            item = self._chosen_item()
+            return item is None or item.rollable
+        return True
 
     def action_revoke(self) -> None:
         key_id = self._chosen()
@@ -79,9 +97,9 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
             self.dismiss(("revoke", key_id))
 
     def action_roll(self) -> None:
-        key_id = self._chosen()
-        if key_id:
-            self.dismiss(("roll", key_id))
+        item = self._chosen_item()
+        if item is not None and item.rollable:
+            self.dismiss(("roll", item.key.id))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,52 +18,60 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ticos_tui.models import ApiKey
-from ticos_tui.present import expires_text, scopes_summary
+from ticos_tui.present import (
+    SCOPES_MIN_WIDTH,
+    expired_width,
+    expires_text,
+    relative_width,
+    scopes_summary,
+)
 from ticos_tui.sanitize import visible
 from ticos_tui.timefmt import now_utc, relative
 
 _STATUS_ORDER = {"active": 0, "expired": 1, "revoked": 2}
 _FAR_PAST = datetime.min.replace(year=1)
-
-
-def _scopes_summary(key: ApiKey) -> str:
-    return scopes_summary(key, width=11)  # the Scopes column's width in COLUMNS
-
-
-def _expires_text(key: ApiKey, now: datetime) -> str:
-    return expires_text(key, now, width=13)  # the Expires column's width in COLUMNS
+_ARROW = 2  # " ▼" after a sorted column's title
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: how to read a cell, how to sort by it, and how readily it is dropped when narrow."""
+    """One column: how to read a cell at a width, how to sort by it, and how readily it is dropped.
+
+    `width` is the least that shows every text the column makes (the title and its sort arrow
+    included); `grow` is what it may take when the name is comfortable (see `_fit_columns`).
+    """
 
     key: str
     title: str
-    width: int  # preferred width in cells; the Name column takes what is left
-    text: Callable[[ApiKey, datetime], str]
+    width: int
+    text: Callable[[ApiKey, datetime, int], str]
     sort_key: Callable[[ApiKey], Any]
-    sort_reverse: bool = False
+    sort_reverse: bool = False  # its first sort is descending (newest, most recent first)
     drop_order: int = 0  # 0: never dropped; higher: dropped first when the table is narrow
+    grow: int = 0
+
+
+def _time_width(title: str) -> int:
+    return max(relative_width(), len(title) + _ARROW)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", 16, lambda k, now: visible(k.name), lambda k: k.name.casefold()),
-    Column("key", "Key", 12, lambda k, now: k.snippet, lambda k: k.snippet, drop_order=0),
+    Column("name", "Name", 16, lambda k, now, w: visible(k.name), lambda k: k.name.casefold()),
+    Column("key", "Key", 12, lambda k, now, w: k.snippet, lambda k: k.snippet),
     Column(
         "created",
         "Created",
-        13,
-        lambda k, now: relative(k.created_at, now),
+        _time_width("Created"),
+        lambda k, now, w: relative(k.created_at, now),
         lambda k: (k.created_at, k.id),
         sort_reverse=True,
-        drop_order=3,
+        drop_order=5,  # the details line says when; the count line says when it is the sort
     ),
     Column(
         "last_used",
         "Last Used",
-        13,
-        lambda k, now: relative(k.last_used_at, now),
+        _time_width("Last Used"),
+        lambda k, now, w: relative(k.last_used_at, now),
         lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
         sort_reverse=True,
         drop_order=2,
@@ -71,30 +79,45 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "Status",
-        7,
-        lambda k, now: k.status,
+        len("Status") + _ARROW,  # "expired" is shorter than "Status ▲"
+        lambda k, now, w: k.status,
         lambda k: (_STATUS_ORDER.get(k.status, 9), k.name.casefold()),
     ),
     Column(
         "expires",
         "Expires",
-        13,
-        _expires_text,
+        # "in 59 minutes" fits; "expired 59 minutes ago" when there is room, else "expired".
+        max(len("in ") + relative_width() - len(" ago"), len("Expires") + _ARROW),
+        lambda k, now, w: expires_text(k, now, width=w),
         lambda k: (k.expires_at is None, k.expires_at or k.created_at),
-        drop_order=4,
+        drop_order=3,
+        grow=expired_width(),
     ),
     Column(
-        "scopes", "Scopes", 11, lambda k, now: _scopes_summary(k), lambda k: k.scopes, drop_order=5
+        "scopes",
+        "Scopes",
+        SCOPES_MIN_WIDTH,
+        lambda k, now, w: scopes_summary(k, width=w),
+        lambda k: k.scopes,
+        drop_order=4,
+        grow=32,  # "api_keys:read+write, usage:read"
     ),
 )
 SORTABLE = ("created", "name", "last_used", "status", "expires")
 _GAP = 2
-_MIN_NAME = 16
+_MIN_NAME = 20  # narrower, the least needed column goes (at 120 columns: Created)
+_GROW_ORDER = ("scopes", "expires")  # who gets width past a comfortable name, first to last
+_COMFORTABLE_NAME = 32  # wider than this, spare width first lets scopes and expiry read in full
 _MOVE = "Move through the keys"
 
 
 def _fit_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit `width` cells, with their widths; Name takes the slack."""
+    """The columns that fit `width` cells, with their widths.
+
+    Columns are dropped (highest `drop_order` first) until the name has `_MIN_NAME` cells;
+    the spare width then goes to the name up to `_COMFORTABLE_NAME`, then to the columns
+    that `grow`, then to the name again.
+    """
     columns = list(COLUMNS)
     while True:
         fixed = sum(c.width for c in columns if c.key != "name") + _GAP * (len(columns) - 1)
@@ -102,8 +125,17 @@ def _fit_columns(width: int) -> list[tuple[Column, int]]:
         if width - fixed >= _MIN_NAME or not droppable:
             break
         columns.remove(max(droppable, key=lambda c: c.drop_order))
-    name_width = max(width - fixed, 4)
-    return [(c, name_width if c.key == "name" else c.width) for c in columns]
+    widths = {c.key: c.width for c in columns}
+    spare = max(width - fixed, 4)
+    widths["name"] = min(spare, max(_COMFORTABLE_NAME, _MIN_NAME))
+    spare -= widths["name"]
+    for column in sorted(columns, key=lambda c: _GROW_ORDER.index(c.key) if c.grow else 0):
+        if column.grow and spare > 0:
+            extra = min(spare, max(column.grow - column.width, 0))
+            widths[column.key] += extra
+            spare -= extra
+    widths["name"] += max(spare, 0)
+    return [(c, widths[c.key]) for c in columns]
 
 
 class ApiKeysTable(ScrollView, can_focus=True):
@@ -151,6 +183,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
     """Only keys whose name holds this (ignoring case) are shown."""
     sort_column: reactive[str] = reactive("created", init=False, repaint=False)
     """The key of the column the rows are sorted by: one of `SORTABLE`."""
+    sort_reversed: reactive[bool] = reactive(False, init=False, repaint=False)
+    """True when the rows run against the column's first order (oldest first, Z to A…)."""
 
     class Highlighted(Message):
         """The cursor moved to `key` (None when the table is empty), or its key's data changed."""
@@ -165,6 +199,17 @@ class ApiKeysTable(ScrollView, can_focus=True):
             """The table, so `@on(ApiKeysTable.Highlighted, "#id")` can select it."""
             return self.table
 
+    class SortChanged(Message):
+        """The sort changed, or whether the header can show it (the count line says it otherwise)."""
+
+        def __init__(self, table: ApiKeysTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ApiKeysTable:
+            return self.table
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ):
@@ -174,6 +219,9 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._folded: dict[str, str] = {}  # casefolded names, for filtering without re-folding
         self._now = now_utc()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
+        self._sort_was_in_header: bool | None = None
+        self.generation = 0
+        """Counts every change of the keys held, so a slow background fetch can tell it is stale."""
 
     # ---- data -------------------------------------------------------------------------
 
@@ -244,28 +292,86 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._recompute(self._selected_id())
 
     def watch_sort_column(self) -> None:
+        self._sort_changed()
+
+    def watch_sort_reversed(self) -> None:
+        self._sort_changed()
+
+    def _sort_changed(self) -> None:
         self._recompute(self._selected_id())
+        self.post_message(self.SortChanged(self))
+
+    def sort_by(self, column: str) -> None:
+        """Sort by `column` in its first order; if it is already the sort, reverse it."""
+        if column == self.sort_column:
+            self.sort_reversed = not self.sort_reversed
+            return
+        self.validate_sort_column(column)
+        self.set_reactive(ApiKeysTable.sort_reversed, False)
+        self.sort_column = column
 
     def cycle_sort(self) -> str:
-        """Sort by the next column in `SORTABLE`; returns its key."""
+        """Sort by the next column in `SORTABLE`, in its first order; returns its key."""
         index = SORTABLE.index(self.sort_column)
-        self.sort_column = SORTABLE[(index + 1) % len(SORTABLE)]
+        self.sort_by(SORTABLE[(index + 1) % len(SORTABLE)])
         return self.sort_column
+
+    def reverse_sort(self) -> None:
+        self.sort_reversed = not self.sort_reversed
+
+    @property
+    def sort_descending(self) -> bool:
+        """The rows run from the largest down: newest, most recently used, Z to A."""
+        return self._sort_spec.sort_reverse != self.sort_reversed
+
+    @property
+    def sort_label(self) -> str:
+        """The sort in words with its arrow: "created ▼"."""
+        return f"{self.sort_column.replace('_', ' ')} {'▼' if self.sort_descending else '▲'}"
+
+    def _sort_in_column(self) -> bool:
+        """The sorted column is on screen with room for its arrow."""
+        return any(
+            column.key == self.sort_column and len(column.title) + _ARROW <= width
+            for column, width in self.shown_columns
+        )
+
+    def _name_title(self, width: int) -> str:
+        """ "Name", or when the sorted column is hidden "Name · created ▼" (or "by created ▼")."""
+        if self.sort_column == "name" or self._sort_in_column():
+            return "Name"
+        for title in (f"Name · {self.sort_label}", f"by {self.sort_label}"):
+            if cell_len(title) <= width:
+                return title
+        return "Name"
+
+    @property
+    def sort_in_header(self) -> bool:
+        """The header shows the sort: on its column, or after "Name" when that column is hidden."""
+        if self._sort_in_column():
+            return True
+        name_width = next((w for c, w in self.shown_columns if c.key == "name"), 0)
+        return self._name_title(name_width) != "Name"
+
+    @property
+    def _sort_spec(self) -> Column:
+        return next(c for c in COLUMNS if c.key == self.sort_column)
 
     def _selected_id(self) -> str | None:
         key = self.selected_key
         return key.id if key else None
 
     def _recompute(self, keep_id: str | None, *, fallback_index: int | None = None) -> None:
+        self.generation += 1
         needle = self.filter_text.casefold()
         if needle:
             folded = self._folded
             rows = [k for k in self._keys.values() if needle in folded[k.id]]
         else:
             rows = list(self._keys.values())
-        if self.sort_column != "created":  # server order is already newest first
-            column = next(c for c in COLUMNS if c.key == self.sort_column)
-            rows.sort(key=column.sort_key, reverse=column.sort_reverse)
+        if self.sort_column != "created" or self.sort_reversed:  # the server's: newest first
+            column = self._sort_spec
+            rows.sort(key=column.sort_key, reverse=column.sort_reverse != self.sort_reversed)
         self._rows = rows
         index = 0
         if keep_id is not None:
@@ -323,7 +429,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         if event.y == 0:
             column = self._column_at(event.x)
             if column is not None and column.key in SORTABLE:
-                self.sort_column = column.key
+                self.sort_by(column.key)  # the sorted header again: reversed
             return
         row = event.y - 1 + round(self.scroll_y)
         if 0 <= row < len(self._rows):
@@ -331,7 +437,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
 
     # ---- rendering --------------------------------------------------------------------
 
-    def _layout(self) -> list[tuple[Column, int]]:
+    @property
+    def shown_columns(self) -> list[tuple[Column, int]]:
         """The columns that fit the width, with their widths; worked out once per width."""
         width = self.scrollable_content_region.width
         if self._columns[0] != width:
@@ -340,7 +447,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> Column | None:
         position = 1 + round(self.scroll_x)
-        for column, width in self._layout():
+        for column, width in self.shown_columns:
             if position <= x < position + width + _GAP:
                 return column
             position += width + _GAP
@@ -348,15 +455,15 @@ class ApiKeysTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        layout = self._layout()
+        layout = self.shown_columns
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("api-keys-table--header")
             cells = []
             for column, col_width in layout:
-                title = column.title
-                if column.key == self.sort_column:
-                    title += " ▼" if column.sort_reverse or column.key == "created" else " ▲"
+                title = self._name_title(col_width) if column.key == "name" else column.title
+                if column.key == self.sort_column and len(title) + _ARROW <= col_width:
+                    title += " ▼" if self.sort_descending else " ▲"
                 cells.append(set_cell_size(title, col_width))
             text = " " + (" " * _GAP).join(cells)
             return Strip([Segment(set_cell_size(text, width), base + header)], width)
@@ -378,7 +485,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
             if index:
                 segments.append(Segment(" " * _GAP, base))
                 used += _GAP
-            text = visible(column.text(key, self._now))  # not just names: a server sends every cell
+            # Not just names: a server sends every cell.
+            text = visible(column.text(key, self._now, col_width))
             if column.key == "status":
                 style = status_style
             elif column.key == "name":
@@ -396,3 +504,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._rows) + 1)
         self._scroll_cursor_into_view()
+        in_header = self.sort_in_header
+        if in_header != self._sort_was_in_header:
+            self._sort_was_in_header = in_header
+            self.post_message(self.SortChanged(self))
