@@ -97,11 +97,12 @@ def test_a_bad_setting_fails_the_startup_with_its_reason(data_dir: Path, tmp_pat
     assert "TICOS_LOG_LEVEL='loud': use one of debug, info, warning, error" in log.read_text()
 
 
-async def test_a_database_url_serves_postgresql(data_dir: Path, postgres_url: str) -> None:
+def test_a_database_url_serves_postgresql(data_dir: Path, postgres_url: str) -> None:
+    from starlette.testclient import TestClient
+
     env = {"TICOS_HOME": str(data_dir), "TICOS_DATABASE_URL": postgres_url}
-    transport = httpx.ASGITransport(app=LazyApp(env))
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        assert (await client.get("/v1/readyz")).status_code == 200
+    with TestClient(LazyApp(env)) as client:  # runs the lifespan: the pool is closed after
+        assert client.get("/v1/readyz").status_code == 200
     assert not (data_dir / "ticos.db").exists()  # the URL is used, never the SQLite file
 
 
