@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from typing import ClassVar
 
 from textual import on, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -19,6 +20,7 @@ from ticos_tui.errors import TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 BackendFactory = Callable[[], KeysBackend]
 
@@ -47,6 +49,24 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
+        self._type_ahead = TypeAhead(self)
+
+    # ---- keys -------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # One key at a time: a key typed right after `n` goes to the dialog `n` opens.
+        if not TypeAhead.applies(event):
+            await super().on_event(event)
+            return
+        if self._type_ahead.hold(event):
+            return
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self._type_ahead.follow(target)
+
+    @on(KeyFollower)
+    def _key_handled(self, follower: KeyFollower) -> None:
+        self._type_ahead.arrived(follower)
 
     # ---- client -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -24,9 +25,13 @@ from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
-from ticos_tui.tui.api_keys.roll import RollKeyDialog
+from ticos_tui.tui.api_keys.roll import RollChoice, RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
+
+def _nothing() -> None:
+    """What happens after an action when nothing is to follow it."""
+
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -291,64 +296,80 @@ class ApiKeysPane(Vertical):
             timeout=3 if copied.confirmed else 8,
         )
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_create(self) -> None:
-        client = await self._get_backend()
+    # Every action that opens a dialog pushes it before returning, never after an `await`:
+    # the keys typed next are for that dialog (see tui/type_ahead.py). Requests that follow
+    # an answer run in workers; a dialog that follows one opens from the answer's callback.
 
+    def action_create(self) -> None:
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
         ) -> CreatedKey:
+            client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        created = await self.app.push_screen_wait(CreateKeyDialog(create))
+        self.app.push_screen(CreateKeyDialog(create), self._created)
+
+    def _created(self, created: CreatedKey | None) -> None:
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
         self.loaded = True
         self._show("keys-table")
         self._update_count()
-        await self.app.push_screen_wait(KeyCreatedDialog(created))
+        self.app.push_screen(KeyCreatedDialog(created))
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_rename(self) -> None:
+    def action_rename(self) -> None:
         key = self._selected("rename")
         if key is None:
             return
-        client = await self._get_backend()
-        updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
+
+        async def rename(key_id: str, name: str) -> ApiKey:
+            return await (await self._get_backend()).rename_key(key_id, name)
+
+        self.app.push_screen(RenameKeyDialog(key, rename), self._renamed)
+
+    def _renamed(self, updated: ApiKey | None) -> None:
         if updated is not None:
             self.table.upsert(updated)
             self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_revoke(self, key_id: str | None = None) -> None:
+    def action_revoke(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
-            return
+            return after()
         if key.status == "revoked":
             self.app.notify(visible(f"“{key.name}” is already revoked."), markup=False, timeout=3)
-            return
+            return after()
         body = Text.assemble(
             "Revoke ",
             literal(key.name, style="bold"),
             f" ({visible(key.snippet)})?\n\n",
             "Applications using this key will stop working immediately. This cannot be undone.",
         )
-        if not await self.app.push_screen_wait(
-            ConfirmDialog("Revoke API key", body, confirm_label="Revoke")
-        ):
-            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._revoke(key, after)
+            else:
+                after()
+
+        self.app.push_screen(
+            ConfirmDialog("Revoke API key", body, confirm_label="Revoke"), answered
+        )
+
+    @work(group="keys-revoke", exit_on_error=False)
+    async def _revoke(self, key: ApiKey, after: Callable[[], None]) -> None:
         try:
             client = await self._get_backend()
             updated = await client.revoke_key(key.id)
         except TicosError as err:
             self._error("Revoke failed", err)
-            return
-        self.table.upsert(updated)
-        self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
+        else:
+            self.table.upsert(updated)
+            self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
+        after()
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_delete(self) -> None:
+    def action_delete(self) -> None:
         key = self._selected("delete")
         if key is None:
             return
@@ -359,10 +380,13 @@ class ApiKeysPane(Vertical):
             "The key is revoked and removed from every list. Applications using it stop working "
             "immediately. This cannot be undone.",
         )
-        if not await self.app.push_screen_wait(
-            ConfirmDialog("Delete API key", body, confirm_label="Delete")
-        ):
-            return
+        self.app.push_screen(
+            ConfirmDialog("Delete API key", body, confirm_label="Delete"),
+            lambda yes: self._delete(key) if yes else None,
+        )
+
+    @work(group="keys-delete", exit_on_error=False)
+    async def _delete(self, key: ApiKey) -> None:
         try:
             client = await self._get_backend()
             await client.delete_key(key.id)
@@ -375,20 +399,27 @@ class ApiKeysPane(Vertical):
             self._show("keys-empty")
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_roll(self, key_id: str | None = None) -> None:
+    def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
-            return
+            return after()
         if key.status != "active":
             self.app.notify(
                 visible(f"“{key.name}” is {key.status}; only an active key can be rolled."),
                 markup=False,
             )
-            return
-        choice = await self.app.push_screen_wait(RollKeyDialog(key))
-        if choice is None:
-            return
+            return after()
+
+        def answered(choice: RollChoice | None) -> None:
+            if choice is None:
+                after()
+            else:
+                self._roll(key, choice, after)
+
+        self.app.push_screen(RollKeyDialog(key), answered)
+
+    @work(group="keys-roll", exit_on_error=False)
+    async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:
         try:
             client = await self._get_backend()
             created = await client.roll_key(
@@ -398,6 +429,7 @@ class ApiKeysPane(Vertical):
             self._error("Roll failed", err)
             if isinstance(err, Conflict):  # rolled or revoked elsewhere: show how it is now
                 self.load_keys(select_id=key.id)
+            after()
             return
         try:
             self.table.upsert(await client.get_key(key.id))  # the old key now shows when it stops
@@ -405,24 +437,27 @@ class ApiKeysPane(Vertical):
             self.load_keys(select_id=created.api_key.id)
         self.table.upsert(created.api_key, select=True)
         self._update_count()
-        await self.app.push_screen_wait(
-            KeyCreatedDialog(created, title="Key rolled: here is the new key")
+        self.app.push_screen(
+            KeyCreatedDialog(created, title="Key rolled: here is the new key"),
+            lambda _: after(),
         )
 
-    @work(exclusive=True, group="keys-review", exit_on_error=False)
-    async def action_review(self) -> None:
+    def action_review(self) -> None:
         """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
         from ticos_tui.review import review_keys
         from ticos_tui.timefmt import now_utc
         from ticos_tui.tui.api_keys.review import ReviewScreen
 
-        while True:
-            keys = self.table.all_keys
-            items = review_keys(keys, now=now_utc())
-            active = sum(1 for k in keys if k.status == "active")
-            choice = await self.app.push_screen_wait(ReviewScreen(items, active))
-            if choice is None:
-                return
-            action, key_id = choice
-            worker = self.action_revoke(key_id) if action == "revoke" else self.action_roll(key_id)
-            await worker.wait()
+        keys = self.table.all_keys
+        items = review_keys(keys, now=now_utc())
+        active = sum(1 for k in keys if k.status == "active")
+        self.app.push_screen(ReviewScreen(items, active), self._reviewed)
+
+    def _reviewed(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        action, key_id = choice
+        if action == "revoke":
+            self.action_revoke(key_id, after=self.action_review)
+        else:
+            self.action_roll(key_id, after=self.action_review)
