@@ -9,8 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import ClassVar
 
-from textual import on, work
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -135,13 +134,13 @@ class TicosApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings.values()))
 
-    @work(exclusive=True, group="account-menu")
-    async def action_account_menu(self) -> None:
+    def action_account_menu(self) -> None:
         from ticos_tui.tui.account.menu import AccountMenu
 
-        if isinstance(self.screen, AccountMenu):
-            return
-        choice = await self.push_screen_wait(AccountMenu())
+        if not isinstance(self.screen, AccountMenu):
+            self.push_screen(AccountMenu(), self._account_menu_chosen)
+
+    def _account_menu_chosen(self, choice: str | None) -> None:
         if choice == "quit":
             self.exit()
         elif choice == "settings":

@@ -29,6 +29,7 @@ from ticos_tui.tui.api_keys.roll import RollChoice, RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
 
+
 def _nothing() -> None:
     """What happens after an action when nothing is to follow it."""
 
@@ -333,7 +334,9 @@ class ApiKeysPane(Vertical):
             self.table.upsert(updated)
             self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
-    def action_revoke(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
+    def action_revoke(
+        self, key_id: str | None = None, after: Callable[[], None] = _nothing
+    ) -> None:
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return after()
@@ -380,9 +383,13 @@ class ApiKeysPane(Vertical):
             "The key is revoked and removed from every list. Applications using it stop working "
             "immediately. This cannot be undone.",
         )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(key)
+
         self.app.push_screen(
-            ConfirmDialog("Delete API key", body, confirm_label="Delete"),
-            lambda yes: self._delete(key) if yes else None,
+            ConfirmDialog("Delete API key", body, confirm_label="Delete"), answered
         )
 
     @work(group="keys-delete", exit_on_error=False)
