@@ -19,12 +19,14 @@ from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndica
 from ticos_tui.backend import GetBackend
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
+from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.api_keys.review import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollChoice, RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
@@ -95,6 +97,7 @@ class ApiKeysPane(Vertical):
         self._get_backend = get_backend
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
+        self._review: ReviewScreen | None = None  # the open review, filled in once keys load
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -132,6 +135,7 @@ class ApiKeysPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
+        self._update_count()
         self.load_keys()
 
     def _show(self, state: str) -> None:
@@ -148,6 +152,9 @@ class ApiKeysPane(Vertical):
         text = f"{total} key{'s' if total != 1 else ''}"
         if table.filter_text:
             text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        if not self.loaded:
+            # Counts of a partial list would read as answers: say they are not final yet.
+            text = f"{text} so far, loading…" if total else "Loading…"
         self.query_one("#keys-count", Label).update(Text(text))
 
     # ---- loading ----------------------------------------------------------------------
@@ -168,8 +175,9 @@ class ApiKeysPane(Vertical):
             async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
                 if first_load:
                     if first_page:
-                        table.replace_keys(page)
-                        self._show("keys-table" if page else "keys-empty")
+                        # A key created while the list loads is kept: it is the newest, first.
+                        table.append_keys(page)
+                        self._show("keys-table" if table.total else "keys-empty")
                         self.post_message(self.KeysShown())
                     else:
                         table.append_keys(page)
@@ -186,6 +194,8 @@ class ApiKeysPane(Vertical):
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
+        if self._review is not None:
+            self._review.show(*self._review_items())
         self.post_message(self.KeysLoaded())
 
     def _load_failed(self, message: str) -> None:
@@ -203,6 +213,7 @@ class ApiKeysPane(Vertical):
         self.query_one("#keys-error-message", Static).update(
             literal(f"Could not load your API keys.\n{message}")
         )
+        self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
         self._show("keys-error")
 
     # ---- table events -----------------------------------------------------------------
@@ -276,7 +287,8 @@ class ApiKeysPane(Vertical):
     def _selected(self, verb: str) -> ApiKey | None:
         key = self.table.selected_key if self.loaded or self.table.total else None
         if key is None:
-            self.app.notify(f"Select a key to {verb} first.", severity="warning", timeout=3)
+            wait = "The keys are still loading" if not self.loaded else f"Select a key to {verb}"
+            self.app.notify(f"{wait} first.", severity="warning", timeout=3)
         return key
 
     def _error(self, title: str, err: TicosError) -> None:
@@ -314,7 +326,6 @@ class ApiKeysPane(Vertical):
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
-        self.loaded = True
         self._show("keys-table")
         self._update_count()
         self.app.push_screen(KeyCreatedDialog(created))
@@ -449,18 +460,24 @@ class ApiKeysPane(Vertical):
             lambda _: after(),
         )
 
-    def action_review(self) -> None:
-        """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
+    def _review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.review import review_keys
         from ticos_tui.timefmt import now_utc
-        from ticos_tui.tui.api_keys.review import ReviewScreen
 
         keys = self.table.all_keys
-        items = review_keys(keys, now=now_utc())
         active = sum(1 for k in keys if k.status == "active")
-        self.app.push_screen(ReviewScreen(items, active), self._reviewed)
+        return review_keys(keys, now=now_utc()), active
+
+    def action_review(self) -> None:
+        """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
+        from ticos_tui.tui.api_keys.review import ReviewScreen
+
+        # While the keys load, the review says so, and fills in once they are all in.
+        self._review = ReviewScreen(*self._review_items()) if self.loaded else ReviewScreen(None)
+        self.app.push_screen(self._review, self._reviewed)
 
     def _reviewed(self, choice: tuple[str, str] | None) -> None:
+        self._review = None
         if choice is None:
             return
         action, key_id = choice
