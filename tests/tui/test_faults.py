@@ -170,7 +170,9 @@ async def test_first_load_fails_in_words_and_r_retries(
             fault.answer(server)
         await wait_until(pilot, lambda: body_state(app) == "keys-error")
         message = str(keys_pane.query_one("#keys-error-message").render())
-        assert "Could not load your API keys." in message
+        # Prose: our own line break is a line break, not a visible ␊.
+        assert message.startswith("Could not load your API keys.\n")
+        assert "␊" not in message
         assert fault.words in message
         assert TOKEN not in message
         error_state = str(keys_pane.query_one("#keys-error").query("Static").nodes[1].render())

@@ -211,7 +211,8 @@ class ApiKeysPane(Vertical):
             self._show("keys-table")
             return
         self.query_one("#keys-error-message", Static).update(
-            literal(f"Could not load your API keys.\n{message}")
+            # Our words keep their line break; only the server's part is made visible.
+            Text.assemble("Could not load your API keys.\n", literal(message))
         )
         self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
         self._show("keys-error")
