@@ -41,9 +41,16 @@ class TicosApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client_factory: BackendFactory | None = None,
+        timeout: float = 10.0,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self._timeout = timeout  # bounds every request, retries included (`--timeout`)
         self._client_factory = client_factory
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
@@ -74,7 +81,7 @@ class TicosApp(App[None]):
             return self._client_factory()
         from ticos_tui.connect import open_client
 
-        return open_client(self.settings)
+        return open_client(self.settings, timeout=self._timeout)
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
@@ -149,11 +156,17 @@ class TicosApp(App[None]):
 
 
 def make_app(
-    settings: Settings | None = None, *, client_factory: BackendFactory | None = None
+    settings: Settings | None = None,
+    *,
+    client_factory: BackendFactory | None = None,
+    timeout: float = 10.0,
 ) -> TicosApp:
-    """The app for `settings` (resolved from the environment when None)."""
+    """The app for `settings` (resolved from the environment when None).
+
+    `timeout` is the longest the app waits for any one answer, retries included.
+    """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory)
+    return TicosApp(settings, client_factory=client_factory, timeout=timeout)
