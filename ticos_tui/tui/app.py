@@ -19,6 +19,7 @@ from ticos_tui.errors import TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.commands import KeysCommands
 from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 BackendFactory = Callable[[], KeysBackend]
@@ -28,6 +29,7 @@ class TicosApp(App[None]):
     """Thin shell: owns the backend and the app-wide keys (quit, help, account menu)."""
 
     TITLE = "ticos-tui"
+    COMMANDS = App.COMMANDS | {KeysCommands}
     CSS_PATH = "ticos.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),

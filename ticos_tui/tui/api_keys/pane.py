@@ -279,6 +279,11 @@ class ApiKeysPane(Vertical):
         else:
             self.query_one("#create-key", Button).focus()
 
+    def sort_by(self, column: str) -> None:
+        """Sort by `column` (one of the table's SORTABLE keys), as a header click does."""
+        self.table.sort_column = column
+        self.app.notify(f"Sorted by {column.replace('_', ' ')}", timeout=1.5)
+
     def action_sort(self) -> None:
         column = self.table.cycle_sort()
         self.app.notify(f"Sorted by {column.replace('_', ' ')}", timeout=1.5)
