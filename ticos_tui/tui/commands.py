@@ -46,7 +46,9 @@ class KeysCommands(Provider):
                 partial(pane.sort_by, column),
             )
         yield Command(
-            "Account menu", "Account Settings, Quit · key ctrl+a", app.action_account_menu
+            "Account menu",
+            "Account Settings, Quit · key ctrl+a",
+            partial(app.run_action, "account_menu"),
         )
         yield Command(
             "Help: every key", "The keys that work here · key ?", partial(app.run_action, "help")
