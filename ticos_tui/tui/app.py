@@ -141,7 +141,7 @@ class TicosApp(App[None]):
         from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
+            self.push_screen(HelpScreen(self.screen.active_bindings))
 
     def action_account_menu(self) -> None:
         from ticos_tui.tui.account.menu import AccountMenu

@@ -58,7 +58,7 @@ class AccountSettingsScreen(Screen[None]):
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
                 yield ApiKeysPane(self._get_backend, id="api-keys")
-        yield KeyHints()
+        yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)

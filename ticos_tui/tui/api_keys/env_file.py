@@ -31,6 +31,7 @@ class EnvFileDialog(Dialog[str | None]):
     EnvFileDialog .dialog-buttons Button { margin-left: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEY_HINTS = (("enter", "Append"), ("tab", "Next"))
 
     def __init__(self, key: str) -> None:
         super().__init__()

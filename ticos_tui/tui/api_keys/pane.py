@@ -83,7 +83,7 @@ class ApiKeysPane(Vertical):
         Binding(
             "v", "review", "Review", tooltip="Review: keys worth revoking or rolling, with reasons"
         ),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),  # shown only while filtering
     ]
 
     class KeysShown(Message):
@@ -251,8 +251,20 @@ class ApiKeysPane(Vertical):
 
     # ---- filter and sort --------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self.has_class("-filtering")  # hidden from the hints when there is none
+        return True
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        """Keys that work now but are no binding: enter, in the filter, goes back to the list."""
+        if self.screen.focused is self.query_one("#keys-filter", Input):
+            return [("enter", "Back to the list")]
+        return []
+
     def action_filter(self) -> None:
         self.add_class("-filtering")
+        self.refresh_bindings()
         self.query_one("#keys-filter", Input).focus()
 
     @on(Input.Changed, "#keys-filter")
@@ -273,6 +285,7 @@ class ApiKeysPane(Vertical):
         field.value = ""
         self.table.filter_text = ""
         self.remove_class("-filtering")
+        self.refresh_bindings()
         self._update_count()
         if self.table.total:
             self.table.focus()

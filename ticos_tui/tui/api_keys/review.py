@@ -38,6 +38,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
         Binding("o", "roll", "Roll"),
         Binding("escape,v", "close", "Close"),
     ]
+    KEY_HINTS = (("up", "Move"),)
 
     def __init__(self, items: list[ReviewItem] | None, active_count: int = 0) -> None:
         """`items` None: the keys are still loading (`show` brings them in)."""
