@@ -66,4 +66,5 @@ async def test_while_typing_a_filter_the_keys_of_the_input_show(fake_app: AppFac
         shown = hints(app)
         for hint in ("⏎ Back to the list", "esc Clear filter", "^q Quit"):
             assert hint in shown
-        assert "Create" not in shown and "q Quit" not in shown.replace("^q Quit", "")
+        assert "Create" not in shown and "/ Filter" not in shown
+        assert "q Quit" not in shown.replace("^q Quit", "")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.keys import key_to_character
+from textual.keys import format_key, key_to_character
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -119,4 +119,7 @@ class KeyHints(Widget):
 def _types(key: str) -> bool:
     """Whether `key` types a character into an input (`n`, `/`, space) rather than acting."""
     character = key_to_character(key)
+    if character is None:  # a name Unicode does not know, like `slash`: its one-character form
+        shown = format_key(key)
+        character = shown if len(shown) == 1 and shown.isascii() else None
     return character is not None and character.isprintable()
