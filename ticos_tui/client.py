@@ -137,6 +137,38 @@ class TicosClient:
         auth: bool = True,
         expect_body: bool = True,
     ) -> T:
+        # `timeout` bounds the whole wait, retries and their back-off included.
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._attempts(
+                    method,
+                    path,
+                    parse,
+                    params=params,
+                    json=json,
+                    auth=auth,
+                    expect_body=expect_body,
+                )
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def _timed_out(self) -> errors.RequestTimedOut:
+        return errors.RequestTimedOut(
+            f"the server at {self.base_url} did not answer within {self.timeout:g} s; "
+            "try again, or allow longer with --timeout"
+        )
+
+    async def _attempts(
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[Any], T],
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        auth: bool,
+        expect_body: bool,
+    ) -> T:
         url = self.base_url + path
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
         attempts = 1 + (self.retries if method == "GET" else 0)
@@ -150,10 +182,7 @@ class TicosClient:
                 if isinstance(err, httpx.ConnectTimeout) and not last:
                     await self._backoff(attempt)
                     continue
-                raise errors.RequestTimedOut(
-                    f"the server at {self.base_url} did not answer within {self.timeout:g} s; "
-                    "try again, or allow longer with --timeout"
-                ) from None
+                raise self._timed_out() from None
             except httpx.ConnectError as err:
                 if not last:
                     await self._backoff(attempt)

@@ -64,6 +64,9 @@ class FakeClient:
         self.keys = list(keys or [])
         self.fail_load = fail_load
         self.hang_load = False
+        # Pages after the first `pages_before_hold` wait for `hold` to be set: "during the load".
+        self.hold: asyncio.Event | None = None
+        self.pages_before_hold = 0
         self._next = 1000
 
     async def aclose(self) -> None:
@@ -79,8 +82,16 @@ class FakeClient:
             await asyncio.Event().wait()
         if self.fail_load is not None:
             raise self.fail_load
-        for start in range(0, max(len(self.keys), 1), page_size):
-            yield list(self.keys[start : start + page_size])
+        snapshot = list(self.keys)  # what the server lists when asked, as a real one would
+        start, size, sent = 0, first_page_size or page_size, 0
+        while True:
+            if self.hold is not None and sent == self.pages_before_hold:
+                await self.hold.wait()
+            yield snapshot[start : start + size]
+            start, sent = start + size, sent + 1
+            size = page_size
+            if start >= len(snapshot):
+                return
 
     async def get_key(self, key_id: str) -> ApiKey:
         return self.keys[self._find(key_id)]

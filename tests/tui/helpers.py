@@ -97,3 +97,21 @@ def record_toasts(app: App[object], monkeypatch: pytest.MonkeyPatch) -> list[Toa
 
     monkeypatch.setattr(app, "notify", recording)
     return toasts
+
+
+_KEY_NAMES = {" ": "space", "/": "slash", "?": "question_mark", "-": "minus", ".": "full_stop"}
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Queue every key at once, as a terminal delivers a fast typist's (or tmux's) burst.
+
+    A one-character string is typed as that character; a longer one is a key name ("enter").
+    Unlike `pilot.press`, nothing runs between the keys.
+    """
+    from textual import events
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(_KEY_NAMES.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key)))

@@ -142,7 +142,9 @@ async def test_first_load_fails_in_words_and_r_retries(
             fault.answer(server)
         await wait_until(pilot, lambda: body_state(app) == "keys-error")
         message = str(keys_pane.query_one("#keys-error-message").render())
-        assert "Could not load your API keys." in message
+        # Prose: our own line break is a line break, not a visible ␊.
+        assert message.startswith("Could not load your API keys.\n")
+        assert "␊" not in message
         assert fault.words in message
         assert TOKEN not in message
         error_state = str(keys_pane.query_one("#keys-error").query("Static").nodes[1].render())
@@ -287,3 +289,35 @@ async def test_key_presses_are_handled_at_once_while_the_list_hangs(
         assert body_state(app) == "keys-loading"
         await pilot.press("q")  # quitting does not wait for the request either
         await wait_until(pilot, lambda: not app.is_running, timeout=3)
+
+
+async def test_the_timeout_bounds_the_wait_and_the_message_says_how_long(
+    isolated_env: dict[str, Path], server: FaultServer
+) -> None:
+    """A server that never answers: the app's own client gives up after `timeout`, and says so."""
+    server.hold()
+    settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
+    app = make_app(settings, timeout=0.5)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: body_state(app) == "keys-error", timeout=30)
+        message = str(app.screen.query_one("#keys-error-message").render())
+        assert "did not answer within 0.5 s" in message
+
+
+def test_the_tui_command_hands_its_timeout_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ticos_tui.tui.app as tui_app
+    from ticos_tui.cli import main
+
+    given: dict[str, object] = {}
+
+    class NotRun:
+        def run(self) -> None:
+            return None
+
+    def fake_make_app(settings: object, **kwargs: object) -> NotRun:
+        given.update(kwargs)
+        return NotRun()
+
+    monkeypatch.setattr(tui_app, "make_app", fake_make_app)
+    assert main(["--timeout", "2"]) == 0
+    assert given["timeout"] == 2.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import wait_until
 from ticos_tui.errors import ConnectionFailed
@@ -234,4 +236,61 @@ def test_details_panel_with_sparkline(snap_compare, fake_app) -> None:
 
     assert snap_compare(
         fake_app(FakeClient(sample_keys())), terminal_size=(120, 35), run_before=usage
+    )
+
+
+SIZES = [(120, 35), (80, 24), (60, 20)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen_hints(snap_compare, fake_app, size) -> None:
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=_keys_shown
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_revoke_dialog_hints(snap_compare, fake_app, size) -> None:
+    async def confirm(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: pilot.app.screen.query("KeyHints"))
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=confirm)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_create_dialog_hints(snap_compare, fake_app, size) -> None:
+    async def create(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("n", *"Typed at once")
+        await wait_until(pilot, lambda: pilot.app.screen.query("KeyHints"))
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=create)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_at_sizes(snap_compare, fake_app, size) -> None:
+    async def help_open(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: pilot.app.screen.query("KeyHints"))
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=help_open
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_filter_hints(snap_compare, fake_app, size) -> None:
+    async def filtering(pilot) -> None:
+        await _keys_shown(pilot)
+        await pilot.press("slash", *"web")
+        await pilot.pause()
+
+    assert snap_compare(
+        fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=filtering
     )

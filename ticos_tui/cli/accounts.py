@@ -37,7 +37,7 @@ def tui(args: argparse.Namespace) -> int:
         from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
     except ImportError as err:
         raise UsageError(f"the TUI is not available in this installation ({err})") from None
-    make_app(resolved).run()
+    make_app(resolved, timeout=args.timeout).run()
     return 0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
@@ -22,6 +22,8 @@ from ticos_tui.errors import ConfigError, TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
+from ticos_tui.tui.commands import KeysCommands
+from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 BackendFactory = Callable[[], KeysBackend]
 
@@ -30,6 +32,7 @@ class TicosApp(App[None]):
     """Thin shell: owns the backend and the app-wide keys (quit, help, account menu)."""
 
     TITLE = "ticos-tui"
+    COMMANDS = App.COMMANDS | {KeysCommands}
     CSS_PATH = "ticos.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -49,16 +52,36 @@ class TicosApp(App[None]):
         *,
         client_factory: BackendFactory | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
+        timeout: float = 10.0,
     ) -> None:
         super().__init__()
         self.settings = settings
         self._refresh_interval = refresh_interval
+        self._timeout = timeout  # bounds every request, retries included (`--timeout`)
         self._client_factory = client_factory
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
+        self._type_ahead = TypeAhead(self)
+
+    # ---- keys -------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # One key at a time: a key typed right after `n` goes to the dialog `n` opens.
+        if not TypeAhead.applies(event):
+            await super().on_event(event)
+            return
+        if self._type_ahead.hold(event):
+            return
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self._type_ahead.follow(target)
+
+    @on(KeyFollower)
+    def _key_handled(self, follower: KeyFollower) -> None:
+        self._type_ahead.arrived(follower)
 
     # ---- client -----------------------------------------------------------------------
 
@@ -67,7 +90,7 @@ class TicosApp(App[None]):
             return self._client_factory()
         from ticos_tui.connect import open_client
 
-        return open_client(self.settings)
+        return open_client(self.settings, timeout=self._timeout)
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
@@ -178,15 +201,15 @@ class TicosApp(App[None]):
         from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
+            self.push_screen(HelpScreen(self.screen.active_bindings))
 
-    @work(exclusive=True, group="account-menu")
-    async def action_account_menu(self) -> None:
+    def action_account_menu(self) -> None:
         from ticos_tui.tui.account.menu import AccountMenu
 
-        if isinstance(self.screen, AccountMenu):
-            return
-        choice = await self.push_screen_wait(AccountMenu())
+        if not isinstance(self.screen, AccountMenu):
+            self.push_screen(AccountMenu(), self._account_menu_chosen)
+
+    def _account_menu_chosen(self, choice: str | None) -> None:
         if choice == "quit":
             self.exit()
         elif choice == "settings":
@@ -199,13 +222,17 @@ def make_app(
     *,
     client_factory: BackendFactory | None = None,
     refresh_interval: float | None = REFRESH_INTERVAL,
+    timeout: float = 10.0,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
-    `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`).
+    `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
+    `timeout` is the longest the app waits for any one answer, retries included.
     """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory, refresh_interval=refresh_interval)
+    return TicosApp(
+        settings, client_factory=client_factory, refresh_interval=refresh_interval, timeout=timeout
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ticos_tui.errors import TicosError
 from ticos_tui.sanitize import literal
+from ticos_tui.tui.hints import KeyHints
 from ticos_tui.validation import name_problem
 
 ResultType = TypeVar("ResultType")
@@ -43,6 +45,19 @@ class Dialog(ModalScreen[ResultType]):
     def narrow_changed(self, narrow: bool) -> None:
         """The terminal crossed `NARROW`: a dialog whose labels need shortening does it here."""
 
+    KEY_HINTS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("enter", "Press the focused button"),
+        ("tab", "Next"),
+    )
+    """Keys that work here but are no binding of the dialog, for its hints line."""
+
+    def key_hints(self) -> Iterable[tuple[str, str]]:
+        return self.KEY_HINTS
+
+    def on_mount(self) -> None:
+        # Each dialog has its own hints line, over the page's: it shows the dialog's keys.
+        self.mount(KeyHints(self.key_hints))
+
 
 class ConfirmDialog(Dialog[bool]):
     """Asks one question; dismisses with True (confirm) or False (cancel). Cancel has the focus."""
@@ -56,8 +71,9 @@ class ConfirmDialog(Dialog[bool]):
     ConfirmDialog .dialog-buttons Button { margin-left: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Yes"),
-        Binding("n,escape", "cancel", "No"),
+        # Shown by `key_hints`, named after the buttons.
+        Binding("y", "confirm", "Yes", show=False),
+        Binding("n,escape", "cancel", "No", show=False),
     ]
 
     def __init__(
@@ -91,6 +107,14 @@ class ConfirmDialog(Dialog[bool]):
                     variant="error" if self._destructive else "primary",
                     action="screen.confirm",
                 )
+
+    def key_hints(self) -> Iterable[tuple[str, str]]:
+        return (
+            ("y", self._confirm_label),
+            ("escape", self._cancel_label),
+            ("enter", "Press the focused button"),
+            ("tab", "Next button"),
+        )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -151,6 +175,9 @@ class NameDialog(Dialog[T | None]):
 
     def compose_extra(self) -> ComposeResult:
         yield from ()
+
+    def key_hints(self) -> Iterable[tuple[str, str]]:
+        return (("enter", self.submit_label), ("tab", "Next field"))
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

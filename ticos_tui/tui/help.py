@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ActiveBinding, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.widgets import Label, Static
 
 from ticos_tui.tui.dialogs import Dialog
+
+# Bindings that carry no words of their own, and what they do here.
+_UNNAMED = {
+    "focus_next": "Next: the list, the buttons, the filter (shift+tab goes back)",
+    "focus_previous": "Previous: the list, the buttons, the filter",
+}
+DIALOG_KEYS = (
+    "In dialogs: enter presses the focused button (in a name field, enter saves); tab moves "
+    "between fields and buttons; escape cancels. Revoke and Delete start on Cancel: "
+    "y confirms, n or escape cancels."
+)
 
 
 class HelpScreen(Dialog[None]):
@@ -22,26 +34,42 @@ class HelpScreen(Dialog[None]):
     HelpScreen .hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
+    KEY_HINTS = (("up", "Scroll"),)
 
-    def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
+    def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
+        """`bindings`: a screen's `active_bindings` (key -> binding)."""
         super().__init__()
         # Gathered now: once this screen is up, the bindings in force are its own.
-        self._listed = list(bindings)
+        self._listed = list(bindings.items())
 
     def rows(self) -> list[tuple[str, str]]:
-        """(keys, what they do) from the bindings' tooltips, else descriptions, in their order."""
+        """(keys, what they do), one row per action, in the bindings' order."""
+        app = self.app
         keys_for: dict[str, list[str]] = {}
-        for active in self._listed:
+        what_for: dict[str, str] = {}
+        for key, active in self._listed:
             binding = active.binding
-            # The footer's keys and the ones given an explanation; not Textual's own extras.
-            if binding.system or not (binding.show or binding.tooltip):
-                continue
-            what = binding.tooltip or binding.description
-            shown = keys_for.setdefault(what, [])
-            display = self.app.get_key_display(binding)
+            action = binding.action.removeprefix("app.").removeprefix("screen.")
+            what = (
+                binding.tooltip
+                or _UNNAMED.get(action)
+                or (binding.description if binding.show else "")
+            )
+            if binding.system or not what:
+                continue  # Textual's own extras (and scrolling sideways, which the list never needs)
+            # A character key as itself: `k` next to `↑`, not a second `↑`.
+            character = key_to_character(key)
+            display = (
+                character
+                if character is not None and character.isprintable()
+                else app.get_key_display(binding)
+            )
+            shown = keys_for.setdefault(action, [])
             if display not in shown:
                 shown.append(display)
-        return [(" ".join(keys), what) for what, keys in keys_for.items()]
+            if len(what) > len(what_for.get(action, "")):
+                what_for[action] = what  # q (no tooltip) and ctrl+q share the longer words
+        return [(" ".join(keys), what_for[action]) for action, keys in keys_for.items()]
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -52,10 +80,7 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll():
             yield Label("Keys", classes="dialog-title")
             yield Static(table)
-            yield Static(
-                "In dialogs: enter confirms, escape cancels, tab moves between fields.",
-                classes="hint",
-            )
+            yield Static(DIALOG_KEYS, classes="hint")
             yield Static("Press escape or ? to close.", classes="hint")
 
     def action_close(self) -> None:

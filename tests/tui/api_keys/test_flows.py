@@ -177,7 +177,8 @@ async def test_markup_like_names_render_literally(settings: Settings, name: str)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         tbl = table(app)
-        assert name[:18] in row_text(tbl, 0)  # long names are cut to the column, never parsed
+        # Long names are cut to the column, never parsed (drawn once the table has its width).
+        await wait_until(pilot, lambda: name[:18] in row_text(tbl, 0))
         await pilot.click(ApiKeysTable, offset=(5, 1))  # a click on the name runs nothing
         details = str(pane(app).query_one("#details-text").render())
         assert name in details

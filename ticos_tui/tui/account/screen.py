@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, OptionList
+from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
 from ticos_tui.backend import GetBackend
@@ -29,6 +33,13 @@ class AccountSettingsScreen(Screen[None]):
     AccountSettingsScreen.-short KeyDetails #usage-sparkline { height: 1; }
     AccountSettingsScreen.-short KeyDetails #usage-text { height: 1; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # As in k9s, lazygit, htop and Posting; an input's own ctrl+c (copy) comes first.
+        Binding(
+            "ctrl+c", "copy_or_quit", "Quit", show=False, tooltip="Quit (copies a selection first)"
+        ),
+    ]
 
     def __init__(
         self, mode: str, get_backend: GetBackend, *, refresh_interval: float | None = None
@@ -53,7 +64,7 @@ class AccountSettingsScreen(Screen[None]):
                 yield ApiKeysPane(
                     self._get_backend, refresh_interval=self._refresh_interval, id="api-keys"
                 )
-        yield KeyHints()
+        yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 
     def on_mount(self) -> None:
         sidebar = self.query_one("#sidebar", OptionList)
@@ -69,6 +80,16 @@ class AccountSettingsScreen(Screen[None]):
             return
         self.query_one(AppHeader).set_initials(account.initials)
         self.query_one(ProfilePane).show_account(account)
+
+    def action_copy_or_quit(self) -> None:
+        """Copy the text selected with the mouse, if any; else quit (never from an input)."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # typing: ctrl+c there is the input's copy, never a quit
+        selected = self.get_selected_text()
+        if selected:
+            self.app.copy_to_clipboard(selected)
+        else:
+            self.app.exit()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 30, "-short")

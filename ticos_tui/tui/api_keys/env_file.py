@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,11 +25,13 @@ class EnvFileDialog(Dialog[str | None]):
     DEFAULT_CSS = """
     EnvFileDialog > Vertical { width: 72; max-width: 95%; }
     EnvFileDialog #env-problem { color: $error; height: auto; }
+    EnvFileDialog #env-where { color: $warning; height: auto; display: none; }
     EnvFileDialog .hint { color: $text-muted; }
     EnvFileDialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     EnvFileDialog .dialog-buttons Button { margin-left: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEY_HINTS = (("enter", "Append"), ("tab", "Next"))
 
     def __init__(self, key: str) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class EnvFileDialog(Dialog[str | None]):
             )
             yield Label("File", classes="hint")
             yield Input(value=".env", id="env-path", select_on_focus=False)
+            yield Static("", id="env-where")
             yield Static("", id="env-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -52,6 +57,26 @@ class EnvFileDialog(Dialog[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#env-path", Input).focus()
+        self._say_where(".env")
+
+    @on(Input.Changed, "#env-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        self._say_where(event.value)
+
+    def _say_where(self, path: str) -> None:
+        """In a browser, the file lands on the server's disk, not the reader's: say which, and where."""
+        if not self.app.is_web:
+            return
+        where = Path(path.strip() or ".env").expanduser()
+        where = where if where.is_absolute() else Path.cwd() / where
+        shown = self.query_one("#env-where", Static)
+        shown.display = True
+        shown.update(
+            literal(
+                f"This app runs in your browser: the file is written on the server "
+                f"{socket.gethostname()}, at {where}, not on your computer."
+            )
+        )
 
     def _problem(self, message: str) -> None:
         self.query_one("#env-problem", Static).update(literal(message))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -18,18 +19,25 @@ from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndica
 from ticos_tui.backend import GetBackend
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
+from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
-from ticos_tui.tui.api_keys.roll import RollKeyDialog
+from ticos_tui.tui.api_keys.review import ReviewScreen
+from ticos_tui.tui.api_keys.roll import RollChoice, RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.dialogs import ConfirmDialog
 
 REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+
+
+def _nothing() -> None:
+    """What happens after an action when nothing is to follow it."""
+
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -94,7 +102,7 @@ class ApiKeysPane(Vertical):
         Binding(
             "v", "review", "Review", tooltip="Review: keys worth revoking or rolling, with reasons"
         ),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),  # shown only while filtering
     ]
 
     class KeysShown(Message):
@@ -119,6 +127,7 @@ class ApiKeysPane(Vertical):
         self._refresh_interval = refresh_interval
         self._refresh_failures = 0
         self._next_refresh = 0.0  # while the server fails: time.monotonic() of the next try
+        self._review: ReviewScreen | None = None  # the open review, filled in once keys load
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -156,6 +165,7 @@ class ApiKeysPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()
+        self._update_count()
         self.load_keys()
         if self._refresh_interval:
             self.set_interval(self._refresh_interval, self.refresh_if_due)
@@ -174,6 +184,9 @@ class ApiKeysPane(Vertical):
         text = f"{total} key{'s' if total != 1 else ''}"
         if table.filter_text:
             text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        if not self.loaded:
+            # Counts of a partial list would read as answers: say they are not final yet.
+            text = f"{text} so far, loading…" if total else "Loading…"
         if total and not table.sort_in_header:  # hidden or too narrow for its arrow
             text += f" · sorted by {table.sort_label}"
         self.query_one("#keys-count", Label).update(Text(text))
@@ -200,8 +213,9 @@ class ApiKeysPane(Vertical):
             async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
                 if first_load:
                     if first_page:
-                        table.replace_keys(page)
-                        self._show("keys-table" if page else "keys-empty")
+                        # A key created while the list loads is kept: it is the newest, first.
+                        table.append_keys(page)
+                        self._show("keys-table" if table.total else "keys-empty")
                         self.post_message(self.KeysShown())
                     else:
                         table.append_keys(page)
@@ -219,6 +233,8 @@ class ApiKeysPane(Vertical):
         self.loaded = True
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
+        if self._review is not None:
+            self._review.show(*self._review_items())
         self.post_message(self.KeysLoaded())
 
     # ---- quiet refresh ----------------------------------------------------------------
@@ -299,8 +315,10 @@ class ApiKeysPane(Vertical):
             self._show("keys-table")
             return
         self.query_one("#keys-error-message", Static).update(
-            literal(f"Could not load your API keys.\n{message}")
+            # Our words keep their line break; only the server's part is made visible.
+            Text.assemble("Could not load your API keys.\n", literal(message))
         )
+        self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
         self._show("keys-error")
 
     # ---- table events -----------------------------------------------------------------
@@ -342,8 +360,20 @@ class ApiKeysPane(Vertical):
 
     # ---- filter and sort --------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self.has_class("-filtering")  # hidden from the hints when there is none
+        return True
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        """Keys that work now but are no binding: enter, in the filter, goes back to the list."""
+        if self.screen.focused is self.query_one("#keys-filter", Input):
+            return [("enter", "Back to the list")]
+        return []
+
     def action_filter(self) -> None:
         self.add_class("-filtering")
+        self.refresh_bindings()
         self.query_one("#keys-filter", Input).focus()
 
     @on(Input.Changed, "#keys-filter")
@@ -364,6 +394,7 @@ class ApiKeysPane(Vertical):
         field.value = ""
         self.table.filter_text = ""
         self.remove_class("-filtering")
+        self.refresh_bindings()
         self._update_count()
         if self.table.total:
             self.table.focus()
@@ -371,6 +402,11 @@ class ApiKeysPane(Vertical):
             self.query_one("#create-key", Button).focus()
 
     # No toast: the header (or the count line) shows the sort and its direction.
+    def sort_by(self, column: str) -> None:
+        """Sort by `column` (one of the table's SORTABLE keys), in its first order."""
+        if self.table.sort_column != column:
+            self.table.sort_by(column)
+
     def action_sort(self) -> None:
         self.table.cycle_sort()
 
@@ -382,7 +418,8 @@ class ApiKeysPane(Vertical):
     def _selected(self, verb: str) -> ApiKey | None:
         key = self.table.selected_key if self.loaded or self.table.total else None
         if key is None:
-            self.app.notify(f"Select a key to {verb} first.", severity="warning", timeout=3)
+            wait = "The keys are still loading" if not self.loaded else f"Select a key to {verb}"
+            self.app.notify(f"{wait} first.", severity="warning", timeout=3)
         return key
 
     def _error(self, title: str, err: TicosError) -> None:
@@ -403,31 +440,38 @@ class ApiKeysPane(Vertical):
             timeout=3 if copied.confirmed else 8,
         )
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_create(self) -> None:
-        client = await self._get_backend()
+    # Every action that opens a dialog pushes it before returning, never after an `await`:
+    # the keys typed next are for that dialog (see tui/type_ahead.py). Requests that follow
+    # an answer run in workers; a dialog that follows one opens from the answer's callback.
 
+    def action_create(self) -> None:
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
         ) -> CreatedKey:
+            client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        created = await self.app.push_screen_wait(CreateKeyDialog(create))
+        self.app.push_screen(CreateKeyDialog(create), self._created)
+
+    def _created(self, created: CreatedKey | None) -> None:
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
-        self.loaded = True
         self._show("keys-table")
         self._update_count()
-        await self.app.push_screen_wait(KeyCreatedDialog(created))
+        self.app.push_screen(KeyCreatedDialog(created))
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_rename(self) -> None:
+    def action_rename(self) -> None:
         key = self._selected("rename")
         if key is None:
             return
-        client = await self._get_backend()
-        updated = await self.app.push_screen_wait(RenameKeyDialog(key, client.rename_key))
+
+        async def rename(key_id: str, name: str) -> ApiKey:
+            return await (await self._get_backend()).rename_key(key_id, name)
+
+        self.app.push_screen(RenameKeyDialog(key, rename), lambda new: self._renamed(key, new))
+
+    def _renamed(self, key: ApiKey, updated: ApiKey | None) -> None:
         if updated is None:
             return
         if updated is key:  # the same name: nothing was sent
@@ -436,35 +480,45 @@ class ApiKeysPane(Vertical):
         self.table.upsert(updated)
         self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_revoke(self, key_id: str | None = None) -> None:
+    def action_revoke(
+        self, key_id: str | None = None, after: Callable[[], None] = _nothing
+    ) -> None:
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
-            return
+            return after()
         if key.status == "revoked":
             self.app.notify(visible(f"“{key.name}” is already revoked."), markup=False, timeout=3)
-            return
+            return after()
         body = Text.assemble(
             "Revoke ",
             literal(key.name, style="bold"),
             f" ({visible(key.snippet)})?\n\n",
             "Applications using this key will stop working immediately. This cannot be undone.",
         )
-        if not await self.app.push_screen_wait(
-            ConfirmDialog("Revoke API key", body, confirm_label="Revoke")
-        ):
-            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._revoke(key, after)
+            else:
+                after()
+
+        self.app.push_screen(
+            ConfirmDialog("Revoke API key", body, confirm_label="Revoke"), answered
+        )
+
+    @work(group="keys-revoke", exit_on_error=False)
+    async def _revoke(self, key: ApiKey, after: Callable[[], None]) -> None:
         try:
             client = await self._get_backend()
             updated = await client.revoke_key(key.id)
         except TicosError as err:
             self._error("Revoke failed", err)
-            return
-        self.table.upsert(updated)
-        self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
+        else:
+            self.table.upsert(updated)
+            self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
+        after()
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_delete(self) -> None:
+    def action_delete(self) -> None:
         key = self._selected("delete")
         if key is None:
             return
@@ -484,10 +538,17 @@ class ApiKeysPane(Vertical):
             f" ({visible(key.snippet)})?\n\n",
             consequence,
         )
-        if not await self.app.push_screen_wait(
-            ConfirmDialog("Delete API key", body, confirm_label="Delete")
-        ):
-            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(key)
+
+        self.app.push_screen(
+            ConfirmDialog("Delete API key", body, confirm_label="Delete"), answered
+        )
+
+    @work(group="keys-delete", exit_on_error=False)
+    async def _delete(self, key: ApiKey) -> None:
         try:
             client = await self._get_backend()
             await client.delete_key(key.id)
@@ -500,20 +561,27 @@ class ApiKeysPane(Vertical):
             self._show("keys-empty")
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
 
-    @work(exclusive=True, group="keys-action", exit_on_error=False)
-    async def action_roll(self, key_id: str | None = None) -> None:
+    def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
-            return
+            return after()
         if key.status != "active":
             self.app.notify(
                 visible(f"“{key.name}” is {key.status}; only an active key can be rolled."),
                 markup=False,
             )
-            return
-        choice = await self.app.push_screen_wait(RollKeyDialog(key))
-        if choice is None:
-            return
+            return after()
+
+        def answered(choice: RollChoice | None) -> None:
+            if choice is None:
+                after()
+            else:
+                self._roll(key, choice, after)
+
+        self.app.push_screen(RollKeyDialog(key), answered)
+
+    @work(group="keys-roll", exit_on_error=False)
+    async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:
         try:
             client = await self._get_backend()
             created = await client.roll_key(
@@ -523,6 +591,7 @@ class ApiKeysPane(Vertical):
             self._error("Roll failed", err)
             if isinstance(err, Conflict):  # rolled or revoked elsewhere: show how it is now
                 self.load_keys(select_id=key.id)
+            after()
             return
         try:
             self.table.upsert(await client.get_key(key.id))  # the old key now shows when it stops
@@ -530,24 +599,33 @@ class ApiKeysPane(Vertical):
             self.load_keys(select_id=created.api_key.id)
         self.table.upsert(created.api_key, select=True)
         self._update_count()
-        await self.app.push_screen_wait(
-            KeyCreatedDialog(created, title="Key rolled: here is the new key")
+        self.app.push_screen(
+            KeyCreatedDialog(created, title="Key rolled: here is the new key"),
+            lambda _: after(),
         )
 
-    @work(exclusive=True, group="keys-review", exit_on_error=False)
-    async def action_review(self) -> None:
-        """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
+    def _review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.review import review_keys
         from ticos_tui.timefmt import now_utc
+
+        keys = self.table.all_keys
+        active = sum(1 for k in keys if k.status == "active")
+        return review_keys(keys, now=now_utc()), active
+
+    def action_review(self) -> None:
+        """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
         from ticos_tui.tui.api_keys.review import ReviewScreen
 
-        while True:
-            keys = self.table.all_keys
-            items = review_keys(keys, now=now_utc())
-            active = sum(1 for k in keys if k.status == "active")
-            choice = await self.app.push_screen_wait(ReviewScreen(items, active))
-            if choice is None:
-                return
-            action, key_id = choice
-            worker = self.action_revoke(key_id) if action == "revoke" else self.action_roll(key_id)
-            await worker.wait()
+        # While the keys load, the review says so, and fills in once they are all in.
+        self._review = ReviewScreen(*self._review_items()) if self.loaded else ReviewScreen(None)
+        self.app.push_screen(self._review, self._reviewed)
+
+    def _reviewed(self, choice: tuple[str, str] | None) -> None:
+        self._review = None
+        if choice is None:
+            return
+        action, key_id = choice
+        if action == "revoke":
+            self.action_revoke(key_id, after=self.action_review)
+        else:
+            self.action_roll(key_id, after=self.action_review)

@@ -20,6 +20,8 @@ NOTHING_TO_REVIEW = (
     "and none expires within a week."
 )
 
+LOADING = "Loading your keys… the review appears here once every key is in."
+
 
 class ReviewScreen(Dialog[tuple[str, str] | None]):
     """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
@@ -36,15 +38,27 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
         Binding("o", "roll", "Roll"),
         Binding("escape,v", "close", "Close"),
     ]
+    KEY_HINTS = (("up", "Move"),)
 
-    def __init__(self, items: list[ReviewItem], active_count: int) -> None:
+    def __init__(self, items: list[ReviewItem] | None, active_count: int = 0) -> None:
+        """`items` None: the keys are still loading (`show` brings them in)."""
         super().__init__()
         self._items = items
         self._active = active_count
 
+    def show(self, items: list[ReviewItem], active_count: int) -> None:
+        """The review of every key, once they are all in."""
+        self._items = items
+        self._active = active_count
+        self.refresh(recompose=True)
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text("Key review"), classes="dialog-title")
+            if self._items is None:
+                yield Static(Text(LOADING), id="review-summary")
+                yield Static(Text("escape: close"), classes="hint")
+                return
             count = len(self._items)
             summary = f"{count} of {self._active} active key{'s' if self._active != 1 else ''} worth a look."
             yield Static(Text(summary if count else NOTHING_TO_REVIEW), id="review-summary")
@@ -75,7 +89,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
         if not items:
             return None
         index = items.first().highlighted
-        return self._items[index] if index is not None else None
+        return self._items[index] if index is not None and self._items else None
 
     def _chosen(self) -> str | None:
         item = self._chosen_item()

@@ -51,6 +51,7 @@ class RollKeyDialog(Dialog[RollChoice | None]):
     RollKeyDialog .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEY_HINTS = (("enter", "Roll"), ("tab", "Next list"))
 
     def __init__(self, key: ApiKey) -> None:
         super().__init__()

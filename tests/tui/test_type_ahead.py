@@ -1,0 +1,94 @@
+"""Keys typed straight after a key that opens a dialog (or the filter) go to it, at any speed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.tui.fakes import FakeClient, sample_keys
+from tests.tui.helpers import burst, loaded, pane, table, wait_until
+from ticos_tui.tui.api_keys.create import CreateKeyDialog
+from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+from ticos_tui.tui.app import TicosApp
+from ticos_tui.tui.dialogs import ConfirmDialog
+from ticos_tui.tui.help import HelpScreen
+
+AppFactory = Callable[..., TicosApp]
+
+
+async def test_a_burst_after_n_names_the_new_key(fake_app: AppFactory) -> None:
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        keys_table = table(app)
+        burst(app, "n", *"Fast typed name", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "copy")
+        assert client.keys[0].name == "Fast typed name"
+        assert keys_table.sort_column == "created"  # the `s` in "Fast" sorted nothing
+
+
+async def test_pilot_presses_without_pauses_name_the_new_key(fake_app: AppFactory) -> None:
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", *"Fast typed name", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        assert client.keys[0].name == "Fast typed name"
+
+
+async def test_ndy_types_dy_into_the_create_dialog_and_revokes_nothing(
+    fake_app: AppFactory,
+) -> None:
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "n", "d", "y")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
+        name = app.screen.query_one("#name")
+        await wait_until(pilot, lambda: name.value == "dy")
+        assert not any(isinstance(s, ConfirmDialog) for s in app.screen_stack)
+        assert [k.status for k in client.keys] == [k.status for k in sample_keys()]
+
+
+async def test_a_burst_after_e_renames(fake_app: AppFactory) -> None:
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "e", "ctrl+u", *"Renamed fast", "enter")
+        await wait_until(pilot, lambda: client.keys[0].name == "Renamed fast")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RenameKeyDialog))
+
+
+async def test_d_then_y_at_once_revokes_the_selected_key(fake_app: AppFactory) -> None:
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "d", "y")
+        await wait_until(pilot, lambda: client.keys[0].status == "revoked")
+
+
+async def test_a_burst_after_slash_filters(fake_app: AppFactory) -> None:
+    app = fake_app(FakeClient(sample_keys()))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "/", *"staging")
+        field = pane(app).query_one("#keys-filter")
+        await wait_until(pilot, lambda: field.value == "staging")
+        assert [k.name for k in table(app).rows] == ["Staging web"]
+
+
+async def test_help_then_escape_then_n_at_once_opens_create(fake_app: AppFactory) -> None:
+    app = fake_app(FakeClient(sample_keys()))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "?", "escape", "n", *"after help")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
+        name = app.screen.query_one("#name")
+        await wait_until(pilot, lambda: name.value == "after help")
+        assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)

@@ -1,0 +1,66 @@
+"""KeysCommands: every action of the API Keys page in the command palette (ctrl+p), read from its bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
+
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
+from ticos_tui.tui.api_keys.table import COLUMNS, SORTABLE
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    title: str
+    help: str
+    run: Callable[[], object]
+
+
+class KeysCommands(Provider):
+    """The page's key actions (the same bindings the help lists), sorting by each column, the account menu."""
+
+    def commands(self) -> Iterator[Command]:
+        try:
+            pane = self.screen.query_one(ApiKeysPane)
+        except NoMatches:
+            return  # another screen (a dialog) is under the palette: its own keys apply
+        app = self.app
+        for binding in pane.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.show or "." in binding.action:
+                continue
+            yield Command(
+                binding.tooltip or binding.description,
+                f"{binding.description} · key {app.get_key_display(binding)}",
+                partial(pane.run_action, binding.action),
+            )
+        titles = {column.key: column.title for column in COLUMNS}
+        for column in SORTABLE:
+            yield Command(
+                f"Sort by {titles[column].lower()}",
+                "Sort the keys by this column (s cycles through them)",
+                partial(pane.sort_by, column),
+            )
+        yield Command(
+            "Account menu",
+            "Account Settings, Quit · key ctrl+a",
+            partial(app.run_action, "account_menu"),
+        )
+        yield Command(
+            "Help: every key", "The keys that work here · key ?", partial(app.run_action, "help")
+        )
+
+    async def discover(self) -> Hits:
+        for command in self.commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
