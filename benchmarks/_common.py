@@ -260,6 +260,22 @@ class PtySession:
         self._pending = self._pending[self._pending.index(marker) + len(marker) :]
         return found
 
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Read and drop output until none has come for `quiet` seconds: the screen is settled."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            readable, _, _ = select.select([self._master], [], [], quiet)
+            if not readable:
+                break
+            try:
+                if not os.read(self._master, 1 << 16):
+                    raise RuntimeError("the child ended while settling")
+            except OSError:
+                raise RuntimeError("the child ended while settling") from None
+        else:
+            raise TimeoutError(f"the screen did not go quiet for {quiet} s within {timeout:.0f} s")
+        self._pending = b""
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGHUP)
