@@ -101,6 +101,16 @@ class TicosApp(App[None]):
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
 
+    @on(ApiKeysPane.KeysShown)
+    def _keys_shown(self) -> None:
+        self._import_screens()
+
+    @work(thread=True, group="import-screens", exit_on_error=False)
+    def _import_screens(self) -> None:
+        """Import the help and the account menu once the keys are up: off the first frame's path."""
+        from ticos_tui.tui import help  # noqa: F401
+        from ticos_tui.tui.account import menu  # noqa: F401
+
     @on(ApiKeysPane.KeysLoaded)
     def _keys_loaded(self) -> None:
         gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too

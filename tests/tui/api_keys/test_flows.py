@@ -177,6 +177,7 @@ async def test_markup_like_names_render_literally(settings: Settings, name: str)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         tbl = table(app)
+        await wait_until(pilot, lambda: tbl.size.height > 0)  # laid out: loading can finish first
         assert name[:18] in row_text(tbl, 0)  # long names are cut to the column, never parsed
         await pilot.click(ApiKeysTable, offset=(5, 1))  # a click on the name runs nothing
         details = str(pane(app).query_one("#details-text").render())

@@ -20,19 +20,20 @@ from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.details import KeyDetails
-from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
-from ticos_tui.tui.api_keys.rename import RenameKeyDialog
-from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
-from ticos_tui.tui.dialogs import ConfirmDialog
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
     "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
     "application, so you can revoke one without breaking the others."
 )
+
+
+def import_dialogs() -> None:
+    """Import the dialogs the actions open: off the path to the first frame, before the first press."""
+    from ticos_tui.tui import dialogs  # noqa: F401
+    from ticos_tui.tui.api_keys import create, key_created, rename, roll  # noqa: F401
 
 
 class ApiKeysPane(Vertical):
@@ -165,6 +166,7 @@ class ApiKeysPane(Vertical):
                         table.replace_keys(page)
                         self._show("keys-table" if page else "keys-empty")
                         self.post_message(self.KeysShown())
+                        self._import_dialogs()
                     else:
                         table.append_keys(page)
                     self._update_count()
@@ -181,6 +183,12 @@ class ApiKeysPane(Vertical):
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
         self.post_message(self.KeysLoaded())
+
+    @work(thread=True, group="import-dialogs", exit_on_error=False)
+    def _import_dialogs(self) -> None:
+        # In a thread: most of it is Python code, but it yields the GIL every few milliseconds,
+        # so pages keep streaming in and keys keep being handled while it runs.
+        import_dialogs()
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -293,6 +301,9 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_create(self) -> None:
+        from ticos_tui.tui.api_keys.create import CreateKeyDialog
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+
         client = await self._get_backend()
 
         async def create(
@@ -311,6 +322,8 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_rename(self) -> None:
+        from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+
         key = self._selected("rename")
         if key is None:
             return
@@ -322,6 +335,8 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_revoke(self, key_id: str | None = None) -> None:
+        from ticos_tui.tui.dialogs import ConfirmDialog
+
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return
@@ -349,6 +364,8 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_delete(self) -> None:
+        from ticos_tui.tui.dialogs import ConfirmDialog
+
         key = self._selected("delete")
         if key is None:
             return
@@ -377,6 +394,9 @@ class ApiKeysPane(Vertical):
 
     @work(exclusive=True, group="keys-action", exit_on_error=False)
     async def action_roll(self, key_id: str | None = None) -> None:
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+        from ticos_tui.tui.api_keys.roll import RollKeyDialog
+
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
             return
