@@ -7,7 +7,7 @@ import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App
@@ -20,7 +20,26 @@ from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 
+if TYPE_CHECKING:
+    from ticos_tui.models import ApiKey
+    from ticos_tui.prefetch import FirstPage
+
 BackendFactory = Callable[[], KeysBackend]
+R = TypeVar("R")
+
+
+def _in_thread(work: Callable[[], R], name: str) -> Future[R]:
+    """Run `work` in a daemon thread; its result or exception lands in the future."""
+    future: Future[R] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as err:  # handed to whoever awaits the future
+            future.set_exception(err)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class TicosApp(App[None]):
@@ -40,13 +59,22 @@ class TicosApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, client_factory: BackendFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client_factory: BackendFactory | None = None,
+        first_page: FirstPage | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self._client_factory = client_factory
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
+        self._first_page = first_page
+        self._first_keys: Future[list[ApiKey] | None] | None = None
+        self._painted = asyncio.Event()
 
     # ---- client -----------------------------------------------------------------------
 
@@ -59,21 +87,29 @@ class TicosApp(App[None]):
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
-        future: Future[KeysBackend] = Future()
+        return _in_thread(self._open_client, "ticos-open-client")
 
-        def run() -> None:
-            try:
-                future.set_result(self._open_client())
-            except BaseException as err:  # handed to whoever awaits the client
-                future.set_exception(err)
-
-        threading.Thread(target=run, name="ticos-open-client", daemon=True).start()
-        return future
+    async def first_keys(self) -> list[ApiKey] | None:
+        """The first page of keys the child process fetched, or None (no child, or it failed)."""
+        if self._first_page is None:
+            return None
+        if self._first_keys is None:
+            self._first_keys = _in_thread(self._first_page.wait, "ticos-first-page")
+        try:
+            return await asyncio.wrap_future(self._first_keys)
+        except Exception:  # a child that died oddly: the client fetches the page itself
+            return None
 
     async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
+                if self._opening is None and self._first_page is not None:
+                    # The child may be creating the local account and its token: open after it.
+                    # And after the first frame: opening imports httpx and the service, which
+                    # would hold the GIL while the screen is drawn.
+                    await self.first_keys()
+                    await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
                 try:
@@ -94,9 +130,17 @@ class TicosApp(App[None]):
     # ---- screens ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Start opening the client now, while the screen composes: it is ready sooner.
-        self._opening = self._opening or self._start_opening()
-        self.push_screen(AccountSettingsScreen(self.settings.mode_label, self.get_client))
+        if self._first_page is None:
+            # Start opening the client now, while the screen composes: it is ready sooner.
+            self._opening = self._opening or self._start_opening()
+        self.push_screen(
+            AccountSettingsScreen(
+                self.settings.mode_label,
+                self.get_client,
+                self.first_keys if self._first_page is not None else None,
+            )
+        )
+        self.call_after_refresh(self._painted.set)
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
@@ -140,11 +184,17 @@ class TicosApp(App[None]):
 
 
 def make_app(
-    settings: Settings | None = None, *, client_factory: BackendFactory | None = None
+    settings: Settings | None = None,
+    *,
+    client_factory: BackendFactory | None = None,
+    first_page: FirstPage | None = None,
 ) -> TicosApp:
-    """The app for `settings` (resolved from the environment when None)."""
+    """The app for `settings` (resolved from the environment when None).
+
+    `first_page`: the first page of keys being fetched by a child (`ticos_tui.prefetch`).
+    """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory)
+    return TicosApp(settings, client_factory=client_factory, first_page=first_page)

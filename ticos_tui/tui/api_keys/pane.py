@@ -15,9 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
-from ticos_tui.backend import GetBackend
+from ticos_tui.backend import FirstKeys, GetBackend
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
+from ticos_tui.prefetch import FIRST_PAGE_SIZE
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.details import KeyDetails
@@ -85,9 +86,12 @@ class ApiKeysPane(Vertical):
     class KeysLoaded(Message):
         """Every page of keys is in the table."""
 
-    def __init__(self, get_backend: GetBackend, *, id: str | None = None) -> None:
+    def __init__(
+        self, get_backend: GetBackend, *, first_keys: FirstKeys | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._get_backend = get_backend
+        self._first_keys = first_keys  # a first page fetched ahead, shown before the client opens
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
 
@@ -154,19 +158,27 @@ class ApiKeysPane(Vertical):
         first_load = not self.loaded
         if first_load:
             self._show("keys-loading")
+        ahead = None
+        if first_load and self._first_keys is not None:
+            ahead = await self._first_keys()
+            if ahead is not None:
+                self._first_page_in(ahead)
         try:
             client = await self._get_backend()
             pages: list[ApiKey] = []
             first_page = True
             # A screenful first (drawn at once), then big pages; after each page the loop
             # yields so the frame paints and key presses are handled between pages.
-            async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
+            async for page in client.iter_key_pages(
+                page_size=1000, first_page_size=FIRST_PAGE_SIZE
+            ):
                 if first_load:
                     if first_page:
-                        table.replace_keys(page)
-                        self._show("keys-table" if page else "keys-empty")
-                        self.post_message(self.KeysShown())
-                        self._import_dialogs()
+                        if ahead is None:
+                            self._first_page_in(page)
+                        elif page != ahead:  # changed since it was fetched ahead
+                            table.replace_keys(page)
+                            self._show("keys-table" if page else "keys-empty")
                     else:
                         table.append_keys(page)
                     self._update_count()
@@ -183,6 +195,13 @@ class ApiKeysPane(Vertical):
         self._show("keys-table" if table.total else "keys-empty")
         self._update_count()
         self.post_message(self.KeysLoaded())
+
+    def _first_page_in(self, page: list[ApiKey]) -> None:
+        self.table.replace_keys(page)
+        self._show("keys-table" if page else "keys-empty")
+        self._update_count()
+        self.post_message(self.KeysShown())
+        self._import_dialogs()
 
     @work(thread=True, group="import-dialogs", exit_on_error=False)
     def _import_dialogs(self) -> None:
