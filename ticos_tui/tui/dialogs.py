@@ -133,7 +133,12 @@ class NameDialog(Dialog[T | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel")
                 yield Button(
-                    self.submit_label, id="submit", variant="primary", action="screen.submit"
+                    self.submit_label,
+                    id="submit",
+                    variant="primary",
+                    action="screen.submit",
+                    # As `_validate` will find it on mount: a change would restyle the button.
+                    disabled=name_problem(self._initial) is not None,
                 )
 
     def compose_extra(self) -> ComposeResult:
