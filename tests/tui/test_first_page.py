@@ -1,9 +1,9 @@
-"""The first page of keys fetched ahead by a child process, and how the app takes it over."""
+"""The keys fetched ahead by a child process, page by page, and how the app takes them over."""
 
 from __future__ import annotations
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import loaded, seed, table, wait_until
+from tests.tui.helpers import loaded, seed, table
 from ticos_tui import prefetch
 from ticos_tui.config import Settings, resolve_settings
 from ticos_tui.connect import open_client
@@ -11,28 +11,39 @@ from ticos_tui.models import ApiKey
 from ticos_tui.tui.app import make_app
 
 
-async def test_the_child_fetches_the_first_page_the_client_would(settings: Settings) -> None:
+def _all_pages(ahead: prefetch.KeysAhead) -> list[list[ApiKey]]:
+    pages = []
+    while (page := ahead.next_page()) is not None:
+        pages.append(page)
+    return pages
+
+
+async def test_the_child_pages_through_the_keys_as_the_client_would(settings: Settings) -> None:
     await seed(settings, *[f"key {i}" for i in range(prefetch.FIRST_PAGE_SIZE + 5)])
-    first = prefetch.start(settings)
-    assert first is not None
-    keys = first.wait()
+    ahead = prefetch.start(settings)
+    assert ahead is not None
+    pages = _all_pages(ahead)
     client = open_client(settings)
     try:
-        expected = (await client.list_keys_page(limit=prefetch.FIRST_PAGE_SIZE)).keys
+        expected = [
+            page
+            async for page in client.iter_key_pages(
+                page_size=prefetch.PAGE_SIZE, first_page_size=prefetch.FIRST_PAGE_SIZE
+            )
+        ]
     finally:
         await client.aclose()
-    assert keys == expected and len(keys) == prefetch.FIRST_PAGE_SIZE
-    assert first.wait() == expected  # asked again: the same answer, the child long gone
+    assert pages == expected and [len(p) for p in pages] == [prefetch.FIRST_PAGE_SIZE, 5]
+    assert ahead.next_page() is None  # asked again after the end: still the end
 
 
 async def test_a_fresh_data_folder_gets_one_account_and_a_working_token(
     settings: Settings,
 ) -> None:
     """The child creates the local account; the app's own client, opened after it, uses it."""
-    first = prefetch.start(settings)
-    assert first is not None
-    assert first.wait() == []
-    app = make_app(settings, first_page=first)
+    ahead = prefetch.start(settings)
+    assert ahead is not None
+    app = make_app(settings, keys_ahead=ahead)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         assert table(app).total == 0
@@ -46,45 +57,51 @@ def test_no_child_for_a_remote_server(isolated_env: object) -> None:
 
 
 class HandedOver:
-    """Stands in for the child's answer, and records when it was asked."""
+    """Stands in for the child: hands over `pages`, then ends (or fails), recording each ask."""
 
-    def __init__(self, keys: list[ApiKey] | None, events: list[str]) -> None:
-        self.keys = keys
+    def __init__(self, pages: list[list[ApiKey]], events: list[str], *, fail: bool = False):
+        self.pages = list(pages)
         self.events = events
+        self.fail = fail
 
-    def wait(self) -> list[ApiKey] | None:
-        self.events.append("first page")
-        return self.keys
+    def next_page(self) -> list[ApiKey] | None:
+        self.events.append("page")
+        if self.pages:
+            return self.pages.pop(0)
+        if self.fail:
+            raise prefetch.ChildFailed("the child ended before its last page")
+        return None
 
 
-async def test_the_handed_over_page_shows_then_the_client_loads_the_rest(
+async def test_the_childs_pages_are_the_list_and_the_client_opens_after_the_first(
     settings: Settings,
 ) -> None:
     events: list[str] = []
     keys = sample_keys()
 
-    def open_client() -> FakeClient:
+    def open_backend() -> FakeClient:
         events.append("client opened")
-        return FakeClient(keys)
+        return FakeClient([])  # not asked for the list: the child's pages are it
 
-    handed = HandedOver(keys[:2], events)
-    app = make_app(settings, client_factory=open_client, first_page=handed)  # type: ignore[arg-type]
+    handed = HandedOver([keys[:2], keys[2:]], events)
+    app = make_app(settings, client_factory=open_backend, keys_ahead=handed)  # type: ignore[arg-type]
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         assert [k.id for k in table(app).all_keys] == [k.id for k in keys]
-        # The child may be creating the local account: the app's client opens only after it.
-        assert events == ["first page", "client opened"]
+        await app.get_client()
+        # The child may be creating the local account: the app's client opens after its first page.
+        assert events.index("page") < events.index("client opened")
 
 
-async def test_a_failed_child_leaves_the_loading_to_the_client(settings: Settings) -> None:
-    events: list[str] = []
+async def test_a_child_failing_midway_leaves_the_list_to_the_client(settings: Settings) -> None:
     keys = sample_keys()
+    stale = sample_keys(2)[:1]
+    handed = HandedOver([stale], [], fail=True)
     app = make_app(
         settings,
         client_factory=lambda: FakeClient(keys),
-        first_page=HandedOver(None, events),  # type: ignore[arg-type]
+        keys_ahead=handed,  # type: ignore[arg-type]
     )
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        await wait_until(pilot, lambda: table(app).total == len(keys))
-        assert events == ["first page"]
+        assert [k.id for k in table(app).all_keys] == [k.id for k in keys]

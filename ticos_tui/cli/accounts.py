@@ -35,12 +35,12 @@ def tui(args: argparse.Namespace) -> int:
     resolved = settings(args)
     from ticos_tui import prefetch
 
-    first_page = prefetch.start(resolved)  # before Textual is imported: on the other core
+    ahead = prefetch.start(resolved)  # before Textual is imported: on the other core
     try:
         from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
     except ImportError as err:
         raise UsageError(f"the TUI is not available in this installation ({err})") from None
-    make_app(resolved, first_page=first_page).run()
+    make_app(resolved, keys_ahead=ahead).run()
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -22,7 +22,7 @@ from ticos_tui.tui.api_keys.pane import ApiKeysPane
 
 if TYPE_CHECKING:
     from ticos_tui.models import ApiKey
-    from ticos_tui.prefetch import FirstPage
+    from ticos_tui.prefetch import KeysAhead
 
 BackendFactory = Callable[[], KeysBackend]
 R = TypeVar("R")
@@ -64,7 +64,7 @@ class TicosApp(App[None]):
         settings: Settings,
         *,
         client_factory: BackendFactory | None = None,
-        first_page: FirstPage | None = None,
+        keys_ahead: KeysAhead | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -72,8 +72,8 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
-        self._first_page = first_page
-        self._first_keys: Future[list[ApiKey] | None] | None = None
+        self._ahead = keys_ahead
+        self._ahead_began = asyncio.Event()  # the child's first page is in, or it failed
         self._painted = asyncio.Event()
 
     # ---- client -----------------------------------------------------------------------
@@ -89,26 +89,36 @@ class TicosApp(App[None]):
         """Open the client in a thread, so httpx and the service import off the UI thread."""
         return _in_thread(self._open_client, "ticos-open-client")
 
-    async def first_keys(self) -> list[ApiKey] | None:
-        """The first page of keys the child process fetched, or None (no child, or it failed)."""
-        if self._first_page is None:
-            return None
-        if self._first_keys is None:
-            self._first_keys = _in_thread(self._first_page.wait, "ticos-first-page")
+    async def pages_ahead(self) -> AsyncIterator[list[ApiKey]]:
+        """The pages the child process fetched, as they arrive; raises its `ChildFailed`."""
+        from ticos_tui.prefetch import ChildFailed
+
+        ahead = self._ahead
         try:
-            return await asyncio.wrap_future(self._first_keys)
-        except Exception:  # a child that died oddly: the client fetches the page itself
-            return None
+            while ahead is not None:
+                # A daemon thread per page: a read still waiting never holds up the exit.
+                try:
+                    page = await asyncio.wrap_future(_in_thread(ahead.next_page, "ticos-ahead"))
+                except ChildFailed:
+                    raise
+                except Exception as err:  # e.g. a page that does not unpickle
+                    raise ChildFailed(str(err)) from None
+                self._ahead_began.set()
+                if page is None:
+                    return
+                yield page
+        finally:
+            self._ahead_began.set()
 
     async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
-                if self._opening is None and self._first_page is not None:
-                    # The child may be creating the local account and its token: open after it.
-                    # And after the first frame: opening imports httpx and the service, which
-                    # would hold the GIL while the screen is drawn.
-                    await self.first_keys()
+                if self._opening is None and self._ahead is not None:
+                    # The child may be creating the local account and its token: open after
+                    # its first page. And after the first frame: opening imports httpx and the
+                    # service, which would hold the GIL while the screen is drawn.
+                    await self._ahead_began.wait()
                     await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
@@ -130,14 +140,14 @@ class TicosApp(App[None]):
     # ---- screens ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._first_page is None:
+        if self._ahead is None:
             # Start opening the client now, while the screen composes: it is ready sooner.
             self._opening = self._opening or self._start_opening()
         self.push_screen(
             AccountSettingsScreen(
                 self.settings.mode_label,
                 self.get_client,
-                self.first_keys if self._first_page is not None else None,
+                self.pages_ahead if self._ahead is not None else None,
             )
         )
         self.call_after_refresh(self._painted.set)
@@ -187,14 +197,14 @@ def make_app(
     settings: Settings | None = None,
     *,
     client_factory: BackendFactory | None = None,
-    first_page: FirstPage | None = None,
+    keys_ahead: KeysAhead | None = None,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
-    `first_page`: the first page of keys being fetched by a child (`ticos_tui.prefetch`).
+    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`).
     """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
-    return TicosApp(settings, client_factory=client_factory, first_page=first_page)
+    return TicosApp(settings, client_factory=client_factory, keys_ahead=keys_ahead)

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList
 from textual.widgets.option_list import Option
 
-from ticos_tui.backend import FirstKeys, GetBackend
+from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.profile import ProfilePane
@@ -31,12 +31,12 @@ class AccountSettingsScreen(Screen[None]):
     """
 
     def __init__(
-        self, mode: str, get_backend: GetBackend, first_keys: FirstKeys | None = None
+        self, mode: str, get_backend: GetBackend, pages_ahead: PagesAhead | None = None
     ) -> None:
         super().__init__()
         self._mode = mode
         self._get_backend = get_backend
-        self._first_keys = first_keys
+        self._pages_ahead = pages_ahead
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -49,7 +49,7 @@ class AccountSettingsScreen(Screen[None]):
                 )
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
-                yield ApiKeysPane(self._get_backend, first_keys=self._first_keys, id="api-keys")
+                yield ApiKeysPane(self._get_backend, pages_ahead=self._pages_ahead, id="api-keys")
         yield KeyHints()
 
     def on_mount(self) -> None:

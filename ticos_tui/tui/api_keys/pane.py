@@ -15,10 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
-from ticos_tui.backend import FirstKeys, GetBackend
+from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
-from ticos_tui.prefetch import FIRST_PAGE_SIZE
+from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.details import KeyDetails
@@ -87,11 +87,15 @@ class ApiKeysPane(Vertical):
         """Every page of keys is in the table."""
 
     def __init__(
-        self, get_backend: GetBackend, *, first_keys: FirstKeys | None = None, id: str | None = None
+        self,
+        get_backend: GetBackend,
+        *,
+        pages_ahead: PagesAhead | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._get_backend = get_backend
-        self._first_keys = first_keys  # a first page fetched ahead, shown before the client opens
+        self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
 
@@ -158,11 +162,24 @@ class ApiKeysPane(Vertical):
         first_load = not self.loaded
         if first_load:
             self._show("keys-loading")
-        ahead = None
-        if first_load and self._first_keys is not None:
-            ahead = await self._first_keys()
-            if ahead is not None:
-                self._first_page_in(ahead)
+        pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
+        if first_load and pages_ahead is not None:
+            shown = False
+            try:
+                async for page in pages_ahead():
+                    if shown:
+                        table.append_keys(page)
+                        self._update_count()
+                    else:
+                        self._first_page_in(page)
+                        shown = True
+                    await asyncio.sleep(0)
+            except ChildFailed:
+                # The client loads them; what is shown stays until its last page replaces it.
+                first_load = not shown
+            else:
+                self._all_in()
+                return
         try:
             client = await self._get_backend()
             pages: list[ApiKey] = []
@@ -170,15 +187,11 @@ class ApiKeysPane(Vertical):
             # A screenful first (drawn at once), then big pages; after each page the loop
             # yields so the frame paints and key presses are handled between pages.
             async for page in client.iter_key_pages(
-                page_size=1000, first_page_size=FIRST_PAGE_SIZE
+                page_size=PAGE_SIZE, first_page_size=FIRST_PAGE_SIZE
             ):
                 if first_load:
                     if first_page:
-                        if ahead is None:
-                            self._first_page_in(page)
-                        elif page != ahead:  # changed since it was fetched ahead
-                            table.replace_keys(page)
-                            self._show("keys-table" if page else "keys-empty")
+                        self._first_page_in(page)
                     else:
                         table.append_keys(page)
                     self._update_count()
@@ -191,8 +204,11 @@ class ApiKeysPane(Vertical):
             return
         if not first_load:
             table.replace_keys(pages, select_id=select_id)
+        self._all_in()
+
+    def _all_in(self) -> None:
         self.loaded = True
-        self._show("keys-table" if table.total else "keys-empty")
+        self._show("keys-table" if self.table.total else "keys-empty")
         self._update_count()
         self.post_message(self.KeysLoaded())
 
