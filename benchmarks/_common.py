@@ -55,6 +55,11 @@ def isolated_env(tmp: Path, data_dir: Path | None = None, **extra: str) -> dict[
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
     env.pop("TEXTUAL", None)  # no devtools
+    # As installed (pip compiles bytecode): a development shell's PYTHONDONTWRITEBYTECODE would
+    # have every run compile this package from source (~0.1 s) while Textual's bytecode is
+    # read. Bytecode goes to the run's own folder (written by the warm-up runs), not the tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     if data_dir is not None:
         env["TICOS_HOME"] = str(data_dir)
     env.update(extra)

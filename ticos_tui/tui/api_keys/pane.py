@@ -171,7 +171,7 @@ class ApiKeysPane(Vertical):
                         table.append_keys(page)
                         self._update_count()
                     else:
-                        self._first_page_in(page)
+                        await self._first_page_in(page)
                         shown = True
                     await asyncio.sleep(0)
             except ChildFailed:
@@ -191,7 +191,7 @@ class ApiKeysPane(Vertical):
             ):
                 if first_load:
                     if first_page:
-                        self._first_page_in(page)
+                        await self._first_page_in(page)
                     else:
                         table.append_keys(page)
                     self._update_count()
@@ -212,11 +212,15 @@ class ApiKeysPane(Vertical):
         self._update_count()
         self.post_message(self.KeysLoaded())
 
-    def _first_page_in(self, page: list[ApiKey]) -> None:
+    async def _first_page_in(self, page: list[ApiKey]) -> None:
         self.table.replace_keys(page)
         self._show("keys-table" if page else "keys-empty")
         self._update_count()
         self.post_message(self.KeysShown())
+        # Let this screenful be drawn before the next page takes the loop (appending 1,000 keys).
+        drawn = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(drawn.set_result, None)
+        await drawn
         self._import_dialogs()
 
     @work(thread=True, group="import-dialogs", exit_on_error=False)
