@@ -12,6 +12,7 @@ import traceback
 # benchmark's own parser must never see this command's arguments).
 BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("startup", [], ["--quick"]),
+    ("dialogs", [], ["--quick"]),
     ("table", [], ["--quick"]),
     ("service", ["--seconds", "3"], ["--seconds", "1"]),
     ("scan", [], ["--size-mb", "50", "--repeat", "1"]),

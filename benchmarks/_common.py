@@ -55,6 +55,11 @@ def isolated_env(tmp: Path, data_dir: Path | None = None, **extra: str) -> dict[
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
     env.pop("TEXTUAL", None)  # no devtools
+    # As installed (pip compiles bytecode): a development shell's PYTHONDONTWRITEBYTECODE would
+    # have every run compile this package from source (~0.1 s) while Textual's bytecode is
+    # read. Bytecode goes to the run's own folder (written by the warm-up runs), not the tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     if data_dir is not None:
         env["TICOS_HOME"] = str(data_dir)
     env.update(extra)
@@ -259,6 +264,22 @@ class PtySession:
         found = time.perf_counter()
         self._pending = self._pending[self._pending.index(marker) + len(marker) :]
         return found
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Read and drop output until none has come for `quiet` seconds: the screen is settled."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            readable, _, _ = select.select([self._master], [], [], quiet)
+            if not readable:
+                break
+            try:
+                if not os.read(self._master, 1 << 16):
+                    raise RuntimeError("the child ended while settling")
+            except OSError:
+                raise RuntimeError("the child ended while settling") from None
+        else:
+            raise TimeoutError(f"the screen did not go quiet for {quiet} s within {timeout:.0f} s")
+        self._pending = b""
 
     def close(self) -> None:
         if self.proc.poll() is None:

@@ -2,7 +2,8 @@
 
 Every figure is a whole process on a 120x35 pseudo-terminal (median of N runs after a warm-up).
 "on screen" is when the bytes that draw it come out of the pty master, timed on this side: the
-first key's name for "first screenful", the count label "10000 keys" for "all browsable". "exit"
+header ("◆ Ticos") for "first frame", the first key's name for "keys on screen" and "first
+screenful", the count label "10000 keys" for "all browsable". "exit"
 is when the process has been reaped. A last table runs the benchmark's own subclass of the app
 (`benchmarks/ready_app.py`), which exits on the frame after the pane says its keys are shown or
 all loaded, so that exit time includes Textual's shutdown. The floor is a Textual app that mounts one Label and exits after its
@@ -51,6 +52,7 @@ Bare().run()
 """
 BARE_MARKER = b"bare textual ready"
 KEYS_MARKER = KEY_NAME_PREFIX.encode()  # any key's name: keys are on screen
+FRAME_MARKER = "◆ Ticos".encode()  # the header: the first frame of the screen's chrome
 ALL_MARKER = b"10000 keys"  # the count label once the last page is in
 
 
@@ -138,14 +140,18 @@ def measure(runs: int) -> tuple[list[Figure], list[tuple[str, ...]]]:
 
         # Timed from the terminal's side, then hung up: the app runs exactly as for a user.
         env_100 = isolated_env(tmp, dirs[100])
+        marks = [FRAME_MARKER, KEYS_MARKER]
         good, _ = _runs(
             "100 keys",
-            lambda: run_in_pty(cmd, env_100, [KEYS_MARKER], hang_up_when_seen=True),
+            lambda: run_in_pty(cmd, env_100, marks, hang_up_when_seen=True),
             runs,
-            [KEYS_MARKER],
+            marks,
         )
-        figures.append(_figure("ticos-tui, 100 keys: keys on screen", good, KEYS_MARKER))
-        figures[-1].target, figures[-1].limit = "<= 1.5x", 1.5 * bare.seen
+        frame = _figure("ticos-tui, 100 keys: first frame (the header)", good, FRAME_MARKER)
+        frame.target, frame.limit = "<= 1.3x", 1.3 * bare.seen
+        keys = _figure("ticos-tui, 100 keys: keys on screen", good, KEYS_MARKER)
+        keys.target, keys.limit = "<= 1.5x", 1.5 * bare.seen
+        figures += [frame, keys]
 
         # One run gives both 10,000-key figures: the first key drawn, then the final count.
         env_10k = isolated_env(tmp, dirs[10_000])

@@ -11,7 +11,9 @@
 - ticos in-process: the real app (`make_app`, embedded service) under `App.run_test()` at
   120x35. While the 10,000 keys load, a Textual timer ticks every 10 ms in the app's own message
   loop (where key presses are handled) and an asyncio task sleeps 10 ms at a time: the largest gap
-  between ticks, less the 10 ms, is the UI stall. The pure work of a keystroke (setting `filter_text` /
+  between ticks, less the 10 ms, is the UI stall: counted from the first page on screen (the
+  pane's KeysShown) to the last page in, and, apart, before that (the screen composed and drawn
+  at start-up, which no key press can reach yet, not keys loading). The pure work of a keystroke (setting `filter_text` /
   `sort_column` + `render_line` of every visible line) is timed too. Peak RSS is this child's.
   (Pilot's press + pause is not used for timings: it waits for the CPU to go idle, ~140 ms here.)
 - datatable: Textual's DataTable in the same harness, 10,000 six-column rows added then
@@ -82,6 +84,8 @@ def _settings(data_dir: Path) -> Any:
 
 
 async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
+    from textual import on
+
     from ticos_tui.tui.api_keys.pane import ApiKeysPane
     from ticos_tui.tui.api_keys.table import ApiKeysTable
     from ticos_tui.tui.app import TicosApp
@@ -89,6 +93,7 @@ async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
     ticks: list[float] = []
     loop_ticks: list[float] = []
     loading = True
+    shown_at: list[float] = []
 
     class ProbedApp(TicosApp):
         CSS_PATH = str(Path(inspect.getfile(TicosApp)).with_name(str(TicosApp.CSS_PATH)))
@@ -96,6 +101,10 @@ async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
         def on_mount(self) -> None:
             # Runs before TicosApp.on_mount (Textual calls each class's handler): ticks from the start.
             self.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+
+        @on(ApiKeysPane.KeysShown)
+        def _shown(self) -> None:
+            shown_at.append(time.perf_counter())
 
     async def loop_probe() -> None:
         while loading:
@@ -135,8 +144,9 @@ async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
         await probe
         await pilot.pause()
 
-        def gaps(stamps: list[float]) -> float:
-            stamps = [t for t in stamps if t <= loaded_at] + [loaded_at]
+        def gaps(stamps: list[float], start: float = 0.0, end: float = loaded_at) -> float:
+            """The longest gap between ticks in [start, end], less the 10 ms interval."""
+            stamps = [start] * bool(start) + [t for t in stamps if start <= t <= end] + [end]
             return max(b - a for a, b in itertools.pairwise(stamps)) - 0.01
 
         visible = table.scrollable_content_region.height
@@ -166,8 +176,10 @@ async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
     return {
         "load_s": loaded_at - started,
         "pages": pages,
-        "stall_timer_s": gaps(ticks),
-        "stall_loop_s": gaps(loop_ticks),
+        # Start-up (the screen composed and drawn, the first page shown), then the other pages.
+        "stall_start_s": gaps(ticks, end=shown_at[0]),
+        "stall_timer_s": gaps(ticks, start=shown_at[0]),
+        "stall_loop_s": gaps(loop_ticks, start=shown_at[0]),
         "pure_filter_s": pure_filter,
         "pure_sort_s": pure_sort,
         "visible_lines": visible,
@@ -384,13 +396,26 @@ def report(
         ),
         ("  of which sort_column + render visible lines", _stats(ticos["pure_sort_s"]), "", "", ""),
         (
-            "ticos: UI stall while loading (10 ms Textual timer)",
+            "ticos: UI stall while the keys after the first page load (10 ms Textual timer)",
             _ms(ticos["stall_timer_s"]),
             "",
-            "<= 100 ms",
-            verdict(ticos["stall_timer_s"] * 1000, 100),
+            "<= 50 ms",
+            verdict(ticos["stall_timer_s"] * 1000, 50),
         ),
-        ("ticos: event-loop stall while loading (asyncio)", _ms(ticos["stall_loop_s"]), "", "", ""),
+        (
+            "ticos: event-loop stall while they load (asyncio)",
+            _ms(ticos["stall_loop_s"]),
+            "",
+            "",
+            "",
+        ),
+        (
+            "ticos: UI stall before, in start-up (screen composed, first page drawn)",
+            _ms(ticos["stall_start_s"]),
+            "",
+            "",
+            "",
+        ),
         (
             f"ticos: load 10,000 keys in run_test ({ticos['pages']} pages)",
             _ms(ticos["load_s"]),

@@ -46,7 +46,7 @@ def test_building_the_app_does_not_load_the_service_or_http() -> None:
 def seeded(isolated_env: dict[str, Path]) -> Settings:
     """The local account with 10,000 keys, written through the service's Store in one transaction."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.store import Store
+    from ticos_tui.service.sqlite_store import Store
 
     data = isolated_env["data"]
     local_session_token(data)

@@ -54,4 +54,6 @@ class KeysBackend(Protocol):
 
 
 GetBackend = Callable[[], Awaitable[KeysBackend]]
+PagesAhead = Callable[[], AsyncIterator[list[ApiKey]]]
+"""The pages of keys fetched ahead by a child (see `ticos_tui.prefetch`); raises its `ChildFailed`."""
 """How a screen or pane reaches the backend: the app opens it on first use and hands this down."""

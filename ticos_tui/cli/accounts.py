@@ -33,11 +33,14 @@ if TYPE_CHECKING:
 def tui(args: argparse.Namespace) -> int:
     """The default command: open the TUI."""
     resolved = settings(args)
+    from ticos_tui import prefetch
+
+    ahead = prefetch.start(resolved)  # before Textual is imported: on the other core
     try:
         from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
     except ImportError as err:
         raise UsageError(f"the TUI is not available in this installation ({err})") from None
-    make_app(resolved, timeout=args.timeout).run()
+    make_app(resolved, timeout=args.timeout, keys_ahead=ahead).run()
     return 0
 
 

@@ -6,9 +6,9 @@ import asyncio
 import gc
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import App
@@ -25,7 +25,26 @@ from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
 from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
+if TYPE_CHECKING:
+    from ticos_tui.models import ApiKey
+    from ticos_tui.prefetch import KeysAhead
+
 BackendFactory = Callable[[], KeysBackend]
+R = TypeVar("R")
+
+
+def _in_thread(work: Callable[[], R], name: str) -> Future[R]:
+    """Run `work` in a daemon thread; its result or exception lands in the future."""
+    future: Future[R] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as err:  # handed to whoever awaits the future
+            future.set_exception(err)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class TicosApp(App[None]):
@@ -53,6 +72,7 @@ class TicosApp(App[None]):
         client_factory: BackendFactory | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         timeout: float = 10.0,
+        keys_ahead: KeysAhead | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -62,6 +82,9 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
+        self._ahead = keys_ahead
+        self._ahead_began = asyncio.Event()  # the child's first page is in, or it failed
+        self._painted = asyncio.Event()
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
         self._type_ahead = TypeAhead(self)
@@ -94,21 +117,39 @@ class TicosApp(App[None]):
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
-        future: Future[KeysBackend] = Future()
+        return _in_thread(self._open_client, "ticos-open-client")
 
-        def run() -> None:
-            try:
-                future.set_result(self._open_client())
-            except BaseException as err:  # handed to whoever awaits the client
-                future.set_exception(err)
+    async def pages_ahead(self) -> AsyncIterator[list[ApiKey]]:
+        """The pages the child process fetched, as they arrive; raises its `ChildFailed`."""
+        from ticos_tui.prefetch import ChildFailed
 
-        threading.Thread(target=run, name="ticos-open-client", daemon=True).start()
-        return future
+        ahead = self._ahead
+        try:
+            while ahead is not None:
+                # A daemon thread per page: a read still waiting never holds up the exit.
+                try:
+                    page = await asyncio.wrap_future(_in_thread(ahead.next_page, "ticos-ahead"))
+                except ChildFailed:
+                    raise
+                except Exception as err:  # e.g. a page that does not unpickle
+                    raise ChildFailed(str(err)) from None
+                self._ahead_began.set()
+                if page is None:
+                    return
+                yield page
+        finally:
+            self._ahead_began.set()
 
     async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
+                if self._opening is None and self._ahead is not None:
+                    # The child may be creating the local account and its token: open after
+                    # its first page. And after the first frame: opening imports httpx and the
+                    # service, which would hold the GIL while the screen is drawn.
+                    await self._ahead_began.wait()
+                    await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
                 try:
@@ -135,16 +176,19 @@ class TicosApp(App[None]):
     # ---- screens ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Start opening the client now, while the screen composes: it is ready sooner.
-        self._opening = self._opening or self._start_opening()
+        if self._ahead is None:
+            # Start opening the client now, while the screen composes: it is ready sooner.
+            self._opening = self._opening or self._start_opening()
         self._restore_theme()
         self.push_screen(
             AccountSettingsScreen(
                 self.settings.mode_label,
                 self.get_client,
+                self.pages_ahead if self._ahead is not None else None,
                 refresh_interval=self._refresh_interval,
             )
         )
+        self.call_after_refresh(self._painted.set)
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         self.call_after_refresh(gc.freeze)
@@ -189,6 +233,16 @@ class TicosApp(App[None]):
                 timeout=8,
             )
 
+    @on(ApiKeysPane.KeysShown)
+    def _keys_shown(self) -> None:
+        self._import_screens()
+
+    @work(thread=True, group="import-screens", exit_on_error=False)
+    def _import_screens(self) -> None:
+        """Import the help and the account menu once the keys are up: off the first frame's path."""
+        from ticos_tui.tui import help  # noqa: F401
+        from ticos_tui.tui.account import menu  # noqa: F401
+
     @on(ApiKeysPane.KeysLoaded)
     def _keys_loaded(self) -> None:
         gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too
@@ -223,16 +277,22 @@ def make_app(
     client_factory: BackendFactory | None = None,
     refresh_interval: float | None = REFRESH_INTERVAL,
     timeout: float = 10.0,
+    keys_ahead: KeysAhead | None = None,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
-    `timeout` is the longest the app waits for any one answer, retries included.
+    `timeout` is the longest the app waits for any one answer, retries included;
+    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`).
     """
     if settings is None:
         from ticos_tui.config import resolve_settings
 
         settings = resolve_settings()
     return TicosApp(
-        settings, client_factory=client_factory, refresh_interval=refresh_interval, timeout=timeout
+        settings,
+        client_factory=client_factory,
+        refresh_interval=refresh_interval,
+        timeout=timeout,
+        keys_ahead=keys_ahead,
     )

@@ -136,8 +136,7 @@ class NameDialog(Dialog[T | None]):
     NameDialog .name-problem.-ok { color: $text-muted; }
     NameDialog .server-error { color: $error; height: auto; display: none; }
     NameDialog .server-error.-shown { display: block; }
-    NameDialog .progress { height: 1; display: none; }
-    NameDialog.-busy .progress { display: block; }
+    NameDialog .progress { height: 1; }
     NameDialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     NameDialog .dialog-buttons Button { margin-left: 2; }
     """
@@ -166,11 +165,16 @@ class NameDialog(Dialog[T | None]):
             yield Static("", classes="name-problem", id="name-problem")
             yield from self.compose_extra()
             yield Static("", classes="server-error", id="server-error")
-            yield LoadingIndicator(classes="progress")
+            # The progress indicator is mounted only while a request runs (see `_set_busy`).
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel")
                 yield Button(
-                    self.submit_label, id="submit", variant="primary", action="screen.submit"
+                    self.submit_label,
+                    id="submit",
+                    variant="primary",
+                    action="screen.submit",
+                    # As `_validate` will find it on mount: a change would restyle the button.
+                    disabled=name_problem(self._initial) is not None,
                 )
 
     def compose_extra(self) -> ComposeResult:
@@ -221,6 +225,14 @@ class NameDialog(Dialog[T | None]):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.set_class(busy, "-busy")
+        # Mounted on demand: an idle indicator would cost every opening and tick 16 times a second.
+        if busy:
+            frame = self.query_one(VerticalScroll)
+            frame.mount(
+                LoadingIndicator(classes="progress"), before=frame.query_one(".dialog-buttons")
+            )
+        else:
+            self.query(".progress").remove()
         self.query_one("#submit", Button).disabled = busy
         self.query_one("#name", Input).disabled = busy
 

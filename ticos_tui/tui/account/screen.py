@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
-from ticos_tui.backend import GetBackend
+from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import TicosError
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.profile import ProfilePane
@@ -42,12 +42,18 @@ class AccountSettingsScreen(Screen[None]):
     ]
 
     def __init__(
-        self, mode: str, get_backend: GetBackend, *, refresh_interval: float | None = None
+        self,
+        mode: str,
+        get_backend: GetBackend,
+        pages_ahead: PagesAhead | None = None,
+        *,
+        refresh_interval: float | None = None,
     ) -> None:
         """`refresh_interval`: seconds between quiet refreshes of the keys list; None for none."""
         super().__init__()
         self._mode = mode
         self._get_backend = get_backend
+        self._pages_ahead = pages_ahead
         self._refresh_interval = refresh_interval
 
     def compose(self) -> ComposeResult:
@@ -62,7 +68,10 @@ class AccountSettingsScreen(Screen[None]):
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ProfilePane(id="profile")
                 yield ApiKeysPane(
-                    self._get_backend, refresh_interval=self._refresh_interval, id="api-keys"
+                    self._get_backend,
+                    pages_ahead=self._pages_ahead,
+                    refresh_interval=self._refresh_interval,
+                    id="api-keys",
                 )
         yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import (
     Input,
     Label,
@@ -99,20 +99,37 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
         with RadioSet(id="access"):
             yield RadioButton("Full access", value=True, id="access-full")
             yield RadioButton("Choose scopes (least privilege)", id="access-custom")
-        with Vertical(id="scopes-box"):
-            yield Select(
-                [(label, key) for key, label in PRESET_LABELS.items()],
-                prompt="Start from a preset…",
-                id="preset",
-            )
-            yield SelectionList[str](
-                *[(f"{scope:<16} {what}", scope) for scope, what in SCOPES.items() if scope != "*"],
-                id="scopes",
-            )
+        # Filled when "Choose scopes" is picked: most keys get full access, and composing a
+        # Select and a SelectionList nobody sees made every opening slower.
+        yield Vertical(id="scopes-box")
         yield Label("Expires", classes="field-label")
         yield Select(EXPIRY_CHOICES, value="never", allow_blank=False, id="expiry")
-        yield Input(placeholder="YYYY-MM-DD", id="expiry-date", max_length=10)
+        # The date field is mounted after this when "On a date…" is picked.
         yield Static("", id="options-problem")
+
+    def _show_scopes(self) -> None:
+        box = self.query_one("#scopes-box", Vertical)
+        if not box.children:
+            box.mount(
+                Select(
+                    [(label, key) for key, label in PRESET_LABELS.items()],
+                    prompt="Start from a preset…",
+                    id="preset",
+                ),
+                SelectionList[str](
+                    *[
+                        (f"{scope:<16} {what}", scope)
+                        for scope, what in SCOPES.items()
+                        if scope != "*"
+                    ],
+                    id="scopes",
+                ),
+            )
+
+    def _show_date(self) -> None:
+        if not self.query("#expiry-date"):
+            field = Input(placeholder="YYYY-MM-DD", id="expiry-date", max_length=10)
+            self.query_one(VerticalScroll).mount(field, after=self.query_one("#expiry", Select))
 
     @property
     def custom_scopes(self) -> bool:
@@ -121,20 +138,20 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
     def scopes(self) -> list[str] | None:
         if not self.custom_scopes:
             return None  # the server's default: ["*"]
-        return list(self.query_one("#scopes", SelectionList).selected)
+        chosen = next(self.query("#scopes").results(SelectionList), None)
+        return list(chosen.selected) if chosen else []
 
     def _expiry(self) -> tuple[datetime | None, str | None]:
         choice = self.query_one("#expiry", Select).value
-        return expiry_from_choice(
-            str(choice), self.query_one("#expiry-date", Input).value, now_utc()
-        )
+        date = next(self.query("#expiry-date").results(Input), None)
+        return expiry_from_choice(str(choice), date.value if date else "", now_utc())
 
     def expires_at(self) -> datetime | None:
         return self._expiry()[0]
 
     def options_problem(self) -> str | None:
         problem = None
-        if self.custom_scopes and not self.query_one("#scopes", SelectionList).selected:
+        if self.scopes() == []:
             problem = "Choose at least one scope, or pick Full access."
         problem = problem or self._expiry()[1]
         self.query_one("#options-problem", Static).update(Text(problem or ""))
@@ -142,6 +159,8 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
 
     @on(RadioSet.Changed, "#access")
     def _access_changed(self, event: RadioSet.Changed) -> None:
+        if self.custom_scopes:
+            self._show_scopes()
         self.set_class(self.custom_scopes, "-custom-scopes")
         self._validate()
 
@@ -160,6 +179,8 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
 
     @on(Select.Changed, "#expiry")
     def _expiry_changed(self, event: Select.Changed) -> None:
+        if event.value == "date":
+            self._show_date()
         self.set_class(event.value == "date", "-expiry-date")
         self._validate()
 

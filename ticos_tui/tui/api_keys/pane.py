@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -16,20 +16,19 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
 
-from ticos_tui.backend import GetBackend
+from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey, UsageDay
+from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.details import KeyDetails
-from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
-from ticos_tui.tui.api_keys.rename import RenameKeyDialog
-from ticos_tui.tui.api_keys.review import ReviewScreen
-from ticos_tui.tui.api_keys.roll import RollChoice, RollKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
-from ticos_tui.tui.dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from ticos_tui.tui.api_keys.review import ReviewScreen
+    from ticos_tui.tui.api_keys.roll import RollChoice
 
 REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
@@ -44,6 +43,12 @@ EMPTY_TEXT = (
     "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
     "application, so you can revoke one without breaking the others."
 )
+
+
+def import_dialogs() -> None:
+    """Import the dialogs the actions open: off the path to the first frame, before the first press."""
+    from ticos_tui.tui import dialogs  # noqa: F401
+    from ticos_tui.tui.api_keys import create, key_created, rename, roll  # noqa: F401
 
 
 class ApiKeysPane(Vertical):
@@ -115,12 +120,14 @@ class ApiKeysPane(Vertical):
         self,
         get_backend: GetBackend,
         *,
+        pages_ahead: PagesAhead | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         id: str | None = None,
     ) -> None:
         """`refresh_interval`: seconds between quiet refreshes of the list; None for none."""
         super().__init__(id=id)
         self._get_backend = get_backend
+        self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
         self.loaded = False
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
         self._usage_loading: str | None = None  # the key whose usage is being fetched
@@ -204,19 +211,36 @@ class ApiKeysPane(Vertical):
         first_load = not self.loaded
         if first_load:
             self._show("keys-loading")
+        pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
+        if first_load and pages_ahead is not None:
+            shown = False
+            try:
+                async for page in pages_ahead():
+                    if shown:
+                        table.append_keys(page)
+                        self._update_count()
+                    else:
+                        await self._first_page_in(page)
+                        shown = True
+                    await asyncio.sleep(0)
+            except ChildFailed:
+                # The client loads them; what is shown stays until its last page replaces it.
+                first_load = not shown
+            else:
+                self._all_in()
+                return
         try:
             client = await self._get_backend()
             pages: list[ApiKey] = []
             first_page = True
             # A screenful first (drawn at once), then big pages; after each page the loop
             # yields so the frame paints and key presses are handled between pages.
-            async for page in client.iter_key_pages(page_size=1000, first_page_size=100):
+            async for page in client.iter_key_pages(
+                page_size=PAGE_SIZE, first_page_size=FIRST_PAGE_SIZE
+            ):
                 if first_load:
                     if first_page:
-                        # A key created while the list loads is kept: it is the newest, first.
-                        table.append_keys(page)
-                        self._show("keys-table" if table.total else "keys-empty")
-                        self.post_message(self.KeysShown())
+                        await self._first_page_in(page)
                     else:
                         table.append_keys(page)
                     self._update_count()
@@ -230,8 +254,11 @@ class ApiKeysPane(Vertical):
         if not first_load:
             table.replace_keys(pages, select_id=select_id)
         self._refreshed()
+        self._all_in()
+
+    def _all_in(self) -> None:
         self.loaded = True
-        self._show("keys-table" if table.total else "keys-empty")
+        self._show("keys-table" if self.table.total else "keys-empty")
         self._update_count()
         if self._review is not None:
             self._review.show(*self._review_items())
@@ -301,6 +328,24 @@ class ApiKeysPane(Vertical):
         """The list was fetched: quiet refreshes go back to the timer's pace."""
         self._refresh_failures = 0
         self._next_refresh = 0.0
+
+    async def _first_page_in(self, page: list[ApiKey]) -> None:
+        # A key created while the list loads is kept: it is the newest, first.
+        self.table.append_keys(page)
+        self._show("keys-table" if self.table.total else "keys-empty")
+        self._update_count()
+        self.post_message(self.KeysShown())
+        # Let this screenful be drawn before the next page takes the loop (appending 1,000 keys).
+        drawn = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(drawn.set_result, None)
+        await drawn
+        self._import_dialogs()
+
+    @work(thread=True, group="import-dialogs", exit_on_error=False)
+    def _import_dialogs(self) -> None:
+        # In a thread: most of it is Python code, but it yields the GIL every few milliseconds,
+        # so pages keep streaming in and keys keep being handled while it runs.
+        import_dialogs()
 
     def _load_failed(self, message: str) -> None:
         if self.table.total:
@@ -445,6 +490,8 @@ class ApiKeysPane(Vertical):
     # an answer run in workers; a dialog that follows one opens from the answer's callback.
 
     def action_create(self) -> None:
+        from ticos_tui.tui.api_keys.create import CreateKeyDialog  # imported ahead: import_dialogs
+
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
         ) -> CreatedKey:
@@ -454,6 +501,8 @@ class ApiKeysPane(Vertical):
         self.app.push_screen(CreateKeyDialog(create), self._created)
 
     def _created(self, created: CreatedKey | None) -> None:
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
@@ -462,6 +511,8 @@ class ApiKeysPane(Vertical):
         self.app.push_screen(KeyCreatedDialog(created))
 
     def action_rename(self) -> None:
+        from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+
         key = self._selected("rename")
         if key is None:
             return
@@ -483,6 +534,8 @@ class ApiKeysPane(Vertical):
     def action_revoke(
         self, key_id: str | None = None, after: Callable[[], None] = _nothing
     ) -> None:
+        from ticos_tui.tui.dialogs import ConfirmDialog
+
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return after()
@@ -519,6 +572,8 @@ class ApiKeysPane(Vertical):
         after()
 
     def action_delete(self) -> None:
+        from ticos_tui.tui.dialogs import ConfirmDialog
+
         key = self._selected("delete")
         if key is None:
             return
@@ -562,6 +617,8 @@ class ApiKeysPane(Vertical):
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
 
     def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
+        from ticos_tui.tui.api_keys.roll import RollKeyDialog
+
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
             return after()
@@ -582,6 +639,8 @@ class ApiKeysPane(Vertical):
 
     @work(group="keys-roll", exit_on_error=False)
     async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+
         try:
             client = await self._get_backend()
             created = await client.roll_key(
