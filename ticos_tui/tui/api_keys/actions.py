@@ -66,7 +66,7 @@ class KeyActions(KeysLoading):
             client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        self.app.push_screen(CreateKeyDialog(create), self._created)
+        self.app.push_screen(CreateKeyDialog(create, clock=self._clock), self._created)
 
     def _created(self, created: CreatedKey | None) -> None:
         from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
@@ -203,7 +203,7 @@ class KeyActions(KeysLoading):
             else:
                 self._roll(key, choice, after)
 
-        self.app.push_screen(RollKeyDialog(key), answered)
+        self.app.push_screen(RollKeyDialog(key, clock=self._clock), answered)
 
     @work(group="keys-roll", exit_on_error=False)
     async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:

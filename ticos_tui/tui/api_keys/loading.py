@@ -23,6 +23,7 @@ from ticos_tui.models import ApiKey, UsageDay
 from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 
@@ -55,10 +56,15 @@ class KeysLoading(Vertical):
         *,
         pages_ahead: PagesAhead | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
+        clock: Clock = now_utc,
         id: str | None = None,
     ) -> None:
-        """`refresh_interval`: seconds between quiet refreshes of the list; None for none."""
+        """`refresh_interval`: seconds between quiet refreshes of the list; None for none.
+
+        `clock`: the time the table, the details, the review and the dialogs read.
+        """
         super().__init__(id=id)
+        self._clock = clock
         self._get_backend = get_backend
         self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
         self.loaded = False
@@ -291,8 +297,7 @@ class KeysLoading(Vertical):
 
     def _review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.review import review_keys
-        from ticos_tui.timefmt import now_utc
 
         keys = self.table.all_keys
         active = sum(1 for k in keys if k.status == "active")
-        return review_keys(keys, now=now_utc()), active
+        return review_keys(keys, now=self._clock()), active

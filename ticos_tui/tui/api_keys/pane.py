@@ -121,8 +121,8 @@ class ApiKeysPane(KeyActions):
                 yield Static("", id="keys-error-message")
                 yield Static(Text("Press r to retry."))
                 yield Button("Retry (r)", id="keys-retry", name="refresh", compact=True)
-            yield ApiKeysTable(id="keys-table")
-        yield KeyDetails(id="key-details")
+            yield ApiKeysTable(clock=self._clock, id="keys-table")
+        yield KeyDetails(clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
         self.query_one("#create-key", Button).focus()

@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from ticos_tui.models import ApiKey
 from ticos_tui.sanitize import visible
-from ticos_tui.timefmt import now_utc
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
 
 _MOVE = "Move through the keys"
@@ -96,13 +96,20 @@ class ApiKeysTable(ScrollView, can_focus=True):
             return self.table
 
     def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        clock: Clock = now_utc,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ):
+        """`clock`: the time "3 days ago" and expiry are read against."""
         super().__init__(name=name, id=id, classes=classes)
         self._keys: dict[str, ApiKey] = {}  # insertion order = server order (newest first)
         self._rows: list[ApiKey] = []  # filtered and sorted: what the user sees
         self._folded: dict[str, str] = {}  # casefolded names, for filtering without re-folding
-        self._now = now_utc()
+        self._clock = clock
+        self._now = clock()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
         self._sort_was_in_header: bool | None = None
         self.generation = 0
@@ -269,7 +276,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         elif fallback_index is not None:
             index = min(fallback_index, max(len(rows) - 1, 0))
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self._now = now_utc()
+        self._now = self._clock()
         self.cursor_row = index
         self.refresh()
 
