@@ -12,11 +12,8 @@ from urllib.parse import quote
 import httpx
 
 from ticos_tui import errors
-from ticos_tui.config import EMBEDDED_BASE_URL
-from ticos_tui.keyformat import redact
 from ticos_tui.models import (
     KEEP_LIFETIME,
-    SCOPES,
     Account,
     ApiKey,
     CreatedKey,
@@ -26,14 +23,19 @@ from ticos_tui.models import (
     format_time,
     parse_time,
 )
+from ticos_tui.responses import (
+    ShapeError,
+    api_key,
+    created_key,
+    json_object,
+    parse_response,
+    transport_reason,
+)
 
 if TYPE_CHECKING:
     import ssl
 
 T = TypeVar("T")
-
-_DETAIL_LIMIT = 300
-_AUTH_KINDS = ("missing", "malformed", "unknown", "revoked", "expired", "invalid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,33 +44,11 @@ class KeyPage:
     next_cursor: str | None
 
 
-class _Shape(Exception):
-    """A response body that is JSON but not the contract's shape."""
-
-
 def _key_path(key_id: str) -> str:
     if not key_id:
         raise errors.UsageError("a key id cannot be empty; see `ticos-tui keys list`")
     # Dots are encoded too, so `..` cannot become a dot segment that climbs out of /api-keys/.
     return "/api-keys/" + quote(key_id, safe="").replace(".", "%2E")
-
-
-def _obj(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise _Shape("expected a JSON object")
-    return data
-
-
-def _api_key(data: Any) -> ApiKey:
-    return ApiKey.from_json(_obj(data))
-
-
-def _created(data: Any) -> CreatedKey:
-    body = _obj(data)
-    key = body.get("key")
-    if not isinstance(key, str) or not key:
-        raise _Shape("no key in the created object")
-    return CreatedKey(api_key=ApiKey.from_json(body), key=key)
 
 
 class TicosClient:
@@ -169,7 +149,6 @@ class TicosClient:
         auth: bool,
         expect_body: bool,
     ) -> T:
-        url = self.base_url + path
         headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
         attempts = 1 + (self.retries if method == "GET" else 0)
         for attempt in range(attempts):
@@ -188,7 +167,7 @@ class TicosClient:
                     await self._backoff(attempt)
                     continue
                 raise errors.ConnectionFailed(
-                    f"cannot connect to {self.base_url} ({_reason(err)}); is the server running? "
+                    f"cannot connect to {self.base_url} ({transport_reason(err)}); is the server running? "
                     "Start one with `ticos-tui serve`, or check --base-url / TICOS_BASE_URL"
                 ) from None
             except (httpx.ReadError, httpx.RemoteProtocolError) as err:
@@ -203,165 +182,33 @@ class TicosClient:
                 )
                 raise errors.ConnectionFailed(
                     f"the server at {self.base_url} closed the connection before its answer was "
-                    f"complete ({_reason(err)}); try again.{outcome}"
+                    f"complete ({transport_reason(err)}); try again.{outcome}"
                 ) from None
             except httpx.HTTPError as err:
                 raise errors.ConnectionFailed(
-                    f"the request to {self.base_url} failed ({_reason(err)}); "
+                    f"the request to {self.base_url} failed ({transport_reason(err)}); "
                     "check --base-url / TICOS_BASE_URL"
                 ) from None
             if response.status_code >= 500 and not last:
                 await self._backoff(attempt)
                 continue
-            return self._parse(response, url, parse, expect_body=expect_body)
+            return parse_response(
+                response, parse, base_url=self.base_url, token=self._token, expect_body=expect_body
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _backoff(self, attempt: int) -> None:
         await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
 
-    def _parse(
-        self, response: httpx.Response, url: str, parse: Callable[[Any], T], *, expect_body: bool
-    ) -> T:
-        status = response.status_code
-        if status >= 400:
-            raise self._error(response)
-        if 300 <= status < 400:
-            raise errors.ProtocolError(
-                f"the server at {self.base_url} answered with a redirect (HTTP {status}) instead "
-                "of the Ticos API; check --base-url (https? the /v1 path?)"
-            )
-        if not expect_body:
-            return parse(None)
-        not_api = (
-            f"the server at {self.base_url} did not answer with the Ticos API "
-            f"({{what}}); check --base-url / TICOS_BASE_URL"
-        )
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json" and not content_type.endswith("+json"):
-            what = f"got {content_type or 'no content type'} instead of JSON"
-            raise errors.ProtocolError(not_api.format(what=what))
-        try:
-            data = response.json()
-        except ValueError:
-            raise errors.ProtocolError(not_api.format(what="its JSON is malformed")) from None
-        try:
-            return parse(data)
-        except (_Shape, KeyError, TypeError, ValueError, AttributeError):
-            what = f"the JSON from {response.request.url.path} is not the contract's shape"
-            raise errors.ProtocolError(not_api.format(what=what)) from None
-
-    def _detail(self, response: httpx.Response) -> str:
-        try:
-            data = response.json()
-        except ValueError:
-            return ""
-        detail = data.get("detail") if isinstance(data, dict) else None
-        if detail is None:
-            return ""
-        text = detail if isinstance(detail, str) else str(detail)
-        if self._token:
-            text = text.replace(self._token, "[credential]")
-        # A secret in a server's detail (a hostile or careless server) must not reach a message.
-        text = redact(text)
-        text = " ".join(text.split())  # one line, whatever the server sent
-        if len(text) > _DETAIL_LIMIT:
-            text = text[:_DETAIL_LIMIT] + "…"
-        return text
-
-    def _error(self, response: httpx.Response) -> errors.ApiError:
-        status = response.status_code
-        detail = self._detail(response)
-        said = f": {detail}" if detail else ""
-        base = self.base_url
-        if status == 401:
-            lowered = detail.lower()
-            kind = next((k for k in _AUTH_KINDS if k in lowered), None)
-            if not self._token:
-                kind = "missing"
-            what = {
-                "missing": "no credential was sent",
-                None: "the credential was rejected",
-            }.get(kind, f"the credential is {kind}")
-            fix = f"set TICOS_TOKEN or run `ticos-tui login --base-url {base}`"
-            if base == EMBEDDED_BASE_URL:  # no login to the embedded service: its token is local
-                fix = "unset TICOS_TOKEN to use the local account, or set it to a valid key"
-            return errors.AuthenticationFailed(
-                f"not signed in to {base}: {what}{f' ({detail})' if detail else ''}; {fix}",
-                status=status,
-                detail=detail,
-            )
-        if status == 403:
-            scope = next((s for s in SCOPES if s != "*" and s in detail), None)
-            need = f"the scope {scope}" if scope else "a scope it does not have"
-            return errors.PermissionDenied(
-                f"permission denied: this credential needs {need}{said}; "
-                "use a session token or a key with that scope",
-                status=status,
-                detail=detail,
-            )
-        if status == 404:
-            path = response.request.url.path
-            if "/api-keys/" in path and not path.endswith("/verify"):
-                # The contract answers 404 alike for unknown ids and other accounts' keys,
-                # so the server's detail adds nothing to the id that was asked for.
-                key_id = path.split("/api-keys/", 1)[1].split("/", 1)[0]
-                message = (
-                    f"no API key with id {key_id} on this account; "
-                    "list the ids with `ticos-tui keys list --status all`"
-                )
-            else:
-                message = (
-                    f"the server at {base} has no {path}{said}; "
-                    "is --base-url the Ticos API root (ending in /v1)?"
-                )
-            return errors.NotFound(message, status=status, detail=detail)
-        if status == 409:
-            return errors.Conflict(
-                f"the key's current state does not allow this{said or ' (HTTP 409)'}; "
-                "refresh to see it",
-                status=status,
-                detail=detail,
-            )
-        if status == 422:
-            return errors.ValidationFailed(
-                f"the server rejected the request{said or ' (no detail given)'}",
-                status=status,
-                detail=detail,
-            )
-        if status in (400, 413):
-            reason = "too large" if status == 413 else "unreadable"
-            return errors.BadRequest(
-                f"the server found the request {reason} (HTTP {status}){said}",
-                status=status,
-                detail=detail,
-            )
-        if status == 429:
-            retry_after = _retry_after(response.headers.get("retry-after"))
-            return errors.RateLimited(
-                f"too many requests to {base}; retry after {retry_after} s",
-                status=status,
-                detail=detail,
-                retry_after=retry_after,
-            )
-        if status >= 500:
-            return errors.ServerError(
-                f"the server at {base} failed (HTTP {status}){said}; try again in a moment",
-                status=status,
-                detail=detail,
-            )
-        return errors.ApiError(
-            f"the server at {base} answered HTTP {status}{said}", status=status, detail=detail
-        )
-
     # -- the contract's endpoints --
 
     async def healthz(self) -> bool:
         """True when the server answers `GET /healthz` with `{"status": "ok"}`."""
-        data = await self._call("GET", "/healthz", _obj, auth=False)
+        data = await self._call("GET", "/healthz", json_object, auth=False)
         return data.get("status") == "ok"
 
     async def account(self) -> Account:
-        return await self._call("GET", "/account", lambda d: Account.from_json(_obj(d)))
+        return await self._call("GET", "/account", lambda d: Account.from_json(json_object(d)))
 
     async def list_keys_page(
         self, *, status: str = "all", limit: int = 100, cursor: str | None = None
@@ -371,14 +218,14 @@ class TicosClient:
             params["cursor"] = cursor
 
         def parse(data: Any) -> KeyPage:
-            body = _obj(data)
+            body = json_object(data)
             items = body["data"]
             if not isinstance(items, list):
-                raise _Shape("data is not a list")
+                raise ShapeError("data is not a list")
             next_cursor = body.get("next_cursor")
             if next_cursor is not None and not isinstance(next_cursor, str):
-                raise _Shape("next_cursor is not a string")
-            return KeyPage([_api_key(item) for item in items], next_cursor or None)
+                raise ShapeError("next_cursor is not a string")
+            return KeyPage([api_key(item) for item in items], next_cursor or None)
 
         return await self._call("GET", "/api-keys", parse, params=params)
 
@@ -415,7 +262,7 @@ class TicosClient:
         return keys
 
     async def get_key(self, key_id: str) -> ApiKey:
-        return await self._call("GET", _key_path(key_id), _api_key)
+        return await self._call("GET", _key_path(key_id), api_key)
 
     async def create_key(
         self,
@@ -429,13 +276,13 @@ class TicosClient:
             body["scopes"] = list(scopes)
         if expires_at is not None:
             body["expires_at"] = format_time(expires_at)
-        return await self._call("POST", "/api-keys", _created, json=body)
+        return await self._call("POST", "/api-keys", created_key, json=body)
 
     async def rename_key(self, key_id: str, name: str) -> ApiKey:
-        return await self._call("PATCH", _key_path(key_id), _api_key, json={"name": name})
+        return await self._call("PATCH", _key_path(key_id), api_key, json={"name": name})
 
     async def revoke_key(self, key_id: str) -> ApiKey:
-        return await self._call("POST", _key_path(key_id) + "/revoke", _api_key)
+        return await self._call("POST", _key_path(key_id) + "/revoke", api_key)
 
     async def delete_key(self, key_id: str) -> None:
         await self._call("DELETE", _key_path(key_id), lambda _: None, expect_body=False)
@@ -453,7 +300,7 @@ class TicosClient:
         body: dict[str, Any] = {"grace_seconds": grace_seconds}
         if expires_at is not KEEP_LIFETIME:
             body["expires_at"] = None if expires_at is None else format_time(expires_at)
-        return await self._call("POST", _key_path(key_id) + "/roll", _created, json=body)
+        return await self._call("POST", _key_path(key_id) + "/roll", created_key, json=body)
 
     async def end_session(self) -> None:
         """End the session token this client uses (`DELETE /session`); it stops working at once."""
@@ -461,11 +308,13 @@ class TicosClient:
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         def parse(data: Any) -> list[UsageDay]:
-            items = _obj(data)["days"]
+            items = json_object(data)["days"]
             if not isinstance(items, list):
-                raise _Shape("days is not a list")
+                raise ShapeError("days is not a list")
             return [
-                UsageDay(date=date.fromisoformat(_obj(d)["date"]), requests=int(d["requests"]))
+                UsageDay(
+                    date=date.fromisoformat(json_object(d)["date"]), requests=int(d["requests"])
+                )
                 for d in items
             ]
 
@@ -475,10 +324,10 @@ class TicosClient:
         """Whether `key` is a live API key (needs no credential; counts as a use of the key)."""
 
         def parse(data: Any) -> VerifyResult:
-            body = _obj(data)
+            body = json_object(data)
             valid = body["valid"]
             if not isinstance(valid, bool):
-                raise _Shape("valid is not a boolean")
+                raise ShapeError("valid is not a boolean")
             if not valid:
                 return VerifyResult(valid=False, reason=str(body.get("reason") or "unknown"))
             return VerifyResult(
@@ -490,29 +339,3 @@ class TicosClient:
             )
 
         return await self._call("POST", "/api-keys/verify", parse, json={"key": key}, auth=False)
-
-
-def _reason(err: Exception) -> str:
-    """A short, one-line, secret-free cause for a transport error."""
-    cause: BaseException | None = err
-    while cause is not None and cause.__cause__ is not None and not str(cause):
-        cause = cause.__cause__
-    text = " ".join(str(cause or err).split()) or type(err).__name__
-    return text[:160]
-
-
-def _retry_after(value: str | None) -> int:
-    if value is None:
-        return 1
-    try:
-        return max(0, int(float(value.strip())))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return 1
-        from ticos_tui.timefmt import now_utc
-
-        return max(0, int((moment - now_utc()).total_seconds()))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeAlias
 
 _UNITS = (
     (365 * 86400, "year"),
@@ -12,6 +14,10 @@ _UNITS = (
     (3600, "hour"),
     (60, "minute"),
 )
+
+
+# What the app reads the time from: `now_utc`, or a fixed one handed down from the app.
+Clock: TypeAlias = Callable[[], datetime]
 
 
 def now_utc() -> datetime:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.tui.fakes import NOW, FakeClient
 from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.timefmt import Clock
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.app import TicosApp, make_app
 
@@ -32,19 +33,16 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ticos_tui.timefmt as timefmt
-    from ticos_tui.tui.api_keys import table as api_keys_table
-
-    monkeypatch.setattr(timefmt, "now_utc", lambda: NOW)
-    monkeypatch.setattr(api_keys_table, "now_utc", lambda: NOW)
+def fixed_clock() -> Clock:
+    """The time the fake keys are dated against: handed to the app as its `clock`."""
+    return lambda: NOW
 
 
 @pytest.fixture
-def fake_app(settings: Settings, fixed_clock: None) -> Callable[..., TicosApp]:
+def fake_app(settings: Settings, fixed_clock: Clock) -> Callable[..., TicosApp]:
     def build(client: FakeClient | None = None) -> TicosApp:
         client = client if client is not None else FakeClient()
-        app = make_app(settings, client_factory=lambda: client)
+        app = make_app(settings, client_factory=lambda: client, clock=fixed_clock)
         app.animation_level = "none"
         return app
 
@@ -52,7 +50,7 @@ def fake_app(settings: Settings, fixed_clock: None) -> Callable[..., TicosApp]:
 
 
 @pytest.fixture
-def remote_app(isolated_env: dict[str, Path], fixed_clock: None) -> Callable[..., TicosApp]:
+def remote_app(isolated_env: dict[str, Path], fixed_clock: Clock) -> Callable[..., TicosApp]:
     """An app whose client talks HTTP to a loopback FaultServer, with no retries."""
     from tests.tui.faultserver import TOKEN, FaultServer
     from ticos_tui.client import TicosClient
@@ -62,6 +60,7 @@ def remote_app(isolated_env: dict[str, Path], fixed_clock: None) -> Callable[...
         app = make_app(
             settings,
             client_factory=lambda: TicosClient(server.url, TOKEN, timeout=timeout, retries=0),
+            clock=fixed_clock,
         )
         app.animation_level = "none"
         return app

@@ -23,6 +23,7 @@ from tests.tui.faultserver import (
 from tests.tui.helpers import pane, record_toasts, wait_until
 from ticos_tui.client import TicosClient
 from ticos_tui.config import resolve_settings
+from ticos_tui.timefmt import Clock
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable
@@ -273,12 +274,16 @@ async def test_failed_rename_keeps_the_dialog_and_the_name(
 
 
 async def test_key_presses_are_handled_at_once_while_the_list_hangs(
-    server: FaultServer, isolated_env: dict[str, Path], fixed_clock: None
+    server: FaultServer, isolated_env: dict[str, Path], fixed_clock: Clock
 ) -> None:
     """A long client timeout and a server that never answers: the app never waits on it."""
     server.mode, server.slow_seconds = SLOW, 60
     settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])
-    app = make_app(settings, client_factory=lambda: TicosClient(server.url, TOKEN, timeout=30))
+    app = make_app(
+        settings,
+        client_factory=lambda: TicosClient(server.url, TOKEN, timeout=30),
+        clock=fixed_clock,
+    )
     app.animation_level = "none"
     async with app.run_test(size=(120, 35)) as pilot:
         await pane_ready(pilot)

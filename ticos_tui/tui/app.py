@@ -19,6 +19,7 @@ from textual.timer import Timer
 from ticos_tui.backend import KeysBackend
 from ticos_tui.config import Settings, read_config_file, save_config_value
 from ticos_tui.errors import ConfigError, TicosError
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
@@ -73,9 +74,11 @@ class TicosApp(App[None]):
         refresh_interval: float | None = REFRESH_INTERVAL,
         timeout: float = 10.0,
         keys_ahead: KeysAhead | None = None,
+        clock: Clock = now_utc,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self._clock = clock  # handed down to the screens and the dialogs that need the time
         self._refresh_interval = refresh_interval
         self._timeout = timeout  # bounds every request, retries included (`--timeout`)
         self._client_factory = client_factory
@@ -186,6 +189,7 @@ class TicosApp(App[None]):
                 self.get_client,
                 self.pages_ahead if self._ahead is not None else None,
                 refresh_interval=self._refresh_interval,
+                clock=self._clock,
             )
         )
         self.call_after_refresh(self._painted.set)
@@ -278,12 +282,14 @@ def make_app(
     refresh_interval: float | None = REFRESH_INTERVAL,
     timeout: float = 10.0,
     keys_ahead: KeysAhead | None = None,
+    clock: Clock = now_utc,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
     `timeout` is the longest the app waits for any one answer, retries included;
-    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`).
+    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`);
+    `clock`: where the app reads the time ("3 days ago", the review, expiry choices).
     """
     if settings is None:
         from ticos_tui.config import resolve_settings
@@ -295,4 +301,5 @@ def make_app(
         refresh_interval=refresh_interval,
         timeout=timeout,
         keys_ahead=keys_ahead,
+        clock=clock,
     )

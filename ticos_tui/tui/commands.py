@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.query import NoMatches
 
+from ticos_tui.tui.api_keys.columns import COLUMNS, SORTABLE
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
-from ticos_tui.tui.api_keys.table import COLUMNS, SORTABLE
 
 
 @dataclass(frozen=True, slots=True)

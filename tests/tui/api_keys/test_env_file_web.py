@@ -11,6 +11,7 @@ import ticos_tui.tui.app as app_module
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, wait_until
 from ticos_tui.config import Settings
+from ticos_tui.timefmt import Clock
 from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.app import TicosApp
@@ -35,12 +36,12 @@ async def test_env_dialog_names_the_servers_disk_in_a_browser(
     settings: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    fixed_clock: None,
+    fixed_clock: Clock,
     web: bool,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     client = FakeClient(sample_keys())
-    app = (WebApp if web else TicosApp)(settings, client_factory=lambda: client)
+    app = (WebApp if web else TicosApp)(settings, client_factory=lambda: client, clock=fixed_clock)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await pilot.press("n", *"web key", "enter")

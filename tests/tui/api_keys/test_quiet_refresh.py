@@ -10,12 +10,13 @@ from textual.widgets import Sparkline
 from tests.tui.fakes import NOW, CountingBackend, FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, record_toasts, row_text, settle, table, wait_until
 from ticos_tui.errors import ConnectionFailed
+from ticos_tui.timefmt import Clock
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.app import make_app
 
 
-def _app(settings, backend, interval: float | None):
-    app = make_app(settings, client_factory=lambda: backend, refresh_interval=interval)
+def _app(settings, backend, interval: float | None, clock: Clock):
+    app = make_app(settings, client_factory=lambda: backend, refresh_interval=interval, clock=clock)
     app.animation_level = "none"
     return app
 
@@ -24,7 +25,7 @@ async def test_last_used_updates_by_itself_without_moving_or_flickering(
     settings, fixed_clock, monkeypatch
 ) -> None:
     client = FakeClient(sample_keys(8))
-    app = _app(settings, client, interval=0.05)
+    app = _app(settings, client, interval=0.05, clock=fixed_clock)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         the_pane, tbl = pane(app), table(app)
@@ -50,7 +51,8 @@ async def test_last_used_updates_by_itself_without_moving_or_flickering(
 
 async def test_no_refresh_while_a_dialog_is_open_or_the_list_is_hidden(settings, fixed_clock):
     backend = CountingBackend(FakeClient(sample_keys(3)))
-    app = _app(settings, backend, interval=None)  # no timer: the tick is called by hand
+    # no timer: the tick is called by hand
+    app = _app(settings, backend, interval=None, clock=fixed_clock)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         the_pane = pane(app)
@@ -71,7 +73,7 @@ async def test_a_failing_server_is_retried_less_and_less_often_with_one_notice(
     settings, fixed_clock, monkeypatch
 ) -> None:
     client = FakeClient(sample_keys(3))
-    app = _app(settings, client, interval=None)
+    app = _app(settings, client, interval=None, clock=fixed_clock)
     toasts = record_toasts(app, monkeypatch)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)

@@ -9,7 +9,7 @@ from textual.widgets import Label, Static
 
 from ticos_tui.models import Account
 from ticos_tui.sanitize import literal
-from ticos_tui.timefmt import exact, relative
+from ticos_tui.timefmt import Clock, exact, now_utc, relative
 
 
 class ProfilePane(Vertical):
@@ -17,6 +17,10 @@ class ProfilePane(Vertical):
     ProfilePane { padding: 1 2; }
     ProfilePane #profile-body { margin-top: 1; }
     """
+
+    def __init__(self, *, clock: Clock = now_utc, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Profile"), classes="section-title")
@@ -26,7 +30,7 @@ class ProfilePane(Vertical):
         self.query_one("#profile-body", Static).update(body)
 
     def show_account(self, account: Account) -> None:
-        created = f"{exact(account.created_at)} ({relative(account.created_at)})"
+        created = f"{exact(account.created_at)} ({relative(account.created_at, self._clock())})"
         rows = [
             ("Name", account.name),
             ("Email", account.email),

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import TicosError
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
@@ -48,6 +49,7 @@ class AccountSettingsScreen(Screen[None]):
         pages_ahead: PagesAhead | None = None,
         *,
         refresh_interval: float | None = None,
+        clock: Clock = now_utc,
     ) -> None:
         """`refresh_interval`: seconds between quiet refreshes of the keys list; None for none."""
         super().__init__()
@@ -55,6 +57,7 @@ class AccountSettingsScreen(Screen[None]):
         self._get_backend = get_backend
         self._pages_ahead = pages_ahead
         self._refresh_interval = refresh_interval
+        self._clock = clock
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -66,11 +69,12 @@ class AccountSettingsScreen(Screen[None]):
                     id="sidebar",
                 )
             with ContentSwitcher(initial="api-keys", id="sections"):
-                yield ProfilePane(id="profile")
+                yield ProfilePane(clock=self._clock, id="profile")
                 yield ApiKeysPane(
                     self._get_backend,
                     pages_ahead=self._pages_ahead,
                     refresh_interval=self._refresh_interval,
+                    clock=self._clock,
                     id="api-keys",
                 )
         yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())

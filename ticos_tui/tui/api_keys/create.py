@@ -20,7 +20,7 @@ from textual.widgets import (
 )
 
 from ticos_tui.models import SCOPES, CreatedKey
-from ticos_tui.timefmt import now_utc
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.dialogs import NameDialog
 
 CreateFunc = Callable[[str, list[str] | None, datetime | None], Awaitable[CreatedKey]]
@@ -90,9 +90,10 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
     title_text = "Create New API Key"
     submit_label = "Create"
 
-    def __init__(self, create: CreateFunc) -> None:
+    def __init__(self, create: CreateFunc, *, clock: Clock = now_utc) -> None:
         super().__init__()
         self._create = create
+        self._clock = clock
 
     def compose_extra(self) -> ComposeResult:
         yield Label("Access", classes="field-label")
@@ -144,7 +145,7 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
     def _expiry(self) -> tuple[datetime | None, str | None]:
         choice = self.query_one("#expiry", Select).value
         date = next(self.query("#expiry-date").results(Input), None)
-        return expiry_from_choice(str(choice), date.value if date else "", now_utc())
+        return expiry_from_choice(str(choice), date.value if date else "", self._clock())
 
     def expires_at(self) -> datetime | None:
         return self._expiry()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.widgets import Sparkline, Static
 from ticos_tui.models import ApiKey, UsageDay
 from ticos_tui.present import scopes_summary
 from ticos_tui.sanitize import literal
-from ticos_tui.timefmt import exact, relative
+from ticos_tui.timefmt import Clock, exact, now_utc, relative
 
 
 def describe(key: ApiKey) -> Text:
@@ -30,11 +31,11 @@ def describe(key: ApiKey) -> Text:
     return Text.assemble(line1, "\n", Text("  ·  ".join(parts), style="dim"))
 
 
-def usage_summary(key: ApiKey, days: Sequence[UsageDay]) -> Text:
+def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:
     total = sum(day.requests for day in days)
     return Text(
         f"{total:,} request{'s' if total != 1 else ''} in the last {len(days)} days"
-        f" · last used {relative(key.last_used_at, never='never')}",
+        f" · last used {relative(key.last_used_at, now, never='never')}",
         style="dim",
     )
 
@@ -48,8 +49,9 @@ class KeyDetails(Vertical):
     KeyDetails #usage-text { width: 1fr; height: 2; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock = now_utc, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._clock = clock
         self._key_id: str | None = None  # whose usage is shown (or loading)
 
     def compose(self) -> ComposeResult:
@@ -77,7 +79,7 @@ class KeyDetails(Vertical):
         sparkline = self.query_one("#usage-sparkline", Sparkline)
         sparkline.data = [day.requests for day in days]
         sparkline.visible = True
-        self.query_one("#usage-text", Static).update(usage_summary(key, days))
+        self.query_one("#usage-text", Static).update(usage_summary(key, days, self._clock()))
 
     def show_usage_error(self, message: str) -> None:
         self.query_one("#usage-text", Static).update(literal(f"Usage unavailable: {message}"))

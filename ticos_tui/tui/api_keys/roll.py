@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
 from ticos_tui.sanitize import literal, visible
-from ticos_tui.timefmt import now_utc, relative
+from ticos_tui.timefmt import Clock, now_utc, relative
 from ticos_tui.tui.api_keys.create import EXPIRY_CHOICES, expiry_from_choice
 from ticos_tui.tui.dialogs import Dialog
 
@@ -53,12 +53,13 @@ class RollKeyDialog(Dialog[RollChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     KEY_HINTS = (("enter", "Roll"), ("tab", "Next list"))
 
-    def __init__(self, key: ApiKey) -> None:
+    def __init__(self, key: ApiKey, *, clock: Clock = now_utc) -> None:
         super().__init__()
         self._key = key
+        self._clock = clock
 
     def compose(self) -> ComposeResult:
-        now = now_utc()
+        now = self._clock()
         with Vertical():
             yield Label(Text("Roll API key"), classes="dialog-title")
             yield Static(
@@ -96,7 +97,7 @@ class RollKeyDialog(Dialog[RollChoice | None]):
         expiry = self._highlighted("#expiry")
         if expiry == KEEP:
             return RollChoice(grace, KEEP_LIFETIME)
-        return RollChoice(grace, expiry_from_choice(expiry, "", now_utc())[0])
+        return RollChoice(grace, expiry_from_choice(expiry, "", self._clock())[0])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

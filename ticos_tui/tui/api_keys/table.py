@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -18,124 +16,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ticos_tui.models import ApiKey
-from ticos_tui.present import (
-    SCOPES_MIN_WIDTH,
-    expired_width,
-    expires_text,
-    relative_width,
-    scopes_summary,
-)
 from ticos_tui.sanitize import visible
-from ticos_tui.timefmt import now_utc, relative
+from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
 
-_STATUS_ORDER = {"active": 0, "expired": 1, "revoked": 2}
-_FAR_PAST = datetime.min.replace(year=1)
-_ARROW = 2  # " ▼" after a sorted column's title
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: how to read a cell at a width, how to sort by it, and how readily it is dropped.
-
-    `width` is the least that shows every text the column makes (the title and its sort arrow
-    included); `grow` is what it may take when the name is comfortable (see `_fit_columns`).
-    """
-
-    key: str
-    title: str
-    width: int
-    text: Callable[[ApiKey, datetime, int], str]
-    sort_key: Callable[[ApiKey], Any]
-    sort_reverse: bool = False  # its first sort is descending (newest, most recent first)
-    drop_order: int = 0  # 0: never dropped; higher: dropped first when the table is narrow
-    grow: int = 0
-
-
-def _time_width(title: str) -> int:
-    return max(relative_width(), len(title) + _ARROW)
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", 16, lambda k, now, w: visible(k.name), lambda k: k.name.casefold()),
-    Column("key", "Key", 12, lambda k, now, w: k.snippet, lambda k: k.snippet),
-    Column(
-        "created",
-        "Created",
-        _time_width("Created"),
-        lambda k, now, w: relative(k.created_at, now),
-        lambda k: (k.created_at, k.id),
-        sort_reverse=True,
-        drop_order=5,  # the details line says when; the count line says when it is the sort
-    ),
-    Column(
-        "last_used",
-        "Last Used",
-        _time_width("Last Used"),
-        lambda k, now, w: relative(k.last_used_at, now),
-        lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
-        sort_reverse=True,
-        drop_order=2,
-    ),
-    Column(
-        "status",
-        "Status",
-        len("Status") + _ARROW,  # "expired" is shorter than "Status ▲"
-        lambda k, now, w: k.status,
-        lambda k: (_STATUS_ORDER.get(k.status, 9), k.name.casefold()),
-    ),
-    Column(
-        "expires",
-        "Expires",
-        # "in 59 minutes" fits; "expired 59 minutes ago" when there is room, else "expired".
-        max(len("in ") + relative_width() - len(" ago"), len("Expires") + _ARROW),
-        lambda k, now, w: expires_text(k, now, width=w),
-        lambda k: (k.expires_at is None, k.expires_at or k.created_at),
-        drop_order=3,
-        grow=expired_width(),
-    ),
-    Column(
-        "scopes",
-        "Scopes",
-        SCOPES_MIN_WIDTH,
-        lambda k, now, w: scopes_summary(k, width=w),
-        lambda k: k.scopes,
-        drop_order=4,
-        grow=32,  # "api_keys:read+write, usage:read"
-    ),
-)
-SORTABLE = ("created", "name", "last_used", "status", "expires")
-_GAP = 2
-_MIN_NAME = 20  # narrower, the least needed column goes (at 120 columns: Created)
-_GROW_ORDER = ("scopes", "expires")  # who gets width past a comfortable name, first to last
-_COMFORTABLE_NAME = 32  # wider than this, spare width first lets scopes and expiry read in full
 _MOVE = "Move through the keys"
-
-
-def _fit_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit `width` cells, with their widths.
-
-    Columns are dropped (highest `drop_order` first) until the name has `_MIN_NAME` cells;
-    the spare width then goes to the name up to `_COMFORTABLE_NAME`, then to the columns
-    that `grow`, then to the name again.
-    """
-    columns = list(COLUMNS)
-    while True:
-        fixed = sum(c.width for c in columns if c.key != "name") + _GAP * (len(columns) - 1)
-        droppable = [c for c in columns if c.drop_order]
-        if width - fixed >= _MIN_NAME or not droppable:
-            break
-        columns.remove(max(droppable, key=lambda c: c.drop_order))
-    widths = {c.key: c.width for c in columns}
-    spare = max(width - fixed, 4)
-    widths["name"] = min(spare, max(_COMFORTABLE_NAME, _MIN_NAME))
-    spare -= widths["name"]
-    for column in sorted(columns, key=lambda c: _GROW_ORDER.index(c.key) if c.grow else 0):
-        if column.grow and spare > 0:
-            extra = min(spare, max(column.grow - column.width, 0))
-            widths[column.key] += extra
-            spare -= extra
-    widths["name"] += max(spare, 0)
-    return [(c, widths[c.key]) for c in columns]
 
 
 class ApiKeysTable(ScrollView, can_focus=True):
@@ -211,13 +96,20 @@ class ApiKeysTable(ScrollView, can_focus=True):
             return self.table
 
     def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        clock: Clock = now_utc,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ):
+        """`clock`: the time "3 days ago" and expiry are read against."""
         super().__init__(name=name, id=id, classes=classes)
         self._keys: dict[str, ApiKey] = {}  # insertion order = server order (newest first)
         self._rows: list[ApiKey] = []  # filtered and sorted: what the user sees
         self._folded: dict[str, str] = {}  # casefolded names, for filtering without re-folding
-        self._now = now_utc()
+        self._clock = clock
+        self._now = clock()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
         self._sort_was_in_header: bool | None = None
         self.generation = 0
@@ -332,7 +224,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def _sort_in_column(self) -> bool:
         """The sorted column is on screen with room for its arrow."""
         return any(
-            column.key == self.sort_column and len(column.title) + _ARROW <= width
+            column.key == self.sort_column and len(column.title) + ARROW <= width
             for column, width in self.shown_columns
         )
 
@@ -384,7 +276,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         elif fallback_index is not None:
             index = min(fallback_index, max(len(rows) - 1, 0))
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self._now = now_utc()
+        self._now = self._clock()
         self.cursor_row = index
         self.refresh()
 
@@ -442,15 +334,15 @@ class ApiKeysTable(ScrollView, can_focus=True):
         """The columns that fit the width, with their widths; worked out once per width."""
         width = self.scrollable_content_region.width
         if self._columns[0] != width:
-            self._columns = (width, _fit_columns(width - 1))  # one cell of left padding
+            self._columns = (width, fit_columns(width - 1))  # one cell of left padding
         return self._columns[1]
 
     def _column_at(self, x: int) -> Column | None:
         position = 1 + round(self.scroll_x)
         for column, width in self.shown_columns:
-            if position <= x < position + width + _GAP:
+            if position <= x < position + width + GAP:
                 return column
-            position += width + _GAP
+            position += width + GAP
         return None
 
     def render_line(self, y: int) -> Strip:
@@ -462,10 +354,10 @@ class ApiKeysTable(ScrollView, can_focus=True):
             cells = []
             for column, col_width in layout:
                 title = self._name_title(col_width) if column.key == "name" else column.title
-                if column.key == self.sort_column and len(title) + _ARROW <= col_width:
+                if column.key == self.sort_column and len(title) + ARROW <= col_width:
                     title += " ▼" if self.sort_descending else " ▲"
                 cells.append(set_cell_size(title, col_width))
-            text = " " + (" " * _GAP).join(cells)
+            text = " " + (" " * GAP).join(cells)
             return Strip([Segment(set_cell_size(text, width), base + header)], width)
         row = y - 1 + round(self.scroll_y)
         if row >= len(self._rows):
@@ -483,8 +375,8 @@ class ApiKeysTable(ScrollView, can_focus=True):
         used = 1
         for index, (column, col_width) in enumerate(layout):
             if index:
-                segments.append(Segment(" " * _GAP, base))
-                used += _GAP
+                segments.append(Segment(" " * GAP, base))
+                used += GAP
             # Not just names: a server sends every cell.
             text = visible(column.text(key, self._now, col_width))
             if column.key == "status":

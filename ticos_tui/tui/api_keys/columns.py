@@ -1,0 +1,127 @@
+"""The keys table's columns: what each shows and sorts by, and which fit a width (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ticos_tui.models import ApiKey
+from ticos_tui.present import (
+    SCOPES_MIN_WIDTH,
+    expired_width,
+    expires_text,
+    relative_width,
+    scopes_summary,
+)
+from ticos_tui.sanitize import visible
+from ticos_tui.timefmt import relative
+
+_STATUS_ORDER = {"active": 0, "expired": 1, "revoked": 2}
+_FAR_PAST = datetime.min.replace(year=1)
+ARROW = 2  # " ▼" after a sorted column's title
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: how to read a cell at a width, how to sort by it, and how readily it is dropped.
+
+    `width` is the least that shows every text the column makes (the title and its sort arrow
+    included); `grow` is what it may take when the name is comfortable (see `fit_columns`).
+    """
+
+    key: str
+    title: str
+    width: int
+    text: Callable[[ApiKey, datetime, int], str]
+    sort_key: Callable[[ApiKey], Any]
+    sort_reverse: bool = False  # its first sort is descending (newest, most recent first)
+    drop_order: int = 0  # 0: never dropped; higher: dropped first when the table is narrow
+    grow: int = 0
+
+
+def _time_width(title: str) -> int:
+    return max(relative_width(), len(title) + ARROW)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", 16, lambda k, now, w: visible(k.name), lambda k: k.name.casefold()),
+    Column("key", "Key", 12, lambda k, now, w: k.snippet, lambda k: k.snippet),
+    Column(
+        "created",
+        "Created",
+        _time_width("Created"),
+        lambda k, now, w: relative(k.created_at, now),
+        lambda k: (k.created_at, k.id),
+        sort_reverse=True,
+        drop_order=5,  # the details line says when; the count line says when it is the sort
+    ),
+    Column(
+        "last_used",
+        "Last Used",
+        _time_width("Last Used"),
+        lambda k, now, w: relative(k.last_used_at, now),
+        lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
+        sort_reverse=True,
+        drop_order=2,
+    ),
+    Column(
+        "status",
+        "Status",
+        len("Status") + ARROW,  # "expired" is shorter than "Status ▲"
+        lambda k, now, w: k.status,
+        lambda k: (_STATUS_ORDER.get(k.status, 9), k.name.casefold()),
+    ),
+    Column(
+        "expires",
+        "Expires",
+        # "in 59 minutes" fits; "expired 59 minutes ago" when there is room, else "expired".
+        max(len("in ") + relative_width() - len(" ago"), len("Expires") + ARROW),
+        lambda k, now, w: expires_text(k, now, width=w),
+        lambda k: (k.expires_at is None, k.expires_at or k.created_at),
+        drop_order=3,
+        grow=expired_width(),
+    ),
+    Column(
+        "scopes",
+        "Scopes",
+        SCOPES_MIN_WIDTH,
+        lambda k, now, w: scopes_summary(k, width=w),
+        lambda k: k.scopes,
+        drop_order=4,
+        grow=32,  # "api_keys:read+write, usage:read"
+    ),
+)
+SORTABLE = ("created", "name", "last_used", "status", "expires")
+GAP = 2  # cells between two columns
+_MIN_NAME = 20  # narrower, the least needed column goes (at 120 columns: Created)
+_GROW_ORDER = ("scopes", "expires")  # who gets width past a comfortable name, first to last
+_COMFORTABLE_NAME = 32  # wider than this, spare width first lets scopes and expiry read in full
+
+
+def fit_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit `width` cells, with their widths.
+
+    Columns are dropped (highest `drop_order` first) until the name has `_MIN_NAME` cells;
+    the spare width then goes to the name up to `_COMFORTABLE_NAME`, then to the columns
+    that `grow`, then to the name again.
+    """
+    columns = list(COLUMNS)
+    while True:
+        fixed = sum(c.width for c in columns if c.key != "name") + GAP * (len(columns) - 1)
+        droppable = [c for c in columns if c.drop_order]
+        if width - fixed >= _MIN_NAME or not droppable:
+            break
+        columns.remove(max(droppable, key=lambda c: c.drop_order))
+    widths = {c.key: c.width for c in columns}
+    spare = max(width - fixed, 4)
+    widths["name"] = min(spare, max(_COMFORTABLE_NAME, _MIN_NAME))
+    spare -= widths["name"]
+    for column in sorted(columns, key=lambda c: _GROW_ORDER.index(c.key) if c.grow else 0):
+        if column.grow and spare > 0:
+            extra = min(spare, max(column.grow - column.width, 0))
+            widths[column.key] += extra
+            spare -= extra
+    widths["name"] += max(spare, 0)
+    return [(c, widths[c.key]) for c in columns]

@@ -1,0 +1,303 @@
+"""The keys list of the pane: loading it page by page, its states, quiet refreshes, and the
+selected key's usage.
+
+`KeysLoading` is the base of `ApiKeysPane` (tui/api_keys/pane.py), which adds the layout and,
+through `KeyActions` (tui/api_keys/actions.py), every key action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+
+from ticos_tui.backend import GetBackend, PagesAhead
+from ticos_tui.errors import TicosError
+from ticos_tui.models import ApiKey, UsageDay
+from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
+from ticos_tui.review import ReviewItem
+from ticos_tui.sanitize import literal, visible
+from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.tui.api_keys.details import KeyDetails
+from ticos_tui.tui.api_keys.table import ApiKeysTable
+
+if TYPE_CHECKING:
+    from ticos_tui.tui.api_keys.review import ReviewScreen
+
+REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
+REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+
+
+def import_dialogs() -> None:
+    """Import the dialogs the actions open: off the path to the first frame, before the first press."""
+    from ticos_tui.tui import dialogs  # noqa: F401
+    from ticos_tui.tui.api_keys import create, key_created, rename, roll  # noqa: F401
+
+
+class KeysLoading(Vertical):
+    """Owns the keys list: loads it in a worker, refreshes it quietly, shows its state."""
+
+    # Posted as `ApiKeysPane.KeysShown` / `.KeysLoaded`: the handlers keep the pane's name.
+    class KeysShown(Message, namespace="api_keys_pane"):
+        """The first page of keys is in the table (or the empty state is up): the list is usable."""
+
+    class KeysLoaded(Message, namespace="api_keys_pane"):
+        """Every page of keys is in the table."""
+
+    def __init__(
+        self,
+        get_backend: GetBackend,
+        *,
+        pages_ahead: PagesAhead | None = None,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+        clock: Clock = now_utc,
+        id: str | None = None,
+    ) -> None:
+        """`refresh_interval`: seconds between quiet refreshes of the list; None for none.
+
+        `clock`: the time the table, the details, the review and the dialogs read.
+        """
+        super().__init__(id=id)
+        self._clock = clock
+        self._get_backend = get_backend
+        self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
+        self.loaded = False
+        self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
+        self._usage_loading: str | None = None  # the key whose usage is being fetched
+        self._refresh_interval = refresh_interval
+        self._refresh_failures = 0
+        self._next_refresh = 0.0  # while the server fails: time.monotonic() of the next try
+        self._review: ReviewScreen | None = None  # the open review, filled in once keys load
+
+    @property
+    def table(self) -> ApiKeysTable:
+        return self.query_one(ApiKeysTable)
+
+    def _show(self, state: str) -> None:
+        self.query_one("#keys-body", ContentSwitcher).current = state
+        if state == "keys-table":
+            if not isinstance(self.app.focused, Input):
+                self.table.focus()
+        elif self.app.focused is None or isinstance(self.app.focused, ApiKeysTable):
+            self.query_one("#create-key", Button).focus()
+
+    def _update_count(self) -> None:
+        table = self.table
+        total, shown = table.total, len(table.rows)
+        text = f"{total} key{'s' if total != 1 else ''}"
+        if table.filter_text:
+            text = f"{shown} of {total} match “{visible(table.filter_text)}”"
+        if not self.loaded:
+            # Counts of a partial list would read as answers: say they are not final yet.
+            text = f"{text} so far, loading…" if total else "Loading…"
+        if total and not table.sort_in_header:  # hidden or too narrow for its arrow
+            text += f" · sorted by {table.sort_label}"
+        self.query_one("#keys-count", Label).update(Text(text))
+
+    # ---- loading ----------------------------------------------------------------------
+
+    @work(exclusive=True, group="keys-load", exit_on_error=False)
+    async def load_keys(self, select_id: str | None = None) -> None:
+        """Fetch every key page by page; the first page shows at once, the rest stream in."""
+        table = self.table
+        first_load = not self.loaded
+        if first_load:
+            self._show("keys-loading")
+        pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
+        if first_load and pages_ahead is not None:
+            shown = False
+            try:
+                async for page in pages_ahead():
+                    if shown:
+                        table.append_keys(page)
+                        self._update_count()
+                    else:
+                        await self._first_page_in(page)
+                        shown = True
+                    await asyncio.sleep(0)
+            except ChildFailed:
+                # The client loads them; what is shown stays until its last page replaces it.
+                first_load = not shown
+            else:
+                self._all_in()
+                return
+        try:
+            client = await self._get_backend()
+            pages: list[ApiKey] = []
+            first_page = True
+            # A screenful first (drawn at once), then big pages; after each page the loop
+            # yields so the frame paints and key presses are handled between pages.
+            async for page in client.iter_key_pages(
+                page_size=PAGE_SIZE, first_page_size=FIRST_PAGE_SIZE
+            ):
+                if first_load:
+                    if first_page:
+                        await self._first_page_in(page)
+                    else:
+                        table.append_keys(page)
+                    self._update_count()
+                else:
+                    pages.extend(page)
+                first_page = False
+                await asyncio.sleep(0)
+        except TicosError as err:
+            self._load_failed(str(err))
+            return
+        if not first_load:
+            table.replace_keys(pages, select_id=select_id)
+        self._refreshed()
+        self._all_in()
+
+    def _all_in(self) -> None:
+        self.loaded = True
+        self._show("keys-table" if self.table.total else "keys-empty")
+        self._update_count()
+        if self._review is not None:
+            self._review.show(*self._review_items())
+        self.post_message(self.KeysLoaded())
+
+    # ---- quiet refresh ----------------------------------------------------------------
+
+    @property
+    def quiet_refresh_delay(self) -> float:
+        """Seconds from one quiet refresh to the next: the interval, doubled per failure, capped."""
+        base = self._refresh_interval or REFRESH_INTERVAL
+        return min(base * 2 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
+
+    def refresh_if_due(self) -> None:
+        """Refresh quietly if it is time, the list is on screen, no dialog is open and no load runs."""
+        if (
+            self.loaded
+            and self.display
+            and self.screen.is_active  # no dialog over it
+            and time.monotonic() >= self._next_refresh
+            and not any(
+                w.is_running and w.group == "keys-load" and w.node is self for w in self.app.workers
+            )
+        ):
+            self.refresh_quietly()
+
+    @work(exclusive=True, group="keys-load", exit_on_error=False)
+    async def refresh_quietly(self) -> None:
+        """Fetch every key again and swap them in at once: no Loading…, the cursor stays put.
+
+        `r` (load_keys) replaces this worker. A key created, renamed or revoked here while
+        the pages arrive makes this copy stale: it is dropped, the next refresh brings it in.
+        """
+        table = self.table
+        edits = table.generation
+        keys: list[ApiKey] = []
+        try:
+            client = await self._get_backend()
+            async for page in client.iter_key_pages(page_size=1000):
+                keys.extend(page)
+                await asyncio.sleep(0)
+        except TicosError as err:
+            self._refresh_failures += 1
+            self._next_refresh = time.monotonic() + self.quiet_refresh_delay
+            if self._refresh_failures == 1:  # one notice per outage, however long
+                self.app.notify(
+                    f"Could not refresh the keys: {visible(str(err))}\n"
+                    "Trying again less often; press r to retry now.",
+                    title="Refresh failed",
+                    severity="warning",
+                    markup=False,
+                    timeout=8,
+                )
+            return
+        self._refreshed()
+        if table.generation != edits:
+            return
+        table.replace_keys(keys)
+        self._update_count()
+        state = self.query_one("#keys-body", ContentSwitcher).current
+        if state in ("keys-table", "keys-empty"):
+            wanted = "keys-table" if table.total else "keys-empty"
+            if state != wanted:
+                self._show(wanted)
+
+    def _refreshed(self) -> None:
+        """The list was fetched: quiet refreshes go back to the timer's pace."""
+        self._refresh_failures = 0
+        self._next_refresh = 0.0
+
+    async def _first_page_in(self, page: list[ApiKey]) -> None:
+        # A key created while the list loads is kept: it is the newest, first.
+        self.table.append_keys(page)
+        self._show("keys-table" if self.table.total else "keys-empty")
+        self._update_count()
+        self.post_message(self.KeysShown())
+        # Let this screenful be drawn before the next page takes the loop (appending 1,000 keys).
+        drawn = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(drawn.set_result, None)
+        await drawn
+        self._import_dialogs()
+
+    @work(thread=True, group="import-dialogs", exit_on_error=False)
+    def _import_dialogs(self) -> None:
+        # In a thread: most of it is Python code, but it yields the GIL every few milliseconds,
+        # so pages keep streaming in and keys keep being handled while it runs.
+        import_dialogs()
+
+    def _load_failed(self, message: str) -> None:
+        if self.table.total:
+            # Keep what the user already sees; say what happened and how to retry.
+            self.app.notify(
+                f"Could not refresh the keys: {visible(message)}\nPress r to retry.",
+                title="Refresh failed",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+            self._show("keys-table")
+            return
+        self.query_one("#keys-error-message", Static).update(
+            # Our words keep their line break; only the server's part is made visible.
+            Text.assemble("Could not load your API keys.\n", literal(message))
+        )
+        self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
+        self._show("keys-error")
+
+    # ---- the selected key ---------------------------------------------------------------
+
+    @on(ApiKeysTable.Highlighted, "#keys-table")
+    def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
+        self.query_one(KeyDetails).show_key(event.key)
+        # The same key's data refreshed while its usage is on the way: let that fetch finish.
+        if event.key is not None and event.key.id != self._usage_loading:
+            self.load_usage(event.key)
+
+    @work(exclusive=True, group="usage", exit_on_error=False)
+    async def load_usage(self, key: ApiKey) -> None:
+        """The highlighted key's last 30 days; waits a moment so scrolling fetches nothing."""
+        cached = self._usage_cache.get(key.id)
+        if cached is None or time.monotonic() - cached[0] > 30:
+            self._usage_loading = key.id
+            try:
+                await asyncio.sleep(0.25)
+                client = await self._get_backend()
+                days = await client.usage(key.id, days=30)
+            except TicosError as err:
+                self.query_one(KeyDetails).show_usage_error(str(err))
+                return
+            finally:
+                if self._usage_loading == key.id:
+                    self._usage_loading = None
+            cached = (time.monotonic(), days)
+            self._usage_cache[key.id] = cached
+        selected = self.table.selected_key
+        if selected is not None and selected.id == key.id:
+            self.query_one(KeyDetails).show_usage(selected, cached[1])
+
+    def _review_items(self) -> tuple[list[ReviewItem], int]:
+        from ticos_tui.review import review_keys
+
+        keys = self.table.all_keys
+        active = sum(1 for k in keys if k.status == "active")
+        return review_keys(keys, now=self._clock()), active
