@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import wait_until
@@ -142,7 +143,13 @@ def test_error_state(snap_compare, fake_app) -> None:
 def test_create_dialog_with_invalid_name(snap_compare, fake_app) -> None:
     async def invalid(pilot) -> None:
         await _keys_shown(pilot)
-        await pilot.press("n", *("x" * 101))
+        await pilot.press("n", "x")
+        # The other 100 pasted, not pressed: 101 Pilot presses take seconds.
+        await wait_until(pilot, lambda: bool(pilot.app.screen.query("#name")))
+        pilot.app.screen.query_one("#name").post_message(events.Paste("x" * 100))
+        await wait_until(
+            pilot, lambda: "limit" in str(pilot.app.screen.query_one("#name-problem").render())
+        )
         await pilot.pause()
 
     assert snap_compare(

@@ -38,7 +38,7 @@ PHRASES: tuple[tuple[str, ...], ...] = (
     ("slash", "b", "enter"),
     ("n", "k", "tab", "space", "tab", "enter"),
 )
-SEEDED_STEPS = 240
+SEEDED_STEPS = 120  # --slow runs a longer one
 SEED_NAMES = ("Nightly Batch Script", "[bold]markup[/] name", "CI deploy 🚀")
 
 
@@ -120,16 +120,25 @@ def scratch_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_a_seeded_run_of_random_presses(settings: Settings, copied: list[str]) -> None:
+    await seeded_run(settings, SEEDED_STEPS, seed_of_run=7)
+
+
+@pytest.mark.slow
+async def test_a_long_seeded_run_of_random_presses(settings: Settings, copied: list[str]) -> None:
+    await seeded_run(settings, 8 * SEEDED_STEPS, seed_of_run=11)
+
+
+async def seeded_run(settings: Settings, steps: int, *, seed_of_run: int) -> None:
     await seed(settings)
-    rng = random.Random(7)
+    rng = random.Random(seed_of_run)
     keys: list[str] = []
-    while len(keys) < SEEDED_STEPS:
+    while len(keys) < steps:
         keys.extend(rng.choice(PHRASES) if rng.random() < 0.1 else (rng.choice(KEYS),))
     await press_randomly(settings, keys)
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
