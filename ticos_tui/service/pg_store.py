@@ -34,6 +34,7 @@ from ticos_tui.service.records import (
     StoreUnavailable,
     format_ts,
     key_json,
+    key_list_filter,
     new_id,
     roll_refusal,
     rolled_expiry,
@@ -283,19 +284,9 @@ class PgStore:
     ) -> tuple[list[dict[str, Any]], int | None]:
         used = self.uses.last_used()
         now = self.now()
-        where = "account_id = %s AND NOT deleted"
-        params: list[Any] = [account_id]
-        if before_seq is not None:
-            where += " AND seq < %s"
-            params.append(before_seq)
-        if status == "active":
-            where += " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %s)"
-            params.append(now)
-        elif status == "revoked":
-            where += " AND revoked_at IS NOT NULL"
-        elif status == "expired":
-            where += " AND revoked_at IS NULL AND expires_at <= %s"
-            params.append(now)
+        where, params = key_list_filter(
+            account_id, status, before_seq, now, mark="%s", live="NOT deleted"
+        )
         params.append(limit + 1)
         async with self.connection() as conn:
             cur = await conn.execute(

@@ -27,6 +27,7 @@ from ticos_tui.service.records import (
     StoreUnavailable,
     format_ts,
     key_json,
+    key_list_filter,
     new_id,
     roll_refusal,
     rolled_expiry,
@@ -236,19 +237,9 @@ class Store(SqliteConnections):
         """A page of keys newest first, strictly older than `before_seq`; and the next position."""
         used = self.unwritten_uses()
         now = self.now()
-        where = "account_id = ? AND deleted = 0"
-        params: list[Any] = [account_id]
-        if before_seq is not None:
-            where += " AND seq < ?"
-            params.append(before_seq)
-        if status == "active":
-            where += " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
-            params.append(now)
-        elif status == "revoked":
-            where += " AND revoked_at IS NOT NULL"
-        elif status == "expired":
-            where += " AND revoked_at IS NULL AND expires_at <= ?"
-            params.append(now)
+        where, params = key_list_filter(
+            account_id, status, before_seq, now, mark="?", live="deleted = 0"
+        )
         params.append(limit + 1)
         with self._read() as conn:
             rows = conn.execute(
