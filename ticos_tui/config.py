@@ -173,14 +173,7 @@ def resolve_settings(
     config_file = config_file_path(env)
     file_settings = read_config_file(config_file)
 
-    if data_dir:
-        resolved_dir = Path(data_dir).expanduser()
-    elif env.get("TICOS_HOME"):
-        resolved_dir = Path(env["TICOS_HOME"]).expanduser()
-    elif file_settings.get("data_dir"):
-        resolved_dir = Path(file_settings["data_dir"]).expanduser()
-    else:
-        resolved_dir = paths.data_dir(None, {})
+    resolved_dir = paths.data_dir(data_dir, env, lambda: file_settings.get("data_dir"))
 
     raw_url = base_url or env.get("TICOS_BASE_URL") or file_settings.get("base_url")
     mode: Literal["embedded", "remote"] = "remote" if raw_url else "embedded"
