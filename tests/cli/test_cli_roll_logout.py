@@ -11,7 +11,7 @@ import pytest
 
 from tests.client.fakeserver import free_port
 
-from .conftest import Served
+from .conftest import Served, run_script
 from .helpers import create, one_line_error
 
 
@@ -75,3 +75,20 @@ def test_logout_forgets_locally_when_the_server_cannot_be_told(
     assert "could not be told" in logout.err and "Forgot the token" in logout.err
     assert token not in logout.err
     assert not (isolated_env["config"] / "credentials.json").exists()
+
+
+def test_every_key_command_runs_with_warnings_as_errors(isolated_env) -> None:  # type: ignore[no-untyped-def]
+    """Python 3.12 deprecates `?1` placeholders bound from a sequence; under `-W error` a roll
+    with a grace period answered 500. Warnings are errors here, on whatever Python runs this."""
+    env = {"PYTHONWARNINGS": "error"}
+    made = run_script("keys", "create", "strict", "--json", env=env)
+    assert made.code == 0, made
+    key_id = json.loads(made.out)["id"]
+    for argv in (
+        ("keys", "roll", key_id, "--grace", "1h", "--json"),
+        ("keys", "list", "--json"),
+        ("keys", "usage", key_id, "--json"),
+        ("keys", "review", "--json"),
+    ):
+        result = run_script(*argv, env=env)
+        assert result.code == 0, (argv, result)
