@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from ticos_tui import errors
+from ticos_tui.config import server_name
 from ticos_tui.models import (
     KEEP_LIFETIME,
     Account,
@@ -134,7 +135,7 @@ class TicosClient:
 
     def _timed_out(self) -> errors.RequestTimedOut:
         return errors.RequestTimedOut(
-            f"the server at {self.base_url} did not answer within {self.timeout:g} s; "
+            f"{server_name(self.base_url)} did not answer within {self.timeout:g} s; "
             "try again, or allow longer with --timeout"
         )
 
@@ -181,7 +182,7 @@ class TicosClient:
                     else " The change may or may not have been made: refresh to check."
                 )
                 raise errors.ConnectionFailed(
-                    f"the server at {self.base_url} closed the connection before its answer was "
+                    f"{server_name(self.base_url)} closed the connection before its answer was "
                     f"complete ({transport_reason(err)}); try again.{outcome}"
                 ) from None
             except httpx.HTTPError as err:
@@ -249,7 +250,7 @@ class TicosClient:
                 return
             if page.next_cursor in seen:
                 raise errors.ProtocolError(
-                    f"the server at {self.base_url} sent the same page cursor twice; "
+                    f"{server_name(self.base_url)} sent the same page cursor twice; "
                     "it does not paginate as the Ticos API does"
                 )
             seen.add(page.next_cursor)

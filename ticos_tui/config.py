@@ -19,6 +19,13 @@ CONFIG_FILE = "config.toml"
 EMBEDDED_BASE_URL = "http://ticos.local/v1"
 
 
+def server_name(base_url: str) -> str:
+    """How messages name the server: the embedded one has no URL a person could visit."""
+    if base_url.rstrip("/") == EMBEDDED_BASE_URL:
+        return "the local Ticos service"
+    return f"the server at {base_url}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a client needs to connect, and where each part came from (for `status`)."""

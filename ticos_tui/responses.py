@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ticos_tui import errors
-from ticos_tui.config import EMBEDDED_BASE_URL
+from ticos_tui.config import EMBEDDED_BASE_URL, server_name
 from ticos_tui.keyformat import redact
 from ticos_tui.models import SCOPES, ApiKey, CreatedKey
 
@@ -56,13 +56,13 @@ def parse_response(
         raise response_error(response, base_url=base_url, token=token)
     if 300 <= status < 400:
         raise errors.ProtocolError(
-            f"the server at {base_url} answered with a redirect (HTTP {status}) instead "
+            f"{server_name(base_url)} answered with a redirect (HTTP {status}) instead "
             "of the Ticos API; check --base-url (https? the /v1 path?)"
         )
     if not expect_body:
         return parse(None)
     not_api = (
-        f"the server at {base_url} did not answer with the Ticos API "
+        f"{server_name(base_url)} did not answer with the Ticos API "
         f"({{what}}); check --base-url / TICOS_BASE_URL"
     )
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -146,7 +146,7 @@ def response_error(
             )
         else:
             message = (
-                f"the server at {base} has no {path}{said}; "
+                f"{server_name(base)} has no {path}{said}; "
                 "is --base-url the Ticos API root (ending in /v1)?"
             )
         return errors.NotFound(message, status=status, detail=detail)
@@ -180,12 +180,12 @@ def response_error(
         )
     if status >= 500:
         return errors.ServerError(
-            f"the server at {base} failed (HTTP {status}){said}; try again in a moment",
+            f"{server_name(base)} failed (HTTP {status}){said}; try again in a moment",
             status=status,
             detail=detail,
         )
     return errors.ApiError(
-        f"the server at {base} answered HTTP {status}{said}", status=status, detail=detail
+        f"{server_name(base)} answered HTTP {status}{said}", status=status, detail=detail
     )
 
 

@@ -214,3 +214,15 @@ def test_interrupt_and_unexpected_failures_stay_one_line(
     monkeypatch.setattr(keys_commands, "keys_list", broken)
     err = one_line_error(cli("keys", "list"), 1)
     assert "RuntimeError: boom with [secret]" in err and "TICOS_DEBUG=1" in err
+
+
+def test_embedded_errors_name_the_local_service_not_a_made_up_url(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ticos_tui.service import handlers
+
+    async def broken(request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(handlers, "list_keys", broken)
+    err = one_line_error(cli("keys", "list"), 1)
+    assert "the local Ticos service failed (HTTP 500)" in err
+    assert "ticos.local" not in err
