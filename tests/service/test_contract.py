@@ -82,7 +82,8 @@ def _stateless(examples: int) -> Any:
 
 
 test_every_operation = _stateless(25)
-test_every_operation_long = pytest.mark.slow(_stateless(400))
+# The long runs get room on a busy machine: 400 examples on each store take minutes there.
+test_every_operation_long = pytest.mark.timeout(900)(pytest.mark.slow(_stateless(400)))
 
 
 def _stateful(contract: Contract, examples: int, steps: int) -> None:
@@ -121,5 +122,6 @@ def test_stateful_links(contract: Contract) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_stateful_links_long(contract: Contract) -> None:
     _stateful(contract, examples=400, steps=15)
