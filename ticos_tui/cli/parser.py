@@ -330,24 +330,14 @@ def _add_destructive(
 
 
 def _add_keys_revoke(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
-    revoke = _add_destructive(
-        key_cmds,
-        conn,
-        "revoke",
-        "Revoke a key: it stops working at once, and stays listed",
-        keys.keys_revoke,
-    )
+    help_text = "Revoke a key: it stops working at once, and stays listed"
+    revoke = _add_destructive(key_cmds, conn, "revoke", help_text, keys.keys_revoke)
     _json_flag(revoke, "print the revoked key as JSON")
 
 
 def _add_keys_delete(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
-    delete = _add_destructive(
-        key_cmds,
-        conn,
-        "delete",
-        "Delete a key: revoked and removed from every list",
-        keys.keys_delete,
-    )
+    help_text = "Delete a key: revoked and removed from every list"
+    delete = _add_destructive(key_cmds, conn, "delete", help_text, keys.keys_delete)
     _json_flag(delete, 'print the key as it was before, with "deleted": true, as JSON')
 
 
