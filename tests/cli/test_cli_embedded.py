@@ -217,12 +217,12 @@ def test_interrupt_and_unexpected_failures_stay_one_line(
 
 
 def test_embedded_errors_name_the_local_service_not_a_made_up_url(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ticos_tui.service import handlers
+    from ticos_tui.service.sqlite_async import SqliteStore
 
-    async def broken(request):  # type: ignore[no-untyped-def]
-        raise RuntimeError("boom")
+    async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")  # a bug in the service: a 500 answer
 
-    monkeypatch.setattr(handlers, "list_keys", broken)
+    monkeypatch.setattr(SqliteStore, "list_keys", broken)
     err = one_line_error(cli("keys", "list"), 1)
     assert "the local Ticos service failed (HTTP 500)" in err
     assert "ticos.local" not in err
