@@ -47,9 +47,7 @@ async def test_ndy_types_dy_into_the_create_dialog_and_revokes_nothing(
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         burst(app, "n", "d", "y")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
-        name = app.screen.query_one("#name")
-        await wait_until(pilot, lambda: name.value == "dy")
+        await wait_until(pilot, lambda: name_typed(app) == "dy")
         assert not any(isinstance(s, ConfirmDialog) for s in app.screen_stack)
         assert [k.status for k in client.keys] == [k.status for k in sample_keys()]
 
@@ -88,7 +86,13 @@ async def test_help_then_escape_then_n_at_once_opens_create(fake_app: AppFactory
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         burst(app, "?", "escape", "n", *"after help")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
-        name = app.screen.query_one("#name")
-        await wait_until(pilot, lambda: name.value == "after help")
+        await wait_until(pilot, lambda: name_typed(app) == "after help")
         assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
+
+
+def name_typed(app: TicosApp) -> str | None:
+    """The create dialog's name field, once the dialog is up and composed; else None."""
+    if not isinstance(app.screen, CreateKeyDialog):
+        return None
+    found = app.screen.query("#name")
+    return str(found.first().value) if found else None

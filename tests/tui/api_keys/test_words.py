@@ -97,7 +97,10 @@ async def test_a_pasted_tab_is_named_in_the_dialog(fake_app) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, CreateKeyDialog) and bool(app.screen.query("#name")),
+        )
         app.screen.query_one("#name").insert_text_at_cursor("CI\tdeploy")
         problem = app.screen.query_one("#name-problem")
         await wait_until(pilot, lambda: "a tab character" in str(problem.render()))
