@@ -8,7 +8,8 @@ dimmed page behind a modal is repainted too, so the string must not be on the pa
 
   n  "Full access"       the create dialog's first field (its title is also the page's button)
   e  "Rename API Key"    the title
-  ?  "Press escape or ? to close"   the help's last line (its title, "Keys", is on the page)
+  ?  "This help"         the help's first row (its title, "Keys", is on the page; its last
+                         line is below the fold once the list outgrows 35 rows)
   d  "Revoke API key"    the title
   o  "Roll API key"      the title
 
@@ -88,7 +89,7 @@ KEYS_COUNT = 100
 PRESSES: tuple[tuple[bytes, str, bytes], ...] = (
     (b"n", "n create", b"Full access"),
     (b"e", "e rename", b"Rename API Key"),
-    (b"?", "? help", b"Press escape or ? to close"),
+    (b"?", "? help", b"This help"),
     (b"d", "d revoke", b"Revoke API key"),
     (b"o", "o roll", b"Roll API key"),
 )
