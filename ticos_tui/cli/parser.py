@@ -9,8 +9,8 @@ from typing import Any
 
 from ticos_tui import __version__, scan
 from ticos_tui.cli import accounts, args, keys
-from ticos_tui.models import SCOPES
 from ticos_tui.output import PROG
+from ticos_tui.scopes import SCOPES
 from ticos_tui.serve_options import add_database_url_option, add_serve_options
 
 Command = Callable[[argparse.Namespace], int]
