@@ -10,6 +10,7 @@ from typing import Any
 from ticos_tui import __version__, scan
 from ticos_tui.cli import accounts, args, keys
 from ticos_tui.output import PROG
+from ticos_tui.scan_options import add_scan_parser
 from ticos_tui.scopes import SCOPES
 from ticos_tui.serve_options import add_database_url_option, add_serve_options
 
@@ -432,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.set_defaults(func=accounts.tui)
-    # Any: the subparsers are `Parser`s (errors as one line), which scan.register also takes.
+    # Any: the subparsers are `Parser`s (errors as one line), which add_scan_parser also takes.
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_serve(commands)
     _add_web(commands, conn)
@@ -441,6 +442,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logout(commands, conn)
     _add_status(commands, conn)
     _add_keys(commands, conn)
-    scan.register(commands)
+    add_scan_parser(commands).set_defaults(func=scan.run)
     _add_completion(commands)
     return parser
