@@ -70,8 +70,8 @@ def test_config_review_and_chart_are_light() -> None:
 
 
 # What only a subcommand uses: `ticos-tui` alone must not import it before Textual. (The TUI
-# imports `present` itself, later; the others it never needs. `credentials` is needed only for a
-# remote server's stored login, which TICOS_TOKEN below makes unnecessary.)
+# imports `present` and `review` itself, after Textual; the others it never needs. `credentials`
+# is needed only for a remote server's stored login, which TICOS_TOKEN below makes unnecessary.)
 SUBCOMMANDS_ONLY = (
     "ticos_tui.scan",
     "ticos_tui.cli.accounts",
