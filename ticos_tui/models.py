@@ -7,16 +7,6 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Final, Literal
 
-SCOPES: dict[str, str] = {
-    "*": "Full access: everything the account can do",
-    "api_keys:read": "List and read API keys",
-    "api_keys:write": "Create, rename, roll, revoke and delete API keys",
-    "account:read": "Read the account's profile",
-    "agents:invoke": "Invoke agents",
-    "terminals:read": "Read terminals",
-    "terminals:write": "Create and change terminals",
-    "usage:read": "Read usage figures",
-}
 STATUSES = ("active", "revoked", "expired")
 
 

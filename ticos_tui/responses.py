@@ -12,7 +12,8 @@ import httpx
 from ticos_tui import errors
 from ticos_tui.config import EMBEDDED_BASE_URL, server_name
 from ticos_tui.keyformat import redact
-from ticos_tui.models import SCOPES, ApiKey, CreatedKey
+from ticos_tui.models import ApiKey, CreatedKey
+from ticos_tui.scopes import SCOPES
 
 T = TypeVar("T")
 

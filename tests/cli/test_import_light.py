@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
+
+from ticos_tui.cli import build_parser
+from ticos_tui.cli.handler import Handler
 
 HEAVY = (
     "httpx",
@@ -61,3 +67,86 @@ def test_the_embedded_service_never_loads_the_postgresql_driver(tmp_path) -> Non
 def test_config_review_and_chart_are_light() -> None:
     code = "import ticos_tui.config, ticos_tui.review, ticos_tui.usagechart, ticos_tui.credentials"
     assert loaded_after(code) == []
+
+
+# What only a subcommand uses: `ticos-tui` alone must not import it before Textual. (The TUI
+# imports `present` and `review` itself, after Textual; the others it never needs. `credentials`
+# is needed only for a remote server's stored login, which TICOS_TOKEN below makes unnecessary.)
+SUBCOMMANDS_ONLY = (
+    "ticos_tui.scan",
+    "ticos_tui.cli.accounts",
+    "ticos_tui.cli.keys",
+    "ticos_tui.cli.table",
+    "ticos_tui.credentials",
+    "ticos_tui.present",
+    "ticos_tui.review",
+    "ticos_tui.usagechart",
+    "getpass",
+)
+REACHED_THE_TUI = "REACHED-THE-TUI"
+
+
+def loaded_before_the_tui(argv: list[str]) -> list[str]:
+    """The modules `main(argv)` has imported when it first imports the TUI (or Textual).
+
+    The real path, stopped at that import; without os.fork, so no prefetch child is started.
+    """
+    probe = f"""
+import os, sys
+del os.fork
+
+class StopAtTheTui:
+    def find_spec(self, name, path=None, target=None):
+        if name == "ticos_tui.tui" or name.partition(".")[0] == "textual":
+            print({REACHED_THE_TUI!r}, name, *sys.modules, flush=True)
+            os._exit(0)
+        return None
+
+sys.meta_path.insert(0, StopAtTheTui())
+from ticos_tui.cli import main
+main({argv!r})
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    marker, reached, *modules = proc.stdout.split() or [""]
+    assert marker == REACHED_THE_TUI and reached == "ticos_tui.tui", proc.stdout + proc.stderr
+    return modules
+
+
+def test_the_tui_path_imports_no_subcommand_before_textual(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TICOS_TOKEN", "tk_not-read-by-this-test")
+    for argv in (
+        [],
+        ["--data-dir", str(tmp_path / "data")],
+        ["--timeout", "5", "--data-dir", str(tmp_path / "data")],
+        ["--base-url", "http://127.0.0.1:9", "--timeout", "5"],
+    ):
+        modules = loaded_before_the_tui(argv)
+        assert "ticos_tui.config" in modules  # the probe did run the path: settings resolved
+        early = sorted(
+            m for m in modules if any(m == s or m.startswith(s + ".") for s in SUBCOMMANDS_ONLY)
+        )
+        assert early == [], (argv, early)
+
+
+def leaf_commands(parser: argparse.ArgumentParser, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(the command line, its `func`) of every command that runs something."""
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups or not groups[0].required:
+        yield path or "(no command)", parser.get_default("func")
+    for group in groups:
+        for name, sub in group.choices.items():
+            yield from leaf_commands(sub, f"{path} {name}".strip())
+
+
+def test_every_command_names_a_function_that_exists() -> None:
+    # Handlers are module and function names, looked up only when a command runs: a typo in
+    # one would otherwise surface only when someone runs that command.
+    commands = dict(leaf_commands(build_parser()))
+    assert {"(no command)", "keys list", "keys review", "scan", "accounts create"} <= set(commands)
+    for line, func in commands.items():
+        function = func.resolve() if isinstance(func, Handler) else func
+        assert callable(function), line
+        if isinstance(func, Handler):
+            assert (function.__module__, function.__name__) == (func.module, func.name), line

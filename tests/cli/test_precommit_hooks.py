@@ -11,6 +11,7 @@ import yaml
 
 from ticos_tui.cli import build_parser
 from ticos_tui.keyformat import generate_key
+from ticos_tui.scan.command import run as run_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ def test_entry_is_our_console_script_and_a_real_command() -> None:
     assert program in scripts and scripts[program] == "ticos_tui.cli:main"
     # The entry plus file names must parse as a ticos-tui command line.
     args = build_parser().parse_args([*argv, "some/file.py"])
-    assert args.func.__module__ == "ticos_tui.scan.command" and args.paths == ["some/file.py"]
+    assert args.func.resolve() is run_scan and args.paths == ["some/file.py"]
 
 
 def test_entry_scans_the_files_pre_commit_passes(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -19,8 +19,9 @@ from ticos_tui.keyformat import BASE62, generate_key, is_well_formed_key, snippe
 from ticos_tui.models import VerifyResult
 from ticos_tui.sanitize import visible
 from ticos_tui.scan import Finding, check_findings, find_keys, scan_file, scan_paths
-from ticos_tui.scan.command import main, register
+from ticos_tui.scan.command import main
 from ticos_tui.scan.walk import compile_ignore_pattern
+from ticos_tui.scan_options import add_scan_parser
 
 
 def broken(key: str) -> str:
@@ -513,13 +514,13 @@ def test_bad_base_url_is_a_usage_error(work: Path, capsys: pytest.CaptureFixture
     assert "http" in err
 
 
-def test_register_keeps_options_given_before_the_subcommand() -> None:
+def test_the_scan_parser_keeps_options_given_before_the_subcommand() -> None:
     parser = argparse.ArgumentParser(prog="ticos-tui")
     parser.add_argument("--base-url")
     sub = parser.add_subparsers(dest="command")
-    register(sub)
+    add_scan_parser(sub)
     args = parser.parse_args(["--base-url", "http://a", "scan", "x"])
-    assert (args.base_url, args.paths, args.func.__name__) == ("http://a", ["x"], "run")
+    assert (args.base_url, args.paths, args.command) == ("http://a", ["x"], "scan")
     args = parser.parse_args(["scan", "--base-url", "http://b", "--data-dir", "d", "--history"])
     assert (args.base_url, args.data_dir, args.history) == ("http://b", "d", True)
     help_text = sub.choices["scan"].format_help()

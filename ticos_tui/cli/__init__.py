@@ -1,7 +1,8 @@
 """The `ticos-tui` command: the TUI by default, the local service, logins, and keys for scripts.
 
 Kept import-light: httpx, the service and Textual load inside the command that needs them,
-so `ticos-tui --help` and shell completion stay fast. `main` is the one error boundary:
+and each command's own module only when it runs (see `Handler`), so `ticos-tui --help`, shell
+completion and the TUI's start-up pay for none of the others. `main` is the one error boundary:
 every failure becomes one line on stderr and an exit code.
 """
 
@@ -13,7 +14,6 @@ import sys
 from ticos_tui.cli.args import DEFAULT_TIMEOUT, ArgumentError
 from ticos_tui.cli.parser import build_parser
 from ticos_tui.errors import TicosError
-from ticos_tui.keyformat import redact
 from ticos_tui.output import error
 
 __all__ = ["build_parser", "main"]
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         error(str(err))
         return 2
     except TicosError as err:
-        error(redact(str(err)))
+        error(_redacted(err))
         return err.exit_code
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -46,7 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("TICOS_DEBUG"):
             raise
         error(
-            f"unexpected {type(err).__name__}: {redact(str(err))} "
+            f"unexpected {type(err).__name__}: {_redacted(err)} "
             "(run again with TICOS_DEBUG=1 for the details, and please report it)"
         )
         return 1
+
+
+def _redacted(err: BaseException) -> str:
+    """The error's text with any API key in it cut to a snippet."""
+    from ticos_tui.keyformat import redact  # hashing and key rules: only when there is an error
+
+    return redact(str(err))

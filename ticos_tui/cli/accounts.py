@@ -1,4 +1,4 @@
-"""Where and as whom ticos-tui works: the TUI, `serve`, `accounts create`, `login`, `logout`, `status`."""
+"""Where and as whom ticos-tui works: `serve`, `web`, `accounts create`, `login`, `logout`, `status`."""
 
 from __future__ import annotations
 
@@ -28,20 +28,6 @@ if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
     from ticos_tui.config import Settings
     from ticos_tui.models import Account
-
-
-def tui(args: argparse.Namespace) -> int:
-    """The default command: open the TUI."""
-    resolved = settings(args)
-    from ticos_tui import prefetch
-
-    ahead = prefetch.start(resolved)  # before Textual is imported: on the other core
-    try:
-        from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
-    except ImportError as err:
-        raise UsageError(f"the TUI is not available in this installation ({err})") from None
-    make_app(resolved, timeout=args.timeout, keys_ahead=ahead).run()
-    return 0
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from ticos_tui import __version__, scan
-from ticos_tui.cli import accounts, args, keys
-from ticos_tui.models import SCOPES
+from ticos_tui import __version__
+from ticos_tui.cli import args
+from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.output import PROG
+from ticos_tui.scan_options import add_scan_parser
+from ticos_tui.scopes import SCOPES
 from ticos_tui.serve_options import add_database_url_option, add_serve_options
 
-Command = Callable[[argparse.Namespace], int]
+# The commands' modules, imported only by the command that runs (see Handler).
+_ACCOUNTS = "ticos_tui.cli.accounts"
+_KEYS = "ticos_tui.cli.keys"
 
 EXIT_CODES = """\
 exit codes:
@@ -114,7 +118,7 @@ def _add_serve(commands: Any) -> None:
         commands,
         "serve",
         "Serve the local Ticos service over HTTP",
-        accounts.serve,
+        Handler(_ACCOUNTS, "serve"),
         ["serve", "serve --port 8765 --data-dir /srv/ticos --forwarded-allow-ips 127.0.0.1"],
         parents=[_data_dir_option()],
     )
@@ -130,7 +134,7 @@ def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
         commands,
         "web",
         "Serve the TUI to a web browser (needs: pip install 'ticos-tui[web]')",
-        accounts.web,
+        Handler(_ACCOUNTS, "web"),
         ["web", "web --port 8766 --base-url http://127.0.0.1:8765"],
         parents=[conn],
     )
@@ -177,7 +181,7 @@ def _add_accounts(commands: Any) -> None:
         account_cmds,
         "create",
         "Create an account on the local service; prints its session token once, on stdout",
-        accounts.accounts_create,
+        Handler(_ACCOUNTS, "accounts_create"),
         ['accounts create "Ada Lovelace" ada@example.com > ada.token'],
         parents=[_data_dir_option()],
     )
@@ -191,7 +195,7 @@ def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
         commands,
         "login",
         "Store a token for a server (read from a hidden prompt, or one line of stdin)",
-        accounts.login,
+        Handler(_ACCOUNTS, "login"),
         [
             "login --base-url https://api.ticos.ai/v1",
             "login --base-url http://127.0.0.1:8765 < ada.token",
@@ -208,7 +212,7 @@ def _add_logout(commands: Any, conn: argparse.ArgumentParser) -> None:
         commands,
         "logout",
         "Forget the token stored for a server",
-        accounts.logout,
+        Handler(_ACCOUNTS, "logout"),
         ["logout --base-url https://api.ticos.ai/v1"],
         parents=[conn],
     )
@@ -219,7 +223,7 @@ def _add_status(commands: Any, conn: argparse.ArgumentParser) -> None:
         commands,
         "status",
         "Show the mode, server, account and where the credential comes from",
-        accounts.status,
+        Handler(_ACCOUNTS, "status"),
         ["status", "status --base-url https://api.ticos.ai/v1 --json"],
         parents=[conn],
     )
@@ -234,7 +238,7 @@ def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "list",
         "List keys, newest first (fitted to the terminal's width; piped, every word)",
-        keys.keys_list,
+        Handler(_KEYS, "keys_list"),
         ["keys list --status active", "keys list --json | jq -r '.[].id'"],
         parents=[conn],
     )
@@ -254,7 +258,7 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "create",
         "Create a key; the full key alone goes to stdout: KEY=$(ticos-tui keys create ci)",
-        keys.keys_create,
+        Handler(_KEYS, "keys_create"),
         [
             "keys create ci --scope api_keys:read --expires-in 30d",
             'keys create "Nightly Batch Script" --json > created.json',
@@ -291,7 +295,7 @@ def _add_keys_get(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "get",
         "Show one key's fields",
-        keys.keys_get,
+        Handler(_KEYS, "keys_get"),
         ["keys get key_2x7Qm9", 'keys get "Nightly Batch Script" --json'],
         parents=[conn],
     )
@@ -304,7 +308,7 @@ def _add_keys_rename(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "rename",
         "Rename a key",
-        keys.keys_rename,
+        Handler(_KEYS, "keys_rename"),
         ['keys rename key_2x7Qm9 "Nightly Batch Script v2"'],
         parents=[conn],
     )
@@ -331,13 +335,13 @@ def _add_destructive(
 
 def _add_keys_revoke(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     help_text = "Revoke a key: it stops working at once, and stays listed"
-    revoke = _add_destructive(key_cmds, conn, "revoke", help_text, keys.keys_revoke)
+    revoke = _add_destructive(key_cmds, conn, "revoke", help_text, Handler(_KEYS, "keys_revoke"))
     _json_flag(revoke, "print the revoked key as JSON")
 
 
 def _add_keys_delete(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     help_text = "Delete a key: revoked and removed from every list"
-    delete = _add_destructive(key_cmds, conn, "delete", help_text, keys.keys_delete)
+    delete = _add_destructive(key_cmds, conn, "delete", help_text, Handler(_KEYS, "keys_delete"))
     _json_flag(delete, 'print the key as it was before, with "deleted": true, as JSON')
 
 
@@ -346,7 +350,7 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "roll",
         "Replace a key with a new one of the same name and scopes; the new key goes to stdout",
-        keys.keys_roll,
+        Handler(_KEYS, "keys_roll"),
         ["keys roll key_2x7Qm9 --grace 24h", "keys roll key_2x7Qm9 --yes > new.key"],
         parents=[conn],
     )
@@ -375,7 +379,7 @@ def _add_keys_usage(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "usage",
         "Requests per day for a key, as a text chart",
-        keys.keys_usage,
+        Handler(_KEYS, "keys_usage"),
         ["keys usage key_2x7Qm9 --days 7", "keys usage key_2x7Qm9 --json"],
         parents=[conn],
     )
@@ -389,7 +393,7 @@ def _add_keys_review(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         key_cmds,
         "review",
         "Active keys worth a second look (unused, idle, full access, expiring, duplicate names)",
-        keys.keys_review,
+        Handler(_KEYS, "keys_review"),
         ["keys review", "keys review --json"],
         parents=[conn],
     )
@@ -431,8 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[conn],
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.set_defaults(func=accounts.tui)
-    # Any: the subparsers are `Parser`s (errors as one line), which scan.register also takes.
+    parser.set_defaults(func=Handler("ticos_tui.cli.launch", "tui"))
+    # Any: the subparsers are `Parser`s (errors as one line), which add_scan_parser also takes.
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_serve(commands)
     _add_web(commands, conn)
@@ -441,6 +445,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logout(commands, conn)
     _add_status(commands, conn)
     _add_keys(commands, conn)
-    scan.register(commands)
+    add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.scan.command", "run"))
     _add_completion(commands)
     return parser

@@ -7,7 +7,7 @@ imported only when findings are verified.
 from __future__ import annotations
 
 from ticos_tui.scan.check import Checked, check_findings
-from ticos_tui.scan.command import register, run
+from ticos_tui.scan.command import run
 from ticos_tui.scan.detect import Finding, ScanStats, find_keys, scan_bytes, scan_file
 from ticos_tui.scan.history import HistoryUnavailable, scan_history
 from ticos_tui.scan.scanner import scan_paths
@@ -21,7 +21,6 @@ __all__ = [
     "check_findings",
     "find_keys",
     "iter_files",
-    "register",
     "run",
     "scan_bytes",
     "scan_file",

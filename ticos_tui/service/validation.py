@@ -9,7 +9,8 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
-from ticos_tui.models import SCOPES, STATUSES
+from ticos_tui.models import STATUSES
+from ticos_tui.scopes import SCOPES
 from ticos_tui.validation import FORBIDDEN_IN_NAME, NAME_MAX
 
 MAX_BODY = 16 * 1024

@@ -19,7 +19,8 @@ from textual.widgets import (
     Static,
 )
 
-from ticos_tui.models import SCOPES, CreatedKey
+from ticos_tui.models import CreatedKey
+from ticos_tui.scopes import SCOPES
 from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.dialogs import NameDialog
 

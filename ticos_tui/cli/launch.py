@@ -1,0 +1,26 @@
+"""`ticos-tui` without a command: the settings, the keys' prefetch child, then the TUI.
+
+Light on purpose: everything this module imports runs before Textual, on the path to the
+first frame, so it loads nothing that only a subcommand uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ticos_tui.cli.connection import settings
+from ticos_tui.errors import UsageError
+
+
+def tui(args: argparse.Namespace) -> int:
+    """The default command: open the TUI."""
+    resolved = settings(args)
+    from ticos_tui import prefetch
+
+    ahead = prefetch.start(resolved)  # before Textual is imported: on the other core
+    try:
+        from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
+    except ImportError as err:
+        raise UsageError(f"the TUI is not available in this installation ({err})") from None
+    make_app(resolved, timeout=args.timeout, keys_ahead=ahead).run()
+    return 0
