@@ -100,14 +100,13 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
         self._start_over("")
 
     def reset_extra(self) -> None:
+        # The RadioSet and the Select say they changed: their handlers hide the scopes and the date.
         self.query_one("#access-full", RadioButton).value = True
-        self.set_class(False, "-custom-scopes")
         for scopes in self.query("#scopes").results(SelectionList):
             scopes.deselect_all()
         for preset in self.query("#preset").results(Select):
             preset.clear()
         self.query_one("#expiry", Select).value = "never"
-        self.set_class(False, "-expiry-date")
         for date in self.query("#expiry-date").results(Input):
             date.value = ""
         self.query_one("#options-problem", Static).update("")
