@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from rich.table import Table
 from textual.widgets import Input, OptionList, RadioButton, Select, SelectionList, Static
 
 from tests.tui.fakes import FakeClient, sample_keys
@@ -220,3 +221,28 @@ async def test_a_second_confirm_over_the_kept_one_is_a_new_dialog(
         assert answers == [True, False]
         assert kept(app, ConfirmDialog, "Third?", "three") is first
         assert pane(app).is_attached
+
+
+async def test_a_kept_help_lists_the_keys_of_the_screen_it_opens_over(
+    fake_app: Callable[..., TicosApp],
+) -> None:
+    app = fake_app(FakeClient(sample_keys(3)))
+
+    def listed() -> list[str]:
+        table = app.screen.query_one("#keys", Static).content
+        assert isinstance(table, Table)
+        return [str(cell) for cell in table.columns[1].cells]
+
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Create a new API key" in listed()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+        app.screen.query_one("#sidebar").focus()  # from the sections list, `n` creates nothing
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Create a new API key" not in listed()
