@@ -256,10 +256,11 @@ class TicosApp(App[None]):
         self.action_account_menu()
 
     def action_help(self) -> None:
+        from ticos_tui.tui.dialogs import kept
         from ticos_tui.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen.active_bindings))
+            self.push_screen(kept(self, HelpScreen, self.screen.active_bindings))
 
     def action_account_menu(self) -> None:
         from ticos_tui.tui.account.menu import AccountMenu

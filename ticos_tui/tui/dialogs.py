@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -20,6 +20,30 @@ from ticos_tui.validation import name_problem
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
+D = TypeVar("D", bound="Dialog[Any]")
+
+
+def kept(app: App[Any], cls: type[D], *args: Any, **kwargs: Any) -> D:
+    """A `cls(*args, **kwargs)` to push: built on the first opening, kept and shown again after.
+
+    Composing and styling its widgets is most of what opening a dialog costs (rename on a
+    pty, 100 keys behind it: 68 ms built anew, 30 ms kept, against 50 ms for a bare
+    ModalScreen). A kept dialog is installed, so closing it keeps its widgets, and each
+    opening hands it its arguments again through `prepare`, which puts every field back the
+    way a new dialog has it. While the kept one is open (a confirm over a confirm), the
+    second is built anew. Never for a dialog that shows a secret: that one is built for one
+    showing and dropped with it.
+    """
+    name = f"kept-dialog:{cls.__module__}.{cls.__qualname__}"
+    if not app.is_screen_installed(name):
+        dialog = cls(*args, **kwargs)
+        app.install_screen(dialog, name)
+        return dialog
+    kept_dialog = cast(D, app.get_screen(name))
+    if kept_dialog in app.screen_stack:
+        return cls(*args, **kwargs)
+    kept_dialog.prepare(*args, **kwargs)
+    return kept_dialog
 
 
 class Dialog(ModalScreen[ResultType]):
@@ -54,6 +78,13 @@ class Dialog(ModalScreen[ResultType]):
     def key_hints(self) -> Iterable[tuple[str, str]]:
         return self.KEY_HINTS
 
+    def prepare(self, *args: Any, **kwargs: Any) -> None:
+        """Take the arguments of the next opening (as `__init__` does) and reset every field.
+
+        Dialogs opened through `kept` implement it; it is called only on a closed dialog.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot be kept")
+
     def on_mount(self) -> None:
         # Each dialog has its own hints line, over the page's: it shows the dialog's keys.
         self.mount(KeyHints(self.key_hints))
@@ -85,20 +116,43 @@ class ConfirmDialog(Dialog[bool]):
         cancel_label: str = "Cancel",
         destructive: bool = True,
     ) -> None:
-        super().__init__(classes="" if destructive else "-safe")
+        super().__init__()
+        self.prepare(
+            title,
+            body,
+            confirm_label=confirm_label,
+            cancel_label=cancel_label,
+            destructive=destructive,
+        )
+
+    def prepare(
+        self,
+        title: str,
+        body: Text | str,
+        *,
+        confirm_label: str = "Confirm",
+        cancel_label: str = "Cancel",
+        destructive: bool = True,
+    ) -> None:
         self._title = title
-        self._body = body
+        self._body = body if isinstance(body, Text) else Text(body)
         self._confirm_label = confirm_label
         self._cancel_label = cancel_label
         self._destructive = destructive
+        self.set_class(not destructive, "-safe")
+        if self.is_mounted:  # kept: the same widgets, new words, and Cancel has the focus again
+            self.query_one(".dialog-title", Label).update(Text(title))
+            self.query_one(".dialog-body", Static).update(self._body)
+            self.query_one("#cancel", Button).label = f"{cancel_label} (n)"
+            confirm = self.query_one("#confirm", Button)
+            confirm.label = f"{confirm_label} (y)"
+            confirm.variant = "error" if destructive else "primary"
+            self.set_focus(self.query_one("#cancel", Button))
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._title), classes="dialog-title")
-            yield Static(
-                self._body if isinstance(self._body, Text) else Text(self._body),
-                classes="dialog-body",
-            )
+            yield Static(self._body, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._cancel_label} (n)", id="cancel", action="screen.cancel")
                 yield Button(
@@ -148,9 +202,28 @@ class NameDialog(Dialog[T | None]):
 
     def __init__(self, initial: str = "") -> None:
         super().__init__()
+        self.busy = False
+        self._start_over(initial)
+
+    def _start_over(self, initial: str) -> None:
+        """The name back at `initial`, the other fields at their start, no problem shown, idle."""
         self._initial = initial
         self._tried = False  # enter was pressed: an empty name is then a problem to show
-        self.busy = False
+        if not self.is_mounted:
+            return  # compose starts from these
+        self._set_busy(False)
+        error = self.query_one("#server-error", Static)
+        error.update("")
+        error.remove_class("-shown")
+        self.reset_extra()
+        name = self.query_one("#name", Input)
+        name.value = initial
+        name.cursor_position = len(initial)
+        self.set_focus(name)
+        self._validate(initial)
+
+    def reset_extra(self) -> None:
+        """Put the fields of `compose_extra` back as a new dialog has them (a kept dialog reopens)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

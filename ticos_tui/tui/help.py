@@ -39,8 +39,17 @@ class HelpScreen(Dialog[None]):
     def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
         """`bindings`: a screen's `active_bindings` (key -> binding)."""
         super().__init__()
+        self._shown: list[tuple[str, str]] = []  # the rows on screen
+        self.prepare(bindings)
+
+    def prepare(self, bindings: Mapping[str, ActiveBinding]) -> None:
         # Gathered now: once this screen is up, the bindings in force are its own.
         self._listed = list(bindings.items())
+        if self.is_mounted:  # kept: the keys of where it opens now, read from the top
+            rows = self.rows()
+            if rows != self._shown:  # laying out a table again is most of an opening's cost
+                self.query_one("#keys", Static).update(self._table(rows))
+            self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def rows(self) -> list[tuple[str, str]]:
         """(keys, what they do), one row per action, in the bindings' order."""
@@ -71,15 +80,19 @@ class HelpScreen(Dialog[None]):
                 what_for[action] = what  # q (no tooltip) and ctrl+q share the longer words
         return [(" ".join(keys), what_for[action]) for action, keys in keys_for.items()]
 
-    def compose(self) -> ComposeResult:
+    def _table(self, rows: list[tuple[str, str]]) -> Table:
+        self._shown = rows
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for keys, what in self.rows():
+        for keys, what in rows:
             table.add_row(keys, what)
+        return table
+
+    def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Label("Keys", classes="dialog-title")
-            yield Static(table)
+            yield Static(self._table(self.rows()), id="keys")
             yield Static(DIALOG_KEYS, classes="hint")
             yield Static("Press escape or ? to close.", classes="hint")
 

@@ -59,6 +59,7 @@ class KeyActions(KeysLoading):
 
     def action_create(self) -> None:
         from ticos_tui.tui.api_keys.create import CreateKeyDialog  # imported ahead: import_dialogs
+        from ticos_tui.tui.dialogs import kept
 
         async def create(
             name: str, scopes: list[str] | None, expires_at: datetime | None
@@ -66,7 +67,9 @@ class KeyActions(KeysLoading):
             client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        self.app.push_screen(CreateKeyDialog(create, clock=self._clock), self._created)
+        self.app.push_screen(
+            kept(self.app, CreateKeyDialog, create, clock=self._clock), self._created
+        )
 
     def _created(self, created: CreatedKey | None) -> None:
         from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
@@ -80,6 +83,7 @@ class KeyActions(KeysLoading):
 
     def action_rename(self) -> None:
         from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+        from ticos_tui.tui.dialogs import kept
 
         key = self._selected("rename")
         if key is None:
@@ -88,7 +92,9 @@ class KeyActions(KeysLoading):
         async def rename(key_id: str, name: str) -> ApiKey:
             return await (await self._get_backend()).rename_key(key_id, name)
 
-        self.app.push_screen(RenameKeyDialog(key, rename), lambda new: self._renamed(key, new))
+        self.app.push_screen(
+            kept(self.app, RenameKeyDialog, key, rename), lambda new: self._renamed(key, new)
+        )
 
     def _renamed(self, key: ApiKey, updated: ApiKey | None) -> None:
         if updated is None:
@@ -102,7 +108,7 @@ class KeyActions(KeysLoading):
     def action_revoke(
         self, key_id: str | None = None, after: Callable[[], None] = _nothing
     ) -> None:
-        from ticos_tui.tui.dialogs import ConfirmDialog
+        from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
@@ -124,7 +130,7 @@ class KeyActions(KeysLoading):
                 after()
 
         self.app.push_screen(
-            ConfirmDialog("Revoke API key", body, confirm_label="Revoke"), answered
+            kept(self.app, ConfirmDialog, "Revoke API key", body, confirm_label="Revoke"), answered
         )
 
     @work(group="keys-revoke", exit_on_error=False)
@@ -140,7 +146,7 @@ class KeyActions(KeysLoading):
         after()
 
     def action_delete(self) -> None:
-        from ticos_tui.tui.dialogs import ConfirmDialog
+        from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
         key = self._selected("delete")
         if key is None:
@@ -167,7 +173,7 @@ class KeyActions(KeysLoading):
                 self._delete(key)
 
         self.app.push_screen(
-            ConfirmDialog("Delete API key", body, confirm_label="Delete"), answered
+            kept(self.app, ConfirmDialog, "Delete API key", body, confirm_label="Delete"), answered
         )
 
     @work(group="keys-delete", exit_on_error=False)
@@ -186,6 +192,7 @@ class KeyActions(KeysLoading):
 
     def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
         from ticos_tui.tui.api_keys.roll import RollKeyDialog
+        from ticos_tui.tui.dialogs import kept
 
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
@@ -203,7 +210,7 @@ class KeyActions(KeysLoading):
             else:
                 self._roll(key, choice, after)
 
-        self.app.push_screen(RollKeyDialog(key, clock=self._clock), answered)
+        self.app.push_screen(kept(self.app, RollKeyDialog, key, clock=self._clock), answered)
 
     @work(group="keys-roll", exit_on_error=False)
     async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:

@@ -93,8 +93,24 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
 
     def __init__(self, create: CreateFunc, *, clock: Clock = now_utc) -> None:
         super().__init__()
+        self.prepare(create, clock=clock)
+
+    def prepare(self, create: CreateFunc, *, clock: Clock = now_utc) -> None:
         self._create = create
         self._clock = clock
+        self._start_over("")
+
+    def reset_extra(self) -> None:
+        # The RadioSet and the Select say they changed: their handlers hide the scopes and the date.
+        self.query_one("#access-full", RadioButton).value = True
+        for scopes in self.query("#scopes").results(SelectionList):
+            scopes.deselect_all()
+        for preset in self.query("#preset").results(Select):
+            preset.clear()
+        self.query_one("#expiry", Select).value = "never"
+        for date in self.query("#expiry-date").results(Input):
+            date.value = ""
+        self.query_one("#options-problem", Static).update("")
 
     def compose_extra(self) -> ComposeResult:
         yield Label("Access", classes="field-label")

@@ -16,10 +16,14 @@ class RenameKeyDialog(NameDialog[ApiKey]):
     submit_label = "Rename"
 
     def __init__(self, key: ApiKey, rename: Callable[[str, str], Awaitable[ApiKey]]) -> None:
-        # The name comes from a server: an Input shows control characters raw, so start visible.
-        super().__init__(initial=visible(key.name))
+        super().__init__()
+        self.prepare(key, rename)
+
+    def prepare(self, key: ApiKey, rename: Callable[[str, str], Awaitable[ApiKey]]) -> None:
         self._key = key
         self._rename = rename
+        # The name comes from a server: an Input shows control characters raw, so start visible.
+        self._start_over(visible(key.name))
 
     async def perform(self, name: str) -> ApiKey:
         if name == self._key.name:

@@ -55,21 +55,31 @@ class RollKeyDialog(Dialog[RollChoice | None]):
 
     def __init__(self, key: ApiKey, *, clock: Clock = now_utc) -> None:
         super().__init__()
+        self.prepare(key, clock=clock)
+
+    def prepare(self, key: ApiKey, *, clock: Clock = now_utc) -> None:
         self._key = key
         self._clock = clock
+        if self.is_mounted:  # kept: this key's words, and the choices back at their start
+            self.query_one("#about", Static).update(self._about())
+            self.query_one("#expiry", OptionList).replace_option_prompt(
+                KEEP, lifetime_label(key, clock())
+            )
+            self._start()
+
+    def _about(self) -> Text:
+        return Text.assemble(
+            "A new key replaces ",
+            literal(self._key.name, style="bold"),
+            f" ({visible(self._key.snippet)}) with the same name and scopes. "
+            "When should the old key stop working?",
+        )
 
     def compose(self) -> ComposeResult:
         now = self._clock()
         with Vertical():
             yield Label(Text("Roll API key"), classes="dialog-title")
-            yield Static(
-                Text.assemble(
-                    "A new key replaces ",
-                    literal(self._key.name, style="bold"),
-                    f" ({visible(self._key.snippet)}) with the same name and scopes. "
-                    "When should the old key stop working?",
-                )
-            )
+            yield Static(self._about(), id="about")
             yield OptionList(
                 *[Option(label, id=str(seconds)) for label, seconds in GRACE_CHOICES], id="grace"
             )
@@ -82,10 +92,13 @@ class RollKeyDialog(Dialog[RollChoice | None]):
             yield Static(Text("tab: next list · enter: roll · escape: cancel"), classes="hint")
 
     def on_mount(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         grace = self.query_one("#grace", OptionList)
         grace.highlighted = 1  # an hour: time to deploy the new key before the old one stops
         self.query_one("#expiry", OptionList).highlighted = 0  # keep the lifetime
-        grace.focus()
+        self.set_focus(grace)
 
     def _highlighted(self, list_id: str) -> str:
         options = self.query_one(list_id, OptionList)
