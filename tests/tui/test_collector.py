@@ -1,0 +1,47 @@
+"""The garbage collector is off from `ticos-tui` until the first frame, and on again after it."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from tests.tui.helpers import wait_until
+from ticos_tui import prefetch
+from ticos_tui.cli import launch
+from ticos_tui.config import Settings
+from ticos_tui.tui import app as tui_app
+from ticos_tui.tui.app import make_app
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    yield
+    gc.enable()
+
+
+async def test_the_app_collects_again_once_its_first_frame_is_drawn(
+    settings: Settings, collector_restored: None
+) -> None:
+    gc.disable()  # as `ticos-tui` leaves it
+    app = make_app(settings)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, gc.isenabled)
+
+
+def test_ticos_tui_starts_the_app_with_the_collector_off(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    seen: list[bool] = []
+
+    class Recorder:
+        def run(self) -> None:
+            seen.append(gc.isenabled())
+
+    monkeypatch.setattr(launch, "settings", lambda args: settings)
+    monkeypatch.setattr(prefetch, "start", lambda resolved: None)
+    monkeypatch.setattr(tui_app, "make_app", lambda *a, **k: Recorder())
+    assert launch.tui(argparse.Namespace(timeout=5.0)) == 0
+    assert seen == [False]
