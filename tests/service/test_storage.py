@@ -150,15 +150,26 @@ async def test_uses_are_written_within_two_seconds_without_reads(
     await as_key.get("/v1/api-keys")
     await asyncio.sleep(1.05)
     await as_key.get("/v1/api-keys")  # the next request after a second flushes
-    conn = sqlite3.connect(data_dir / "ticos.db")
-    row = conn.execute(
-        "SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)
-    ).fetchone()
-    total = conn.execute(
-        "SELECT SUM(requests) FROM key_usage WHERE key_id = ?", (created["id"],)
-    ).fetchone()
-    conn.close()
-    assert row[0] is not None and total[0] >= 1
+
+    def written() -> tuple[object, object]:
+        conn = sqlite3.connect(data_dir / "ticos.db")
+        try:
+            row = conn.execute(
+                "SELECT last_used_at FROM api_keys WHERE id = ?", (created["id"],)
+            ).fetchone()
+            total = conn.execute(
+                "SELECT SUM(requests) FROM key_usage WHERE key_id = ?", (created["id"],)
+            ).fetchone()
+        finally:
+            conn.close()
+        return row[0], total[0]
+
+    # The flush runs off the event loop: wait for it (no further request), don't race it.
+    deadline = asyncio.get_running_loop().time() + 10
+    while None in written() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    last_used, total = written()
+    assert last_used is not None and isinstance(total, int) and total >= 1
 
 
 def test_database_is_created_private_even_with_a_loose_umask(tmp_path: Path) -> None:
