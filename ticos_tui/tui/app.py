@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -24,28 +23,13 @@ from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
+from ticos_tui.tui.hand_over import HandOver, in_thread
 from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 if TYPE_CHECKING:
-    from ticos_tui.models import ApiKey
     from ticos_tui.prefetch import KeysAhead
 
 BackendFactory = Callable[[], KeysBackend]
-R = TypeVar("R")
-
-
-def _in_thread(work: Callable[[], R], name: str) -> Future[R]:
-    """Run `work` in a daemon thread; its result or exception lands in the future."""
-    future: Future[R] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(work())
-        except BaseException as err:  # handed to whoever awaits the future
-            future.set_exception(err)
-
-    threading.Thread(target=run, name=name, daemon=True).start()
-    return future
 
 
 class TicosApp(App[None]):
@@ -85,8 +69,7 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
-        self._ahead = keys_ahead
-        self._ahead_began = asyncio.Event()  # the child's first page is in, or it failed
+        self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
         self._painted = asyncio.Event()
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
@@ -120,28 +103,7 @@ class TicosApp(App[None]):
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
-        return _in_thread(self._open_client, "ticos-open-client")
-
-    async def pages_ahead(self) -> AsyncIterator[list[ApiKey]]:
-        """The pages the child process fetched, as they arrive; raises its `ChildFailed`."""
-        from ticos_tui.prefetch import ChildFailed
-
-        ahead = self._ahead
-        try:
-            while ahead is not None:
-                # A daemon thread per page: a read still waiting never holds up the exit.
-                try:
-                    page = await asyncio.wrap_future(_in_thread(ahead.next_page, "ticos-ahead"))
-                except ChildFailed:
-                    raise
-                except Exception as err:  # e.g. a page that does not unpickle
-                    raise ChildFailed(str(err)) from None
-                self._ahead_began.set()
-                if page is None:
-                    return
-                yield page
-        finally:
-            self._ahead_began.set()
+        return in_thread(self._open_client, "ticos-open-client")
 
     async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
@@ -151,7 +113,7 @@ class TicosApp(App[None]):
                     # The child may be creating the local account and its token: open after
                     # its first page. And after the first frame: opening imports httpx and the
                     # service, which would hold the GIL while the screen is drawn.
-                    await self._ahead_began.wait()
+                    await self._ahead.began.wait()
                     await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
@@ -178,20 +140,28 @@ class TicosApp(App[None]):
 
     # ---- screens ----------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        if self._ahead is None:
+    def get_default_screen(self) -> AccountSettingsScreen:
+        """The first screen, composed as the app starts.
+
+        The app's own first screen, not one pushed over it: Textual draws a pushed screen
+        only once the app's start-up batch ends, after it has laid out and rendered it once
+        for nothing.
+        """
+        if self._ahead is not None:
+            self._ahead.start()  # the child's first page: in by the time the keys pane composes
+        else:
             # Start opening the client now, while the screen composes: it is ready sooner.
             self._opening = self._opening or self._start_opening()
-        self._restore_theme()
-        self.push_screen(
-            AccountSettingsScreen(
-                self.settings.mode_label,
-                self.get_client,
-                self.pages_ahead if self._ahead is not None else None,
-                refresh_interval=self._refresh_interval,
-                clock=self._clock,
-            )
+        self._restore_theme()  # before the screen's styles are worked out, not after
+        return AccountSettingsScreen(
+            self.settings.mode_label,
+            self.get_client,
+            self._ahead,
+            refresh_interval=self._refresh_interval,
+            clock=self._clock,
         )
+
+    def on_mount(self) -> None:
         self.call_after_refresh(self._painted.set)
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
