@@ -1,7 +1,7 @@
 """The first frame shows the header and the keys; the rest of the screen arrives right after it.
 
-`FirstFrameApp` records the screen as its first refresh left it (the frame a terminal gets
-first), then the tests check that what comes later (the sidebar, the usage sparkline, the
+`FirstFrameApp` records the screen as the first frame left it (on Textual's `Ready`, sent once
+the first frame is displayed, before the app's own handler mounts the rest), then the tests check that what comes later (the sidebar, the usage sparkline, the
 profile, the empty and error views) arrives and shows what it should, keys pressed early
 included.
 """
@@ -43,7 +43,7 @@ class FirstFrame:
 
 
 class FirstFrameApp(TicosApp):
-    """The app, recording its screen on the first refresh and running `then` there."""
+    """The app, recording its screen on the first frame and running `then` there."""
 
     CSS_PATH = str(Path(inspect.getfile(TicosApp)).with_name(str(TicosApp.CSS_PATH)))
 
@@ -52,10 +52,7 @@ class FirstFrameApp(TicosApp):
         self.first = FirstFrame()
         self._then = then
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._first_refresh)
-
-    def _first_refresh(self) -> None:
+    def on_ready(self) -> None:  # runs before TicosApp.on_ready (Textual calls both, subclass first)
         screen = self.screen
         self.first.text = screen_text(self)
         self.first.rows = len(table(self).rows)

@@ -70,7 +70,8 @@ class TicosApp(App[None]):
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
         self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
-        self._painted = asyncio.Event()
+        self._painted = asyncio.Event()  # the first frame and the rest of the screen are in
+        self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
         self._type_ahead = TypeAhead(self)
@@ -156,19 +157,26 @@ class TicosApp(App[None]):
             # Start opening the client now, while the screen composes: it is ready sooner.
             self._opening = self._opening or self._start_opening()
         self._restore_theme()  # before the screen's styles are worked out, not after
-        return AccountSettingsScreen(
+        self._main_screen = AccountSettingsScreen(
             self.settings.mode_label,
             self.get_client,
             self._ahead,
             refresh_interval=self._refresh_interval,
             clock=self._clock,
         )
+        return self._main_screen
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._painted.set)
+    async def on_ready(self) -> None:
+        """The first frame is on the terminal: the screen mounts the rest, then the client opens.
+
+        Not `call_after_refresh`: that waits until the screen has settled, several frames on.
+        """
+        if self._main_screen is not None:  # a dialog opened by a key typed early may be on top
+            await self._main_screen.compose_rest()
+        self._painted.set()  # opening the client imports httpx and the service: now, not before
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
-        self.call_after_refresh(gc.freeze)
+        gc.freeze()
 
     # ---- theme, remembered in config.toml ----------------------------------------------
 

@@ -1,7 +1,8 @@
 """AccountSettingsScreen: the sidebar (Profile, API Keys) and the selected section.
 
-The first frame holds what it shows: the header, the keys pane and the hints. The sidebar is
-mounted right after it (its column keeps its width meanwhile), the profile when it is first shown.
+The first frame holds what it shows: the header, the keys pane and the hints. The sidebar and
+the usage are mounted right after it (`compose_rest`; the sidebar's column keeps its width
+meanwhile), the profile when it is first shown.
 """
 
 from __future__ import annotations
@@ -81,16 +82,19 @@ class AccountSettingsScreen(Screen[None]):
         yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_sidebar)
         self.load_account()
 
-    def _mount_sidebar(self) -> None:
+    async def compose_rest(self) -> None:
+        """Mount what the first frame left out: the sidebar, the selected key's usage."""
+        if self.query("#sidebar"):
+            return
         current = self.query_one("#sections", ContentSwitcher).current
         # On the section shown already: no news of highlights to act on.
         with self.prevent(OptionList.OptionHighlighted):
             sidebar = OptionList(*(Option(title, id=id) for id, title in SECTIONS), id="sidebar")
             sidebar.highlighted = [id for id, _ in SECTIONS].index(current or "api-keys")
-        self.query_one("#sidebar-column").mount(sidebar)
+        await self.query_one("#sidebar-column").mount(sidebar)
+        await self.query_one(ApiKeysPane).compose_rest()
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:

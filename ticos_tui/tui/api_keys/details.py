@@ -47,9 +47,9 @@ def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:
 class KeyDetails(Vertical):
     """The selected key's details, and its usage: a sparkline and a line of words.
 
-    The usage row's sparkline and words are mounted right after the first frame (the row
-    keeps their height meanwhile). It holds what it shows: what it is told before they are
-    in shows once they are.
+    The usage row's sparkline and words are mounted after the first frame (`compose_rest`);
+    the row keeps their height meanwhile. It holds what it shows: what it is told before they
+    are in shows once they are.
     """
 
     DEFAULT_CSS = """
@@ -74,16 +74,16 @@ class KeyDetails(Vertical):
         yield Static(self._details, id="details-text")
         yield Horizontal(id="usage-row")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_usage)
-
-    def _mount_usage(self) -> None:
+    async def compose_rest(self) -> None:
+        """Mount the usage row's sparkline and words: what the first frame left out."""
+        if self._sparkline is not None:
+            return
         from textual.widgets import Sparkline  # imported after the first frame, not before
 
         self._sparkline = Sparkline([], id="usage-sparkline", summary_function=max)
         self._usage_words = Static(Text(""), id="usage-text")
         self._show_usage()
-        self.query_one("#usage-row").mount(self._sparkline, self._usage_words)
+        await self.query_one("#usage-row").mount(self._sparkline, self._usage_words)
 
     def _show_usage(self) -> None:
         if self._sparkline is not None:

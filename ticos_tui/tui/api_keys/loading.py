@@ -132,11 +132,14 @@ class KeysLoading(Vertical):
 
     def _switch(self, state: str) -> None:
         self.query_one("#keys-body", ContentSwitcher).current = state
+        # Focused at once, not from the App's queue: on the first frame, that frame shows it
+        # (no second drawing of the screen for the focus alone).
+        focused = self.screen.focused
         if state == "keys-table":
-            if not isinstance(self.app.focused, Input):
-                self.table.focus()
-        elif self.app.focused is None or isinstance(self.app.focused, ApiKeysTable):
-            self.query_one("#create-key", Button).focus()
+            if not isinstance(focused, Input):
+                self.screen.set_focus(self.table)
+        elif focused is None or isinstance(focused, ApiKeysTable):
+            self.screen.set_focus(self.query_one("#create-key", Button))
 
     def _update_count(self) -> None:
         table = self.table

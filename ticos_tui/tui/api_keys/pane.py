@@ -108,14 +108,19 @@ class ApiKeysPane(KeyActions):
         yield KeyDetails(clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
-        self.query_one("#create-key", Button).focus()
         first, self._first_page = self._first_page, None
         if first is not None:  # before the first frame is drawn: it shows them
             self._show_first_page(first)
-        self._update_count()
+        else:
+            self._switch(self._state)
+            self._update_count()
         self.load_keys()
         if self._refresh_interval:
             self.set_interval(self._refresh_interval, self.refresh_if_due)
+
+    async def compose_rest(self) -> None:
+        """Mount what the first frame left out: the selected key's usage."""
+        await self.query_one(KeyDetails).compose_rest()
 
     @on(ApiKeysTable.SortChanged, "#keys-table")
     def _sort_changed(self) -> None:
