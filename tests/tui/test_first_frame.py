@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, OptionList, Sparkline
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import burst, loaded, pane, settle, table, wait_until
+from tests.tui.helpers import burst, loaded, pane, rendered, settle, table, wait_until
 from ticos_tui.config import Settings
 from ticos_tui.models import ApiKey
 from ticos_tui.tui.account.profile import ProfilePane
@@ -40,6 +42,7 @@ def screen_text(app: TicosApp) -> str:
 class FirstFrame:
     text: str = ""
     rows: int = 0  # keys in the table
+    table: Region = field(default_factory=Region)  # where the table was drawn
     widgets: set[str] = field(default_factory=set)  # which of the later parts were mounted
 
 
@@ -65,6 +68,7 @@ class FirstFrameApp(TicosApp):
     def _first_frame(self, screen: Screen[object]) -> None:
         self.first.text = screen_text(self)
         self.first.rows = len(table(self).rows)
+        self.first.table = table(self).region
         for name, kind in (
             ("sidebar", OptionList),
             ("sparkline", Sparkline),
@@ -151,6 +155,21 @@ async def test_the_sidebar_and_usage_arrive_after_the_first_frame(settings: Sett
         assert details.query_one(Sparkline).data and details.query_one(Sparkline).visible
         # The table's rows did not move when the rest arrived: the same first row, same place.
         assert table(app).region.y == app.screen.query_one("#keys-body").region.y
+
+
+@pytest.mark.parametrize("size", [(120, 35), (80, 24), (60, 20)])
+async def test_the_table_keeps_its_place_and_size_when_the_rest_arrives(
+    settings: Settings, size: tuple[int, int]
+) -> None:
+    keys = sample_keys()
+    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        details = pane(app)
+        await wait_until(pilot, lambda: "requests" in rendered(details, "#usage-text"))
+        await settle(pilot)
+        assert app.first.table.height > 2  # rows were drawn
+        assert table(app).region == app.first.table
 
 
 async def test_a_key_moved_to_before_the_details_are_in_shows_in_them(
@@ -240,3 +259,24 @@ async def test_the_error_view_appears_when_the_load_fails_and_retry_loads(
         client.fail_load = None
         await pilot.press("r")
         await wait_until(pilot, lambda: body.current == "keys-table" and table(app).total == 5)
+
+
+async def test_tab_order_is_the_same_once_the_rest_is_in(settings: Settings) -> None:
+    """The sidebar mounted later still comes where it was composed: header, sidebar, pane."""
+    from ticos_tui.errors import ConnectionFailed
+
+    keys = sample_keys()
+    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))
+        chain = [w.id for w in app.screen.focus_chain]
+        assert chain == ["avatar", "sidebar", "create-key", "keys-table"]
+
+    failing = FakeClient(fail_load=ConnectionFailed("down (test)"))
+    app = first_frame_app(settings, failing)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_until(pilot, lambda: pane(app).query_one("#keys-body").current == "keys-error")
+        await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))
+        chain = [w.id for w in app.screen.focus_chain]
+        assert chain == ["avatar", "sidebar", "create-key", "keys-retry"]

@@ -82,6 +82,7 @@ class AccountSettingsScreen(Screen[None]):
         yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.height)  # before the first frame: it is drawn to fit
         self.load_account()
 
     async def compose_rest(self) -> None:
@@ -117,7 +118,10 @@ class AccountSettingsScreen(Screen[None]):
             self.app.exit()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.height < 30, "-short")
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        self.set_class(height < 30, "-short")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "sidebar" and event.option.id:
