@@ -29,6 +29,7 @@ from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.pane import EMPTY_TEXT
 from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.dialogs import ConfirmDialog
+from ticos_tui.tui.hand_over import HandOver
 
 
 def screen_text(app: TicosApp) -> str:
@@ -127,6 +128,26 @@ async def test_the_first_frame_has_the_header_and_the_keys_handed_over(settings:
     assert "sorted by" not in first.text
     # Only what the first frame shows was composed for it.
     assert first.widgets.isdisjoint({"sidebar", "sparkline", "profile", "loading", "keys-error"})
+
+
+async def test_a_page_in_while_the_pane_composes_is_in_the_first_frame(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in when the pane chose its view (loading), in by the time it mounted: drawn at once."""
+    keys = sample_keys()
+    asked: list[int] = []
+    arrived = HandOver.arrived
+
+    def late(self: HandOver) -> list[ApiKey] | None:
+        asked.append(1)
+        return None if len(asked) == 1 else arrived(self)
+
+    monkeypatch.setattr(HandOver, "arrived", late)
+    app = first_frame_app(settings, FakeClient([]), ahead=[keys])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+    assert len(asked) >= 2
+    assert app.first.rows == len(keys) and "Nightly Batch Script" in app.first.text
 
 
 async def test_keys_not_in_yet_show_loading_in_the_first_frame(settings: Settings) -> None:

@@ -109,6 +109,8 @@ class ApiKeysPane(KeyActions):
 
     def on_mount(self) -> None:
         first, self._first_page = self._first_page, None
+        if first is None and self._pages_ahead is not None:
+            first = self._pages_ahead.arrived()  # in while the pane composed: still in time
         if first is not None:  # before the first frame is drawn: it shows them
             self._show_first_page(first)
         else:
