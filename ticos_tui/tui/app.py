@@ -70,7 +70,7 @@ class TicosApp(App[None]):
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
         self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
-        self._painted = asyncio.Event()  # the first frame and the rest of the screen are in
+        self._painted = asyncio.Event()  # the first frame is drawn, the rest of the screen mounted
         self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
@@ -172,9 +172,11 @@ class TicosApp(App[None]):
         Not `call_after_refresh`: that waits until the screen has settled, several frames on.
         """
         main = self._main_screen  # not `self.screen`: a key typed early may have opened a dialog
-        if main is not None and main.is_attached:  # (not when quitting already)
-            await main.compose_rest()
-        self._painted.set()  # opening the client imports httpx and the service: now, not before
+        try:
+            if main is not None and main.is_attached:  # (not when quitting already)
+                await main.compose_rest()
+        finally:
+            self._painted.set()  # opening the client imports httpx and the service: now
         # Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the
         # collector stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms).
         gc.freeze()
