@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from textual.app import App
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 
 from ticos_tui.config import Settings
@@ -33,6 +34,16 @@ async def settle(pilot: Pilot[object], timeout: float = 10.0) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
     await pilot.pause()
+
+
+def rendered(node: DOMNode, selector: str) -> str:
+    """What the widget `selector` under `node` shows now; "" while it is not mounted yet.
+
+    Parts of the screen are mounted after its first frame (the sidebar, the usage, the
+    profile): a test waits for what they show, not for them to exist.
+    """
+    found = node.query(selector)
+    return str(found.first().render()) if found else ""
 
 
 def pane(app: App[object]) -> ApiKeysPane:

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from textual.widgets import ContentSwitcher
+from textual.widgets import Button, ContentSwitcher, OptionList
 
 from tests.tui.faultserver import ERROR, HEALTHY, FaultServer, fault_server
-from tests.tui.helpers import record_toasts, settle, wait_until
+from tests.tui.helpers import record_toasts, rendered, settle, wait_until
 from ticos_tui.sanitize import visible
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
@@ -83,9 +83,8 @@ async def test_names_scopes_and_snippets_show_literally(
     app = build_app(server)
     async with app.run_test(size=(160, 40)) as pilot:
         pane = await loaded(pilot)
-        await wait_until(
-            pilot, lambda: "Ema" in str(app.screen.query_one("#profile-body").render())
-        )
+        avatar = app.screen.query_one("#avatar", Button)
+        await wait_until(pilot, lambda: avatar.label.plain.strip() != "…")  # the account is in
         table = app.screen.query_one(ApiKeysTable)
         assert table.selected_key is not None and table.selected_key.name == HOSTILE
         await wait_until(pilot, lambda: "evil" in table_segments(app))  # laid out
@@ -107,8 +106,9 @@ async def test_names_scopes_and_snippets_show_literally(
         assert app.is_running
 
         # The profile shows the account's hostile name too.
-        app.screen.query_one("#sidebar").highlighted = 0
-        await wait_until(pilot, lambda: app.screen.query_one("#sections").current == "profile")
+        await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))
+        app.screen.query_one("#sidebar", OptionList).highlighted = 0
+        await wait_until(pilot, lambda: "Ema" in rendered(app.screen, "#profile-body"))
         await pilot.pause()
         profile = assert_safe(app, "the profile")
         assert "evil[bold]B[/]" in profile

@@ -6,7 +6,7 @@ import pytest
 from textual import events
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import wait_until
+from tests.tui.helpers import rendered, wait_until
 from ticos_tui.errors import ConnectionFailed
 
 
@@ -21,7 +21,7 @@ async def _keys_shown(pilot) -> None:
     )
     pane = app.screen.query_one(ApiKeysPane)
     if pane.table.total:
-        await wait_until(pilot, lambda: "requests" in str(pane.query_one("#usage-text").render()))
+        await wait_until(pilot, lambda: "requests" in rendered(pane, "#usage-text"))
     await pilot.pause()
 
 
@@ -171,9 +171,7 @@ def test_key_created_dialog(snap_compare, fake_app) -> None:
 
         def usage_shown() -> bool:
             details = str(pane.query_one("#details-text").render())
-            return "key_1001" in details and "requests" in str(
-                pane.query_one("#usage-text").render()
-            )
+            return "key_1001" in details and "requests" in rendered(pane, "#usage-text")
 
         await wait_until(pilot, usage_shown)
         await pilot.pause()
@@ -236,9 +234,7 @@ def test_details_panel_with_sparkline(snap_compare, fake_app) -> None:
     async def usage(pilot) -> None:
         await _keys_shown(pilot)
         await pilot.press("down")
-        await wait_until(
-            pilot, lambda: "requests" in str(pilot.app.screen.query_one("#usage-text").render())
-        )
+        await wait_until(pilot, lambda: "requests" in rendered(pilot.app.screen, "#usage-text"))
         await pilot.pause()
 
     assert snap_compare(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -24,28 +23,13 @@ from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
+from ticos_tui.tui.hand_over import HandOver, in_thread
 from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 if TYPE_CHECKING:
-    from ticos_tui.models import ApiKey
     from ticos_tui.prefetch import KeysAhead
 
 BackendFactory = Callable[[], KeysBackend]
-R = TypeVar("R")
-
-
-def _in_thread(work: Callable[[], R], name: str) -> Future[R]:
-    """Run `work` in a daemon thread; its result or exception lands in the future."""
-    future: Future[R] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(work())
-        except BaseException as err:  # handed to whoever awaits the future
-            future.set_exception(err)
-
-    threading.Thread(target=run, name=name, daemon=True).start()
-    return future
 
 
 def _collect_from_now_on() -> None:
@@ -97,9 +81,9 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
-        self._ahead = keys_ahead
-        self._ahead_began = asyncio.Event()  # the child's first page is in, or it failed
-        self._painted = asyncio.Event()
+        self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
+        self._painted = asyncio.Event()  # the first frame is drawn, the rest of the screen mounted
+        self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
         self._type_ahead = TypeAhead(self)
@@ -132,28 +116,7 @@ class TicosApp(App[None]):
 
     def _start_opening(self) -> Future[KeysBackend]:
         """Open the client in a thread, so httpx and the service import off the UI thread."""
-        return _in_thread(self._open_client, "ticos-open-client")
-
-    async def pages_ahead(self) -> AsyncIterator[list[ApiKey]]:
-        """The pages the child process fetched, as they arrive; raises its `ChildFailed`."""
-        from ticos_tui.prefetch import ChildFailed
-
-        ahead = self._ahead
-        try:
-            while ahead is not None:
-                # A daemon thread per page: a read still waiting never holds up the exit.
-                try:
-                    page = await asyncio.wrap_future(_in_thread(ahead.next_page, "ticos-ahead"))
-                except ChildFailed:
-                    raise
-                except Exception as err:  # e.g. a page that does not unpickle
-                    raise ChildFailed(str(err)) from None
-                self._ahead_began.set()
-                if page is None:
-                    return
-                yield page
-        finally:
-            self._ahead_began.set()
+        return in_thread(self._open_client, "ticos-open-client")
 
     async def get_client(self) -> KeysBackend:
         """The client, opened in a thread on first use (and again after a failure)."""
@@ -163,7 +126,7 @@ class TicosApp(App[None]):
                     # The child may be creating the local account and its token: open after
                     # its first page. And after the first frame: opening imports httpx and the
                     # service, which would hold the GIL while the screen is drawn.
-                    await self._ahead_began.wait()
+                    await self._ahead.began.wait()
                     await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
@@ -190,22 +153,44 @@ class TicosApp(App[None]):
 
     # ---- screens ----------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        if self._ahead is None:
+    def get_default_screen(self) -> AccountSettingsScreen:
+        """The first screen, composed as the app starts.
+
+        The app's own first screen, not one pushed over it: Textual draws a pushed screen
+        only once the app's start-up batch ends, after it has laid out and rendered it once
+        for nothing.
+        """
+        # What the imports made (modules, classes: ~70k objects) lives as long as the process:
+        # frozen, a full pass of the collector during the first frame skips them (~15-25 ms;
+        # `ticos-tui` itself runs with the collector off until then, see cli/launch.py).
+        gc.freeze()
+        if self._ahead is not None:
+            self._ahead.start()  # the child's first page: in by the time the keys pane composes
+        else:
             # Start opening the client now, while the screen composes: it is ready sooner.
             self._opening = self._opening or self._start_opening()
-        self._restore_theme()
-        self.push_screen(
-            AccountSettingsScreen(
-                self.settings.mode_label,
-                self.get_client,
-                self.pages_ahead if self._ahead is not None else None,
-                refresh_interval=self._refresh_interval,
-                clock=self._clock,
-            )
+        self._restore_theme()  # before the screen's styles are worked out, not after
+        self._main_screen = AccountSettingsScreen(
+            self.settings.mode_label,
+            self.get_client,
+            self._ahead,
+            refresh_interval=self._refresh_interval,
+            clock=self._clock,
         )
-        self.call_after_refresh(self._painted.set)
-        self.call_after_refresh(_collect_from_now_on)
+        return self._main_screen
+
+    async def on_ready(self) -> None:
+        """The first frame is on the terminal: the screen mounts the rest, then the client opens.
+
+        Not `call_after_refresh`: that waits until the screen has settled, several frames on.
+        """
+        main = self._main_screen  # not `self.screen`: a key typed early may have opened a dialog
+        try:
+            if main is not None and main.is_attached:  # (not when quitting already)
+                await main.compose_rest()
+        finally:
+            self._painted.set()  # opening the client imports httpx and the service: now
+        _collect_from_now_on()
 
     # ---- theme, remembered in config.toml ----------------------------------------------
 
@@ -249,7 +234,8 @@ class TicosApp(App[None]):
 
     @on(ApiKeysPane.KeysShown)
     def _keys_shown(self) -> None:
-        self._import_screens()
+        # The first page may be in before the first frame is drawn: import after it.
+        self.call_after_refresh(self._import_screens)
 
     @work(thread=True, group="import-screens", exit_on_error=False)
     def _import_screens(self) -> None:

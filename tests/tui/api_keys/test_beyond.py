@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.tui.fakes import NOW
-from tests.tui.helpers import loaded, seed, table, wait_until
+from tests.tui.helpers import loaded, rendered, seed, table, wait_until
 from ticos_tui.config import Settings
 from ticos_tui.connect import open_client
 from ticos_tui.tui.api_keys.create import CreateKeyDialog, expiry_from_choice
@@ -129,9 +129,7 @@ async def test_details_panel_shows_usage_sparkline(settings: Settings) -> None:
         details = app.screen.query_one(KeyDetails)
         await wait_until(
             pilot,
-            lambda: (
-                "requests in the last 30 days" in str(details.query_one("#usage-text").render())
-            ),
+            lambda: "requests in the last 30 days" in rendered(details, "#usage-text"),
         )
         data = details.query_one("#usage-sparkline").data
         assert len(data) == 30 and all(isinstance(v, int) for v in data)

@@ -8,7 +8,17 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from tests.tui.helpers import loaded, pane, row_text, seed, server_keys, settle, table, wait_until
+from tests.tui.helpers import (
+    loaded,
+    pane,
+    rendered,
+    row_text,
+    seed,
+    server_keys,
+    settle,
+    table,
+    wait_until,
+)
 from ticos_tui.config import Settings
 from ticos_tui.keyformat import is_well_formed_key, snippet
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
@@ -267,12 +277,11 @@ async def test_profile_shows_the_account(settings: Settings) -> None:
         await loaded(pilot)
         from textual.widgets import OptionList
 
+        await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))  # after the first frame
         sidebar = app.screen.query_one("#sidebar", OptionList)
         sidebar.focus()
         sidebar.highlighted = 0
-        await wait_until(
-            pilot, lambda: "Email" in str(app.screen.query_one("#profile-body").render())
-        )
+        await wait_until(pilot, lambda: "Email" in rendered(app.screen, "#profile-body"))
         body = str(app.screen.query_one("#profile-body").render())
         assert re.search(r"acc_\w+", body) and "@localhost" in body
         assert app.screen.query_one("#avatar").label.plain.strip()

@@ -34,6 +34,7 @@ async def test_last_used_updates_by_itself_without_moving_or_flickering(
         monkeypatch.setattr(the_pane, "_show", lambda state: (shown.append(state), show(state)))
         await pilot.press("down", "down")
         chosen = tbl.selected_key
+        await wait_until(pilot, lambda: bool(the_pane.query(Sparkline)))  # after the first frame
         sparkline = the_pane.query_one(Sparkline)
         await wait_until(pilot, lambda: sparkline.visible)
         drawn: list[list[float]] = []  # every value the sparkline takes from here on

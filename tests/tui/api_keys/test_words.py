@@ -113,6 +113,7 @@ async def test_no_sparkline_is_drawn_when_no_key_is_selected(fake_app) -> None:
         await pilot.press("slash", *"no such key")
         details = pane(app).query_one("#details-text")
         await wait_until(pilot, lambda: "No key selected" in str(details.render()))
+        await wait_until(pilot, lambda: bool(pane(app).query(Sparkline)))  # after the first frame
         assert not pane(app).query_one(Sparkline).visible
 
 

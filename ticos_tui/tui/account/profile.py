@@ -13,6 +13,8 @@ from ticos_tui.timefmt import Clock, exact, now_utc, relative
 
 
 class ProfilePane(Vertical):
+    """Holds what it shows: told the account before it is composed, it shows it once composed."""
+
     DEFAULT_CSS = """
     ProfilePane { padding: 1 2; }
     ProfilePane #profile-body { margin-top: 1; }
@@ -21,15 +23,19 @@ class ProfilePane(Vertical):
     def __init__(self, *, clock: Clock = now_utc, id: str | None = None) -> None:
         super().__init__(id=id)
         self._clock = clock
+        self._account: Account | None = None
+        self._error: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Profile"), classes="section-title")
-        yield Static(Text("Loading…"), id="profile-body")
+        yield Static(self._body(), id="profile-body")
 
-    def _show(self, body: Text) -> None:
-        self.query_one("#profile-body", Static).update(body)
-
-    def show_account(self, account: Account) -> None:
+    def _body(self) -> Text:
+        account = self._account
+        if account is None:
+            if self._error is not None:
+                return literal(f"Could not load the profile: {self._error}")
+            return Text("Loading…")
         created = f"{exact(account.created_at)} ({relative(account.created_at, self._clock())})"
         rows = [
             ("Name", account.name),
@@ -43,7 +49,16 @@ class ProfilePane(Vertical):
             body.append_text(literal(value))
             body.append("\n")
         body.rstrip()
-        self._show(body)
+        return body
+
+    def _show(self) -> None:
+        for static in self.query("#profile-body").results(Static):  # none until composed
+            static.update(self._body())
+
+    def show_account(self, account: Account) -> None:
+        self._account, self._error = account, None
+        self._show()
 
     def show_error(self, message: str) -> None:
-        self._show(literal(f"Could not load the profile: {message}"))
+        self._account, self._error = None, message
+        self._show()

@@ -1,4 +1,9 @@
-"""AccountSettingsScreen: the sidebar (Profile, API Keys) and the selected section."""
+"""AccountSettingsScreen: the sidebar (Profile, API Keys) and the selected section.
+
+The first frame holds what it shows: the header, the keys pane and the hints. The sidebar and
+the usage are mounted right after it (`compose_rest`; the sidebar's column keeps its width
+meanwhile), the profile when it is first shown.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.hints import KeyHints
+
+SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"))  # (id, title), as in the sidebar
 
 
 class AccountSettingsScreen(Screen[None]):
@@ -58,18 +65,13 @@ class AccountSettingsScreen(Screen[None]):
         self._pages_ahead = pages_ahead
         self._refresh_interval = refresh_interval
         self._clock = clock
+        self._profile = ProfilePane(clock=clock, id="profile")  # mounted when first shown
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
         with Horizontal():
-            with Vertical(id="sidebar-column"):
-                yield OptionList(
-                    Option("Profile", id="profile"),
-                    Option("API Keys", id="api-keys"),
-                    id="sidebar",
-                )
+            yield Vertical(id="sidebar-column")
             with ContentSwitcher(initial="api-keys", id="sections"):
-                yield ProfilePane(clock=self._clock, id="profile")
                 yield ApiKeysPane(
                     self._get_backend,
                     pages_ahead=self._pages_ahead,
@@ -80,19 +82,30 @@ class AccountSettingsScreen(Screen[None]):
         yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
 
     def on_mount(self) -> None:
-        sidebar = self.query_one("#sidebar", OptionList)
-        sidebar.highlighted = 1
+        self._fit(self.app.size.height)  # before the first frame: it is drawn to fit
         self.load_account()
+
+    async def compose_rest(self) -> None:
+        """Mount what the first frame left out: the sidebar, the selected key's usage."""
+        if self.query("#sidebar"):
+            return
+        current = self.query_one("#sections", ContentSwitcher).current
+        # On the section shown already: no news of highlights to act on.
+        with self.prevent(OptionList.OptionHighlighted):
+            sidebar = OptionList(*(Option(title, id=id) for id, title in SECTIONS), id="sidebar")
+            sidebar.highlighted = [id for id, _ in SECTIONS].index(current or "api-keys")
+        await self.query_one("#sidebar-column").mount(sidebar)
+        await self.query_one(ApiKeysPane).compose_rest()
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
         try:
             account = await (await self._get_backend()).account()
         except TicosError as err:
-            self.query_one(ProfilePane).show_error(str(err))
+            self._profile.show_error(str(err))
             return
         self.query_one(AppHeader).set_initials(account.initials)
-        self.query_one(ProfilePane).show_account(account)
+        self._profile.show_account(account)
 
     def action_copy_or_quit(self) -> None:
         """Copy the text selected with the mouse, if any; else quit (never from an input)."""
@@ -105,11 +118,21 @@ class AccountSettingsScreen(Screen[None]):
             self.app.exit()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.height < 30, "-short")
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        self.set_class(height < 30, "-short")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "sidebar" and event.option.id:
-            self.query_one("#sections", ContentSwitcher).current = event.option.id
+            self._show_section(event.option.id)
+
+    def _show_section(self, section: str) -> None:
+        sections = self.query_one("#sections", ContentSwitcher)
+        if section == self._profile.id and self._profile.parent is None:
+            self._profile.display = False  # the switcher shows it
+            sections.mount(self._profile, before=0)  # in the switcher at once; composed soon
+        sections.current = section
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "sidebar" and event.option.id == "api-keys":

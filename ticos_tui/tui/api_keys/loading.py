@@ -15,7 +15,8 @@ from rich.text import Text
 from textual import on, work
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.backend import GetBackend, PagesAhead
 from ticos_tui.errors import TicosError
@@ -26,6 +27,7 @@ from ticos_tui.sanitize import literal, visible
 from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.table import ApiKeysTable
+from ticos_tui.tui.api_keys.views import EmptyView, ErrorView, LoadingView
 
 if TYPE_CHECKING:
     from ticos_tui.tui.api_keys.review import ReviewScreen
@@ -67,7 +69,13 @@ class KeysLoading(Vertical):
         self._clock = clock
         self._get_backend = get_backend
         self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
+        self._first_page: list[ApiKey] | None = None  # the child's, in before the pane composed
+        self._first_in = False  # the first page is in the table (or the empty view is up)
         self.loaded = False
+        self._state = "keys-loading"  # the view wanted in the body (it may still be mounting)
+        self._views: dict[str, Widget] = {}  # the views composed so far, by id
+        self._mounting: dict[str, AwaitMount] = {}  # those still being mounted
+        self._error_text = Text("")
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
         self._usage_loading: str | None = None  # the key whose usage is being fetched
         self._refresh_interval = refresh_interval
@@ -79,13 +87,59 @@ class KeysLoading(Vertical):
     def table(self) -> ApiKeysTable:
         return self.query_one(ApiKeysTable)
 
+    def _first_view(self) -> str:
+        """The body's view in the first frame: takes the child's first page if it is in already."""
+        if self._pages_ahead is not None:
+            self._first_page = self._pages_ahead.arrived()
+        if self._first_page is None:
+            self._state = "keys-loading"
+        else:
+            self._state = "keys-table" if self._first_page else "keys-empty"
+        return self._state
+
+    def _new_view(self, state: str) -> Widget:
+        """The view of `state` (not the table), composed now and kept for next time."""
+        view: Widget
+        if state == "keys-loading":
+            view = LoadingView(id=state)
+        elif state == "keys-empty":
+            view = EmptyView(id=state)
+        else:
+            view = ErrorView(self._error_text, id=state)
+        self._views[state] = view
+        return view
+
     def _show(self, state: str) -> None:
+        """Show `state` in the body; a view shown for the first time is mounted, then shown."""
+        self._state = state
+        if state != "keys-table" and state not in self._views:
+            view = self._new_view(state)
+            view.display = False  # the switcher shows it once it is in
+            self._mounting[state] = self.query_one("#keys-body").mount(view, before=self.table)
+            self.call_later(self._shown, state)
+        elif state not in self._mounting:
+            self._switch(state)
+        # else: still mounting; `_shown` shows it if it is still the one wanted
+
+    async def _shown(self, state: str) -> None:
+        """Wait until the view of `state` is in; show it if it is still the one wanted."""
+        mounting = self._mounting.get(state)
+        if mounting is not None:
+            await mounting
+            self._mounting.pop(state, None)
+        if self._state == state:
+            self._switch(state)
+
+    def _switch(self, state: str) -> None:
         self.query_one("#keys-body", ContentSwitcher).current = state
+        # Focused at once, not from the App's queue: on the first frame, that frame shows it
+        # (no second drawing of the screen for the focus alone).
+        focused = self.screen.focused
         if state == "keys-table":
-            if not isinstance(self.app.focused, Input):
-                self.table.focus()
-        elif self.app.focused is None or isinstance(self.app.focused, ApiKeysTable):
-            self.query_one("#create-key", Button).focus()
+            if not isinstance(focused, Input):
+                self.screen.set_focus(self.table)
+        elif focused is None or isinstance(focused, ApiKeysTable):
+            self.screen.set_focus(self.query_one("#create-key", Button))
 
     def _update_count(self) -> None:
         table = self.table
@@ -107,13 +161,15 @@ class KeysLoading(Vertical):
         """Fetch every key page by page; the first page shows at once, the rest stream in."""
         table = self.table
         first_load = not self.loaded
-        if first_load:
+        if first_load and not self._first_in:
             self._show("keys-loading")
         pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
         if first_load and pages_ahead is not None:
-            shown = False
+            shown = self._first_in  # in the first frame already (see `on_mount`)
+            if shown:
+                await self._first_page_drawn()
             try:
-                async for page in pages_ahead():
+                async for page in pages_ahead.pages():
                     if shown:
                         table.append_keys(page)
                         self._update_count()
@@ -125,7 +181,7 @@ class KeysLoading(Vertical):
                 # The client loads them; what is shown stays until its last page replaces it.
                 first_load = not shown
             else:
-                self._all_in()
+                await self._all_in()
                 return
         try:
             client = await self._get_backend()
@@ -152,11 +208,13 @@ class KeysLoading(Vertical):
         if not first_load:
             table.replace_keys(pages, select_id=select_id)
         self._refreshed()
-        self._all_in()
+        await self._all_in()
 
-    def _all_in(self) -> None:
+    async def _all_in(self) -> None:
+        state = "keys-table" if self.table.total else "keys-empty"
+        self._show(state)
+        await self._shown(state)  # "loaded": its view is on screen
         self.loaded = True
-        self._show("keys-table" if self.table.total else "keys-empty")
         self._update_count()
         if self._review is not None:
             self._review.show(*self._review_items())
@@ -216,7 +274,7 @@ class KeysLoading(Vertical):
             return
         table.replace_keys(keys)
         self._update_count()
-        state = self.query_one("#keys-body", ContentSwitcher).current
+        state = self._state
         if state in ("keys-table", "keys-empty"):
             wanted = "keys-table" if table.total else "keys-empty"
             if state != wanted:
@@ -227,12 +285,19 @@ class KeysLoading(Vertical):
         self._refresh_failures = 0
         self._next_refresh = 0.0
 
-    async def _first_page_in(self, page: list[ApiKey]) -> None:
+    def _show_first_page(self, page: list[ApiKey]) -> None:
         # A key created while the list loads is kept: it is the newest, first.
         self.table.append_keys(page)
         self._show("keys-table" if self.table.total else "keys-empty")
         self._update_count()
+        self._first_in = True
         self.post_message(self.KeysShown())
+
+    async def _first_page_in(self, page: list[ApiKey]) -> None:
+        self._show_first_page(page)
+        await self._first_page_drawn()
+
+    async def _first_page_drawn(self) -> None:
         # Let this screenful be drawn before the next page takes the loop (appending 1,000 keys).
         drawn = asyncio.get_running_loop().create_future()
         self.call_after_refresh(drawn.set_result, None)
@@ -257,10 +322,11 @@ class KeysLoading(Vertical):
             )
             self._show("keys-table")
             return
-        self.query_one("#keys-error-message", Static).update(
-            # Our words keep their line break; only the server's part is made visible.
-            Text.assemble("Could not load your API keys.\n", literal(message))
-        )
+        # Our words keep their line break; only the server's part is made visible.
+        self._error_text = Text.assemble("Could not load your API keys.\n", literal(message))
+        view = self._views.get("keys-error")
+        if isinstance(view, ErrorView):
+            view.show(self._error_text)
         self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
         self._show("keys-error")
 

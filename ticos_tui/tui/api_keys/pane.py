@@ -2,7 +2,8 @@
 
 The pane is the layout, its bindings, and the filter and sort; the list's loading, quiet refresh
 and the selected key's usage live in `KeysLoading` (tui/api_keys/loading.py), the key
-actions in `KeyActions` (tui/api_keys/actions.py), which it inherits.
+actions in `KeyActions` (tui/api_keys/actions.py), which it inherits. It composes what the
+first frame shows: the loading, empty and error views (tui/api_keys/views.py) only when due.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, ContentSwitcher, Input, Label, LoadingIndicator, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.tui.api_keys.actions import KeyActions
 from ticos_tui.tui.api_keys.details import KeyDetails
@@ -24,15 +25,9 @@ from ticos_tui.tui.api_keys.loading import (
     import_dialogs,
 )
 from ticos_tui.tui.api_keys.table import ApiKeysTable
+from ticos_tui.tui.api_keys.views import EMPTY_TEXT
 
 __all__ = ["EMPTY_TEXT", "REFRESH_BACKOFF_CAP", "REFRESH_INTERVAL", "ApiKeysPane", "import_dialogs"]
-
-
-EMPTY_TEXT = (
-    "You have no API keys yet.\n\n"
-    "Press n (or click “Create New API Key”) to create one. Use a separate key for each "
-    "application, so you can revoke one without breaking the others."
-)
 
 
 class ApiKeysPane(KeyActions):
@@ -46,12 +41,6 @@ class ApiKeysPane(KeyActions):
     ApiKeysPane #keys-filter { display: none; margin-bottom: 1; }
     ApiKeysPane.-filtering #keys-filter { display: block; }
     ApiKeysPane #keys-body { height: 1fr; }
-    ApiKeysPane #keys-loading { align: center middle; }
-    ApiKeysPane #keys-loading LoadingIndicator { height: 1; }
-    ApiKeysPane #keys-loading Label { width: 100%; content-align: center middle; }
-    ApiKeysPane #keys-empty, ApiKeysPane #keys-error { padding: 1 2; }
-    ApiKeysPane #keys-error-message { color: $error; margin-bottom: 1; }
-    ApiKeysPane #keys-retry { margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help first: at 80 columns the footer cuts the last bindings, and ? lists them all.
@@ -111,25 +100,29 @@ class ApiKeysPane(KeyActions):
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
         )
-        with ContentSwitcher(initial="keys-loading", id="keys-body"):
-            with Vertical(id="keys-loading"):
-                yield LoadingIndicator()
-                yield Label("Loading…")
-            with Vertical(id="keys-empty"):
-                yield Static(Text(EMPTY_TEXT))
-            with Vertical(id="keys-error"):
-                yield Static("", id="keys-error-message")
-                yield Static(Text("Press r to retry."))
-                yield Button("Retry (r)", id="keys-retry", name="refresh", compact=True)
+        first = self._first_view()
+        with ContentSwitcher(initial=first, id="keys-body"):
+            if first != "keys-table":
+                yield self._new_view(first)
             yield ApiKeysTable(clock=self._clock, id="keys-table")
         yield KeyDetails(clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
-        self.query_one("#create-key", Button).focus()
-        self._update_count()
+        first, self._first_page = self._first_page, None
+        if first is None and self._pages_ahead is not None:
+            first = self._pages_ahead.arrived()  # in while the pane composed: still in time
+        if first is not None:  # before the first frame is drawn: it shows them
+            self._show_first_page(first)
+        else:
+            self._switch(self._state)
+            self._update_count()
         self.load_keys()
         if self._refresh_interval:
             self.set_interval(self._refresh_interval, self.refresh_if_due)
+
+    async def compose_rest(self) -> None:
+        """Mount what the first frame left out: the selected key's usage."""
+        await self.query_one(KeyDetails).compose_rest()
 
     @on(ApiKeysTable.SortChanged, "#keys-table")
     def _sort_changed(self) -> None:

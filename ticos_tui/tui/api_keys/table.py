@@ -239,7 +239,13 @@ class ApiKeysTable(ScrollView, can_focus=True):
 
     @property
     def sort_in_header(self) -> bool:
-        """The header shows the sort: on its column, or after "Name" when that column is hidden."""
+        """The header shows the sort: on its column, or after "Name" when that column is hidden.
+
+        Before the table is laid out, True (as it is on terminals 55 columns wide or more): the first frame's
+        count line must not say it only to take it back (a resize posts `SortChanged`).
+        """
+        if not self.scrollable_content_region.width:
+            return True
         if self._sort_in_column():
             return True
         name_width = next((w for c, w in self.shown_columns if c.key == "name"), 0)
