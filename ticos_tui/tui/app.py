@@ -160,10 +160,6 @@ class TicosApp(App[None]):
         only once the app's start-up batch ends, after it has laid out and rendered it once
         for nothing.
         """
-        # What the imports made (modules, classes: ~70k objects) lives as long as the process:
-        # frozen, a full pass of the collector during the first frame skips them (~15-25 ms;
-        # `ticos-tui` itself runs with the collector off until then, see cli/launch.py).
-        gc.freeze()
         if self._ahead is not None:
             self._ahead.start()  # the child's first page: in by the time the keys pane composes
         else:

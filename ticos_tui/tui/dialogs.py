@@ -107,23 +107,10 @@ class ConfirmDialog(Dialog[bool]):
         Binding("n,escape", "cancel", "No", show=False),
     ]
 
-    def __init__(
-        self,
-        title: str,
-        body: Text | str,
-        *,
-        confirm_label: str = "Confirm",
-        cancel_label: str = "Cancel",
-        destructive: bool = True,
-    ) -> None:
+    def __init__(self, title: str, body: Text | str, **labels: Any) -> None:
+        """`labels`: `prepare`'s keywords (confirm_label, cancel_label, destructive)."""
         super().__init__()
-        self.prepare(
-            title,
-            body,
-            confirm_label=confirm_label,
-            cancel_label=cancel_label,
-            destructive=destructive,
-        )
+        self.prepare(title, body, **labels)
 
     def prepare(
         self,
