@@ -14,6 +14,7 @@ HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and 
 # The log's choices, here (light) for the parser; ticos_tui.service.observe uses these too.
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
+AUDIT_RETENTION_DAYS = 400  # the service's default (ticos_tui.service.audit uses this one)
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +40,14 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_float,
         default=HEADER_TIMEOUT,
         help="seconds a client has to send a whole request (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--audit-retention-days",
+        metavar="DAYS",
+        type=_days,
+        default=AUDIT_RETENTION_DAYS,
+        help="days audit events are kept; older ones are removed in the background "
+        "(default: %(default)s)",
     )
     add_observe_options(parser)
     add_database_url_option(parser)
@@ -120,6 +129,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 1 <= value <= 36_500:
+        raise argparse.ArgumentTypeError("must be from 1 to 36500 days")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -140,4 +159,5 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
         "log_format": args.log_format,
         "metrics": args.metrics,
         "database_url": database_url_of(args),
+        "audit_retention_days": args.audit_retention_days,
     }

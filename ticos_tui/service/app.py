@@ -18,6 +18,8 @@ from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from ticos_tui.service import handlers as h
+from ticos_tui.service.audit import RETENTION_DAYS
+from ticos_tui.service.audit_api import prune_forever
 from ticos_tui.service.fastpath import VerifyFastPath
 from ticos_tui.service.records import FLUSH_INTERVAL, WRITE_TIMEOUT, StoreUnavailable
 from ticos_tui.service.store_protocol import Store
@@ -79,6 +81,7 @@ ROUTES = [
     _route("/v1/api-keys/{key_id}/revoke", POST=h.revoke_key),
     _route("/v1/api-keys/{key_id}/roll", POST=h.roll_key),
     _route("/v1/api-keys/{key_id}/usage", ("days",), GET=h.key_usage),
+    _route("/v1/audit-events", ("key_id", "action", "since", "limit", "cursor"), GET=h.list_events),
 ]
 
 
@@ -108,7 +111,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Served mode: flush coalesced uses on a timer too, and everything at shutdown."""
+    """Served mode: flush coalesced uses on a timer too, and everything at shutdown; prune
+    audit events past retention in the background."""
     store: Store = app.state.store
 
     async def flusher() -> None:
@@ -116,13 +120,18 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             await asyncio.sleep(FLUSH_INTERVAL)
             store.flush_soon()  # a failure keeps the uses for the next one, and is logged
 
-    task = asyncio.create_task(flusher())
+    tasks = [
+        asyncio.create_task(flusher()),
+        asyncio.create_task(prune_forever(store, app.state.audit_retention_days)),
+    ]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         try:
             await store.close()
         except StoreUnavailable as exc:
@@ -137,6 +146,7 @@ def create_app(
     failed_auth_window: float = 60.0,
     clock: Callable[[], float] = time.time,
     store_timeout: float = WRITE_TIMEOUT,
+    audit_retention_days: int = RETENTION_DAYS,
 ) -> Starlette:
     """The service over the store (opened now: works without lifespan events).
 
@@ -149,13 +159,17 @@ def create_app(
         failed_auth_window: the window, in seconds.
         clock: the wall clock (tests move it to expire keys).
         store_timeout: seconds a store call waits (a lock, a connection) before answering 503.
+        audit_retention_days: audit events older than this are removed (served mode).
     """
     store = open_store(data_dir, database_url, clock=clock, write_timeout=store_timeout)
-    return app_for(store, failed_auth_limit, failed_auth_window)
+    return app_for(store, failed_auth_limit, failed_auth_window, audit_retention_days)
 
 
 def app_for(
-    store: Store, failed_auth_limit: int = 30, failed_auth_window: float = 60.0
+    store: Store,
+    failed_auth_limit: int = 30,
+    failed_auth_window: float = 60.0,
+    audit_retention_days: int = RETENTION_DAYS,
 ) -> Starlette:
     """The service over an open `store`."""
     app = Starlette(
@@ -173,6 +187,7 @@ def app_for(
     )
     app.router.redirect_slashes = False
     app.state.store = store
+    app.state.audit_retention_days = audit_retention_days
     # Failed authentications and failed verifies are counted apart: one never throttles the other.
     app.state.limiter = store.failure_limiter("auth", failed_auth_limit, failed_auth_window)
     app.state.verify_limiter = store.failure_limiter(

@@ -68,6 +68,7 @@ async def authenticate(
     client = client_of(request)
     header = request.headers.get("authorization")
     principal: Principal | None = None
+    key: KeyAuth | None = None
     reason = "missing"
     if header and header.strip():
         scheme, _, credential = header.strip().partition(" ")
@@ -93,8 +94,9 @@ async def authenticate(
                     reason = "unknown"
     if principal is None:
         await limiter.check(client)
-        if reason != "missing":
-            await limiter.failed(client)
+        if reason != "missing" and await limiter.failed(client):
+            owner = (key.account_id, key.id) if key is not None else (None, None)
+            await store.record_throttled(client, "auth", *owner)
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
     granted = principal.scopes
     if "*" not in granted and scope not in granted and (also is None or also not in granted):

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ticos_tui.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.service.audit_api import KEY_ID, actor_of, query_filters
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
 from ticos_tui.service.records import KeyConflict
 from ticos_tui.service.scopes import require_covered
@@ -38,7 +39,6 @@ from ticos_tui.service.validation import (
     validate_scopes,
 )
 
-KEY_ID = re.compile(r"key_[0-9A-Za-z]{1,40}", re.ASCII)
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 _CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -139,7 +139,7 @@ async def end_session(request: Request) -> Response:
         raise ApiProblem(
             403, "only a session token can be ended here; an API key ends when it is revoked"
         )
-    await store_of(request).end_session(principal.token_hash)
+    await store_of(request).end_session(principal.token_hash, client_of(request))
     return Response(status_code=204)
 
 
@@ -164,7 +164,8 @@ async def create_key(request: Request) -> Response:
     scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
     expires_at = validate_expires_at(body.get("expires_at"), store.clock())
     require_covered(principal, scopes, "create")
-    created, key = await store.create_key(principal.account_id, name, scopes, expires_at)
+    who = actor_of(request, principal)
+    created, key = await store.create_key(principal.account_id, name, scopes, expires_at, who)
     created["key"] = key
     return JSONResponse(created, status_code=201, headers=_NO_STORE)
 
@@ -184,7 +185,8 @@ async def rename_key(request: Request) -> Response:
         raise invalid("name", "is required")
     name = validate_name(body["name"])
     await control(store, principal, key_id, "rename")
-    return JSONResponse(found(await store.rename_key(principal.account_id, key_id, name)))
+    who = actor_of(request, principal)
+    return JSONResponse(found(await store.rename_key(principal.account_id, key_id, name, who)))
 
 
 async def delete_key(request: Request) -> Response:
@@ -192,7 +194,8 @@ async def delete_key(request: Request) -> Response:
     store = store_of(request)
     key_id = key_id_of(request)
     await control(store, principal, key_id, "delete")
-    found(await store.revoke_key(principal.account_id, key_id, delete=True))
+    who = actor_of(request, principal)
+    found(await store.revoke_key(principal.account_id, key_id, delete=True, actor=who))
     return Response(status_code=204)
 
 
@@ -201,7 +204,8 @@ async def revoke_key(request: Request) -> Response:
     store = store_of(request)
     key_id = key_id_of(request)
     await control(store, principal, key_id, "revoke")
-    return JSONResponse(found(await store.revoke_key(principal.account_id, key_id)))
+    who = actor_of(request, principal)
+    return JSONResponse(found(await store.revoke_key(principal.account_id, key_id, actor=who)))
 
 
 async def roll_key(request: Request) -> Response:
@@ -215,7 +219,12 @@ async def roll_key(request: Request) -> Response:
     await control(store, principal, key_id, "roll")
     try:
         rolled = await store.roll_key(
-            principal.account_id, key_id, grace, expires_at=expires_at, keep_lifetime=keep_lifetime
+            principal.account_id,
+            key_id,
+            grace,
+            expires_at=expires_at,
+            keep_lifetime=keep_lifetime,
+            actor=actor_of(request, principal),
         )
     except KeyConflict as conflict:
         raise roll_conflict(str(conflict)) from None
@@ -230,6 +239,19 @@ async def key_usage(request: Request) -> Response:
     days = query_int(request, "days", 30, 1, 90)
     usage = await store_of(request).usage(principal.account_id, key_id, days)
     return JSONResponse({"days": found(usage)})
+
+
+async def list_events(request: Request) -> Response:
+    principal = await auth(request, "audit:read")
+    key_id, action, since = query_filters(request)
+    limit = query_int(request, "limit", 100, 1, 1000)
+    raw_cursor = query_value(request, "cursor")
+    before = None if raw_cursor is None else decode_cursor(raw_cursor)
+    data, next_seq = await store_of(request).list_events(
+        principal.account_id, key_id, action, since, limit, before
+    )
+    next_cursor = None if next_seq is None else encode_cursor(next_seq)
+    return JSONResponse({"data": data, "next_cursor": next_cursor})
 
 
 async def verify_answer(
@@ -255,7 +277,9 @@ async def verify_answer(
         key = await store.key_by_hash(secret_hash(candidate))
         reason = key_problem(key, store.now())
     if reason is not None or key is None:
-        await state.verify_limiter.failed(client)
+        if await state.verify_limiter.failed(client):
+            owner = (key.account_id, key.id) if key is not None else (None, None)
+            await store.record_throttled(client, "verify", *owner)
         return {"valid": False, "reason": reason}
     store.record_use(key.id)
     return {

@@ -48,15 +48,17 @@ class FailedAuthLimiter:
         if retry is not None:
             raise too_many(retry)
 
-    async def failed(self, client: str) -> None:
+    async def failed(self, client: str) -> bool:
+        """Count one failure; True when it is the one that reaches the limit (audit log)."""
         now = self.clock()
         entry = self._windows.get(client)
         if entry is None or now - entry[0] >= self.window:
             if len(self._windows) >= 10_000:
                 self._prune(now)
-            self._windows[client] = [now, 1]
+            entry = self._windows[client] = [now, 1]
         else:
             entry[1] += 1
+        return entry[1] == self.limit
 
     def _prune(self, now: float) -> None:
         for client in [c for c, (start, _) in self._windows.items() if now - start >= self.window]:

@@ -41,23 +41,29 @@ class SharedLimiter:
         if left > 0:
             raise too_many(math.ceil(left))
 
-    async def failed(self, client: str) -> None:
-        """One more failure of `client`; a window that ended starts again from now."""
+    async def failed(self, client: str) -> bool:
+        """One more failure of `client`; a window that ended starts again from now.
+
+        Returns: True when this failure is the one that reaches the limit (the audit log's).
+        """
         now = self.store.clock()
         ended = now - self.window
         async with self.store.connection() as conn:
-            await conn.execute(
+            cur = await conn.execute(
                 "INSERT INTO auth_failures AS f (kind, client, window_start, failures)"
                 " VALUES (%(kind)s, %(client)s, %(now)s, 1) ON CONFLICT (kind, client) DO UPDATE"
                 " SET failures = CASE WHEN f.window_start <= %(ended)s THEN 1"
                 " ELSE f.failures + 1 END,"
                 " window_start = CASE WHEN f.window_start <= %(ended)s THEN %(now)s"
-                " ELSE f.window_start END",
+                " ELSE f.window_start END"
+                " RETURNING failures",
                 {"kind": self.kind, "client": client, "now": now, "ended": ended},
             )
+            row = await cur.fetchone()
             if now - self._pruned_at >= self.window:  # once a window: drop ended ones
                 self._pruned_at = now
                 await conn.execute(
                     "DELETE FROM auth_failures WHERE kind = %s AND window_start <= %s",
                     (self.kind, ended),
                 )
+        return row is not None and int(row[0]) == self.limit

@@ -23,8 +23,11 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from ticos_tui.keyformat import generate_key, generate_token, secret_hash, snippet
+from ticos_tui.keyformat import generate_key, secret_hash, snippet
+from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
+from ticos_tui.service.pg_audit import PgAudit
 from ticos_tui.service.pg_limits import SharedLimiter
+from ticos_tui.service.pg_usage import PgUsage
 from ticos_tui.service.records import (
     FLUSH_INTERVAL,
     WRITE_TIMEOUT,
@@ -38,16 +41,18 @@ from ticos_tui.service.records import (
     new_id,
     roll_refusal,
     rolled_expiry,
-    usage_days,
 )
 from ticos_tui.service.schema_pg import migrate
-from ticos_tui.service.usage import UsageBuffer, flush_rows
+from ticos_tui.service.usage import UsageBuffer
 
 log = logging.getLogger(__name__)
 
 DOWN_WAIT = 1.0  # seconds a call waits for a connection while the database is down
 POOL_SIZE = 10  # connections per instance; PostgreSQL's default allows 100 in all
-_KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
+_KEY_COLUMNS = (
+    "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
+    " replaces, rolled_to"
+)
 _ACTIVE = "account_id = %s AND id = %s AND NOT deleted"
 
 
@@ -55,7 +60,7 @@ def _json(row: Any, now: str, used: dict[str, str] | None = None) -> dict[str, A
     return key_json(row, list(row[3]), now, used)
 
 
-class PgStore:
+class PgStore(PgUsage, PgAudit):
     """The store in the PostgreSQL database at `url` (use `PgStore.open`, which migrates)."""
 
     def __init__(
@@ -141,7 +146,7 @@ class PgStore:
         self._reachable = True
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    async def transaction(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         async with self.connection() as conn, conn.transaction():
             yield conn
 
@@ -191,24 +196,6 @@ class PgStore:
             return None
         return {"id": row[0], "name": row[1], "email": row[2], "created_at": row[3]}
 
-    async def issue_session_token(self, account_id: str, *, revoke_others: bool = False) -> str:
-        token = generate_token()
-        async with self._transaction() as conn:
-            if revoke_others:
-                await conn.execute(
-                    "DELETE FROM session_tokens WHERE account_id = %s", (account_id,)
-                )
-            await conn.execute(
-                "INSERT INTO session_tokens (token_hash, account_id, created_at)"
-                " VALUES (%s, %s, %s)",
-                (secret_hash(token), account_id, self.now()),
-            )
-        return token
-
-    async def end_session(self, token_hash: str) -> None:
-        async with self.connection() as conn:
-            await conn.execute("DELETE FROM session_tokens WHERE token_hash = %s", (token_hash,))
-
     async def account_for_token_hash(self, token_hash: str) -> str | None:
         row = await self.one(
             "SELECT account_id FROM session_tokens WHERE token_hash = %s", (token_hash,)
@@ -235,23 +222,31 @@ class PgStore:
         scopes: list[str],
         expires_at: str | None,
         now: str,
+        replaces: str | None = None,
     ) -> tuple[Any, str]:
         key = generate_key()
         cur = await conn.execute(
             "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"  # noqa: S608 - constant fragments
-            " expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            " expires_at, replaces) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
             f" RETURNING {_KEY_COLUMNS}",
             (new_id("key_"), account_id, name, secret_hash(key), snippet(key), scopes, now,
-             expires_at),
+             expires_at, replaces),
         )  # fmt: skip
         return await cur.fetchone(), key
 
     async def create_key(
-        self, account_id: str, name: str, scopes: list[str], expires_at: str | None
+        self,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str]:
         now = self.now()
-        async with self.connection() as conn:
+        async with self.transaction() as conn:
             row, key = await self._insert_key(conn, account_id, name, scopes, expires_at, now)
+            detail = {"scopes": scopes, "expires_at": expires_at}
+            await self.event(conn, account_id, Change("key.created", row[0], name, detail), actor)
         return _json(row, now), key
 
     async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
@@ -260,7 +255,7 @@ class PgStore:
         for name in names:
             key = generate_key()
             rows.append((new_id("key_"), account_id, name, secret_hash(key), snippet(key), now))
-        async with self._transaction() as conn, conn.cursor() as cur:
+        async with self.transaction() as conn, conn.cursor() as cur:
             await cur.executemany(
                 "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes,"
                 " created_at) VALUES (%s, %s, %s, %s, %s, ARRAY['*'], %s)",
@@ -298,26 +293,48 @@ class PgStore:
         next_seq = int(rows[limit - 1][0]) if len(rows) > limit else None
         return [_json(row[1:], now, used) for row in rows[:limit]], next_seq
 
-    async def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
-        used = self.uses.last_used()
-        row = await self.one(
-            f"UPDATE api_keys SET name = %s WHERE {_ACTIVE} RETURNING {_KEY_COLUMNS}",  # noqa: S608 - constant fragments
-            (name, account_id, key_id),
+    async def _lock_key(self, conn: Any, account_id: str, key_id: str) -> Any:
+        cur = await conn.execute(
+            f"SELECT name, revoked_at FROM api_keys WHERE {_ACTIVE} FOR UPDATE",  # noqa: S608 - constants
+            (account_id, key_id),
         )
-        return None if row is None else _json(row, self.now(), used)
+        return await cur.fetchone()
+
+    async def rename_key(
+        self, account_id: str, key_id: str, name: str, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
+        used = self.uses.last_used()
+        async with self.transaction() as conn:
+            old = await self._lock_key(conn, account_id, key_id)
+            if old is None:
+                return None
+            cur = await conn.execute(
+                f"UPDATE api_keys SET name = %s WHERE id = %s RETURNING {_KEY_COLUMNS}",  # noqa: S608 - constant fragments
+                (name, key_id),
+            )
+            row = await cur.fetchone()
+            detail = {"old_name": old[0], "new_name": name}
+            await self.event(conn, account_id, Change("key.renamed", key_id, name, detail), actor)
+        return _json(row, self.now(), used)
 
     async def revoke_key(
-        self, account_id: str, key_id: str, *, delete: bool = False
+        self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
     ) -> dict[str, Any] | None:
         used = self.uses.last_used()
         now = self.now()
-        row = await self.one(
-            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, %s), deleted = %s"  # noqa: S608 - constant fragments
-            f" WHERE {_ACTIVE} RETURNING {_KEY_COLUMNS}",
-            (now, delete, account_id, key_id),
-        )
-        if row is None:
-            return None
+        async with self.transaction() as conn:
+            old = await self._lock_key(conn, account_id, key_id)
+            if old is None:
+                return None
+            cur = await conn.execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, %s), deleted = %s"  # noqa: S608 - constant fragments
+                f" WHERE id = %s RETURNING {_KEY_COLUMNS}",
+                (now, delete, key_id),
+            )
+            row = await cur.fetchone()
+            change = revoke_change(key_id, old[0], old[1], delete)
+            if change is not None:  # revoking a revoked key changes nothing: no event
+                await self.event(conn, account_id, change, actor)
         return {} if delete else _json(row, now, used)
 
     async def roll_key(
@@ -328,10 +345,11 @@ class PgStore:
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         ts = self.clock()
         now = format_ts(ts)
-        async with self._transaction() as conn:
+        async with self.transaction() as conn:
             # FOR UPDATE: a concurrent roll (on any instance) waits here, then sees rolled_to.
             cur = await conn.execute(
                 "SELECT name, scopes, created_at, expires_at, revoked_at, rolled_to"  # noqa: S608 - constant fragments
@@ -346,7 +364,9 @@ class PgStore:
             if refusal is not None:
                 raise KeyConflict(refusal)
             new_expiry = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
-            row, key = await self._insert_key(conn, account_id, name, list(scopes), new_expiry, now)
+            row, key = await self._insert_key(
+                conn, account_id, name, list(scopes), new_expiry, now, key_id
+            )
             if grace_seconds == 0:
                 await conn.execute(
                     "UPDATE api_keys SET rolled_to = %s, revoked_at = %s WHERE id = %s",
@@ -359,74 +379,12 @@ class PgStore:
                     " IS NOT NULL AND expires_at < %s THEN expires_at ELSE %s END WHERE id = %s",
                     (row[0], ends, ends, key_id),
                 )
+            await self.event(
+                conn, account_id, roll_change(key_id, name, row[0], grace_seconds), actor
+            )
         return _json(row, now), key
-
-    # -- usage -----------------------------------------------------------------------------
-
-    def record_use(self, key_id: str) -> None:
-        self.uses.record(key_id, self.now())
-
-    def flush_soon(self) -> None:
-        if not self.uses.due() or (self._flushing is not None and not self._flushing.done()):
-            return
-        self._flushing = asyncio.get_running_loop().create_task(self.flush_uses())
-        self._flushing.add_done_callback(_log_failed_flush)
-
-    async def flush_uses(self) -> None:
-        async with self._flush_lock:  # one at a time; usage() waits for it too (see there)
-            taken = self.uses.take()
-            if taken is None:
-                return
-            times, counts = flush_rows(*taken)
-            try:
-                async with self._transaction() as conn, conn.cursor() as cur:
-                    # Instances flush in any order: a last use never moves back in time.
-                    await cur.executemany(
-                        "UPDATE api_keys SET last_used_at = %s WHERE id = %s"
-                        " AND (last_used_at IS NULL OR last_used_at < %s)",
-                        [(t, k, t) for k, t in times],
-                    )
-                    await cur.executemany(
-                        "INSERT INTO key_usage (key_id, day, requests) VALUES (%s, %s, %s)"
-                        " ON CONFLICT (key_id, day)"
-                        " DO UPDATE SET requests = key_usage.requests + EXCLUDED.requests",
-                        counts,
-                    )
-            except BaseException:
-                self.uses.restore(*taken)
-                raise
-            self.uses.landed()
-
-    async def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
-        wanted = usage_days(self.clock(), days)
-        # Under the flush lock, a flush's counts are either in the database or still in memory
-        # for the whole read, never both or neither.
-        async with self._flush_lock, self.connection() as conn:
-            cur = await conn.execute(
-                f"SELECT 1 FROM api_keys WHERE {_ACTIVE}",  # noqa: S608 - constants
-                (account_id, key_id),
-            )
-            if await cur.fetchone() is None:
-                return None
-            cur = await conn.execute(
-                "SELECT day, requests FROM key_usage WHERE key_id = %s AND day >= %s",
-                (key_id, wanted[0]),
-            )
-            counts = {day: int(n) for day, n in await cur.fetchall()}
-            self.uses.add_counts(key_id, counts)
-        return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
 
 
 def _reason(exc: BaseException) -> str:
     # The driver's message, on one line and short; never the URL (it may hold a password).
     return " ".join(str(exc).split())[:200] or type(exc).__name__
-
-
-def _log_failed_flush(done: asyncio.Task[None]) -> None:
-    if done.cancelled():
-        return
-    exc = done.exception()
-    if isinstance(exc, StoreUnavailable):
-        log.warning("key uses not written yet, kept for the next flush: %s", exc)
-    elif exc is not None:
-        log.error("writing key uses failed; kept for the next flush", exc_info=exc)

@@ -100,11 +100,12 @@ class Clock:
 def key_json(
     row: Sequence[Any], scopes: list[str], now: str, used: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """The ApiKey object of a row (id, name, snippet, -, created, last used, expires, revoked).
+    """The ApiKey object of a row (id, name, snippet, -, created, last used, expires, revoked,
+    replaces, rolled to).
 
     `scopes` is the row's scopes already parsed; `used`: last uses not written yet, by key id.
     """
-    key_id, name, snip, _, created_at, last_used_at, expires_at, revoked_at = row
+    key_id, name, snip, _, created_at, last_used_at, expires_at, revoked_at, replaces, rolled = row
     if used:
         pending = used.get(key_id)
         if pending is not None and (last_used_at is None or pending > last_used_at):
@@ -125,6 +126,8 @@ def key_json(
         "last_used_at": last_used_at,
         "expires_at": expires_at,
         "revoked_at": revoked_at,
+        "replaces": replaces,
+        "replaced_by": rolled,
     }
 
 

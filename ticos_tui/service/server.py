@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ticos_tui.paths import data_dir as default_data_dir
-from ticos_tui.serve_options import HEADER_TIMEOUT
+from ticos_tui.serve_options import AUDIT_RETENTION_DAYS, HEADER_TIMEOUT
 
 KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open
 MAX_HEAD = 16 * 1024  # bytes of request line and headers; larger is refused by h11
@@ -204,6 +204,7 @@ def serve(
     log_format: str = "text",
     metrics: bool = False,
     database_url: str | None = None,
+    audit_retention_days: int = AUDIT_RETENTION_DAYS,
 ) -> int:
     """Serve the app until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -217,6 +218,7 @@ def serve(
         metrics: serve Prometheus metrics at `/metrics` (needs the `metrics` extra).
         database_url: a PostgreSQL database to serve (several instances may share it) instead
             of the data folder's SQLite; its accounts come from `accounts create --database-url`.
+        audit_retention_days: days audit events are kept (pruned in the background).
     """
     import uvicorn
 
@@ -233,7 +235,9 @@ def serve(
     try:
         if database_url is None:  # a shared database has no one local account
             local_session_token(folder)
-        app: Any = create_app(folder, database_url=database_url)
+        app: Any = create_app(
+            folder, database_url=database_url, audit_retention_days=audit_retention_days
+        )
     except (OSError, RuntimeError, StoreUnavailable) as exc:
         where = "the database" if database_url else f"the data folder {folder}"
         print(f"ticos-tui serve: cannot open {where}: {exc}", file=sys.stderr)

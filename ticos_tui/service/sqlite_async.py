@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ticos_tui.service.audit import Actor
 from ticos_tui.service.limits import FailedAuthLimiter
 from ticos_tui.service.offloop import StoreCalls
 from ticos_tui.service.records import WRITE_TIMEOUT, KeyAuth, StoreUnavailable
@@ -86,13 +87,17 @@ class SqliteStore:
     async def account(self, account_id: str) -> dict[str, str] | None:
         return await self._read(lambda db: db.account(account_id))
 
-    async def issue_session_token(self, account_id: str, *, revoke_others: bool = False) -> str:
+    async def issue_session_token(
+        self, account_id: str, *, revoke_others: bool = False, client: str | None = None
+    ) -> str:
         return await self._write(
-            lambda db: db.issue_session_token(account_id, revoke_others=revoke_others)
+            lambda db: db.issue_session_token(
+                account_id, revoke_others=revoke_others, client=client
+            )
         )
 
-    async def end_session(self, token_hash: str) -> None:
-        await self._write(lambda db: db.end_session(token_hash))
+    async def end_session(self, token_hash: str, client: str | None = None) -> None:
+        await self._write(lambda db: db.end_session(token_hash, client))
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
         return await self._read(lambda db: db.account_for_token_hash(token_hash))
@@ -101,9 +106,16 @@ class SqliteStore:
         return await self._read(lambda db: db.key_by_hash(key_hash))
 
     async def create_key(
-        self, account_id: str, name: str, scopes: list[str], expires_at: str | None
+        self,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str]:
-        return await self._write(lambda db: db.create_key(account_id, name, scopes, expires_at))
+        return await self._write(
+            lambda db: db.create_key(account_id, name, scopes, expires_at, actor)
+        )
 
     async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
         await self._write(lambda db: db.create_keys_bulk(account_id, names))
@@ -119,13 +131,17 @@ class SqliteStore:
     ) -> tuple[list[dict[str, Any]], int | None]:
         return await self._read(lambda db: db.list_keys(account_id, status, limit, before_seq))
 
-    async def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
-        return await self._write(lambda db: db.rename_key(account_id, key_id, name))
+    async def rename_key(
+        self, account_id: str, key_id: str, name: str, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
+        return await self._write(lambda db: db.rename_key(account_id, key_id, name, actor))
 
     async def revoke_key(
-        self, account_id: str, key_id: str, *, delete: bool = False
+        self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
     ) -> dict[str, Any] | None:
-        return await self._write(lambda db: db.revoke_key(account_id, key_id, delete=delete))
+        return await self._write(
+            lambda db: db.revoke_key(account_id, key_id, delete=delete, actor=actor)
+        )
 
     async def roll_key(
         self,
@@ -135,6 +151,7 @@ class SqliteStore:
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         return await self._write(
             lambda db: db.roll_key(
@@ -143,6 +160,7 @@ class SqliteStore:
                 grace_seconds,
                 expires_at=expires_at,
                 keep_lifetime=keep_lifetime,
+                actor=actor,
             )
         )
 
@@ -158,3 +176,24 @@ class SqliteStore:
 
     async def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
         return await self._read(lambda db: db.usage(account_id, key_id, days))
+
+    async def record_throttled(
+        self, client: str, kind: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
+        await self._write(lambda db: db.record_throttled(client, kind, account_id, key_id))
+
+    async def list_events(
+        self,
+        account_id: str,
+        key_id: str | None,
+        action: str | None,
+        since: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        return await self._read(
+            lambda db: db.list_events(account_id, key_id, action, since, limit, before_seq)
+        )
+
+    async def prune_events(self, before: str) -> int:
+        return await self._write(lambda db: db.prune_events(before))

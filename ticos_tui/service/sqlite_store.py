@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ticos_tui.keyformat import generate_key, generate_token, secret_hash, snippet
+from ticos_tui.keyformat import generate_key, secret_hash, snippet
+from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
 from ticos_tui.service.records import (
     FLUSH_INTERVAL,
     WRITE_TIMEOUT,
@@ -33,13 +34,16 @@ from ticos_tui.service.records import (
     rolled_expiry,
     usage_days,
 )
-from ticos_tui.service.sqlite_db import SqliteConnections
+from ticos_tui.service.sqlite_audit import SqliteAudit
 from ticos_tui.service.usage import UsageBuffer, flush_rows
 
-_KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
+_KEY_COLUMNS = (
+    "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
+    " replaces, rolled_to"
+)
 
 
-class Store(SqliteConnections):
+class Store(SqliteAudit):
     """Accounts, session tokens, keys and coalesced usage in the data folder's SQLite file.
 
     Its methods block; the app calls them from worker threads (StoreCalls), never on the
@@ -124,26 +128,6 @@ class Store(SqliteConnections):
             return None
         return {"id": row[0], "name": row[1], "email": row[2], "created_at": row[3]}
 
-    def issue_session_token(self, account_id: str, *, revoke_others: bool = False) -> str:
-        """A new session token for the account; only its hash is stored.
-
-        `revoke_others` ends the account's earlier tokens in the same transaction.
-        """
-        token = generate_token()
-        with self._write() as conn:
-            if revoke_others:
-                conn.execute("DELETE FROM session_tokens WHERE account_id = ?", (account_id,))
-            conn.execute(
-                "INSERT INTO session_tokens (token_hash, account_id, created_at) VALUES (?,?,?)",
-                (secret_hash(token), account_id, self.now()),
-            )
-        return token
-
-    def end_session(self, token_hash: str) -> None:
-        """Revoke a session token: from now on it is unknown."""
-        with self._write() as conn:
-            conn.execute("DELETE FROM session_tokens WHERE token_hash = ?", (token_hash,))
-
     def account_for_token_hash(self, token_hash: str) -> str | None:
         with self._read() as conn:
             row = conn.execute(
@@ -172,24 +156,32 @@ class Store(SqliteConnections):
         scopes: list[str],
         expires_at: str | None,
         now: str,
+        replaces: str | None = None,
     ) -> tuple[str, str]:
         key = generate_key()
         key_id = new_id("key_")
         conn.execute(
             "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"
-            " expires_at) VALUES (?,?,?,?,?,?,?,?)",
+            " expires_at, replaces) VALUES (?,?,?,?,?,?,?,?,?)",
             (key_id, account_id, name, secret_hash(key), snippet(key), json.dumps(scopes),
-             now, expires_at),
+             now, expires_at, replaces),
         )  # fmt: skip
         return key_id, key
 
     def create_key(
-        self, account_id: str, name: str, scopes: list[str], expires_at: str | None
+        self,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str]:
         """Insert a new key; returns its ApiKey object and the full key (never stored)."""
         now = self.now()
         with self._write() as conn:
             key_id, key = self._insert_key(conn, account_id, name, scopes, expires_at, now)
+            detail = {"scopes": scopes, "expires_at": expires_at}
+            self.event(conn, account_id, Change("key.created", key_id, name, detail), actor)
             row = self._key_row(conn, account_id, key_id)
         assert row is not None
         return self.key_json(row, now), key
@@ -251,30 +243,37 @@ class Store(SqliteConnections):
         key_json = self.key_json
         return [key_json(row[1:], now, used) for row in rows[:limit]], next_seq
 
-    def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
+    def rename_key(
+        self, account_id: str, key_id: str, name: str, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
         used = self.unwritten_uses()
         with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE api_keys SET name = ? WHERE id = ? AND account_id = ? AND deleted = 0",
-                (name, key_id, account_id),
-            )
-            row = self._key_row(conn, account_id, key_id) if cur.rowcount else None
+            row = self._key_row(conn, account_id, key_id)
+            if row is None:
+                return None
+            conn.execute("UPDATE api_keys SET name = ? WHERE id = ?", (name, key_id))
+            detail = {"old_name": row[1], "new_name": name}
+            self.event(conn, account_id, Change("key.renamed", key_id, name, detail), actor)
+            row = self._key_row(conn, account_id, key_id)
         return None if row is None else self.key_json(row, self.now(), used)
 
     def revoke_key(
-        self, account_id: str, key_id: str, *, delete: bool = False
+        self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
     ) -> dict[str, Any] | None:
         """Revoke (idempotent: the first revocation time stays); `delete` also hides it."""
         used = self.unwritten_uses()
         now = self.now()
         with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?), deleted = ?"
-                " WHERE id = ? AND account_id = ? AND deleted = 0",
-                (now, int(delete), key_id, account_id),
-            )
-            if not cur.rowcount:
+            row = self._key_row(conn, account_id, key_id)
+            if row is None:
                 return None
+            conn.execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?), deleted = ? WHERE id = ?",
+                (now, int(delete), key_id),
+            )
+            change = revoke_change(key_id, row[1], row[7], delete)
+            if change is not None:  # revoking a revoked key changes nothing: no event
+                self.event(conn, account_id, change, actor)
             row = None if delete else self._key_row(conn, account_id, key_id)
         return {} if row is None else self.key_json(row, now, used)
 
@@ -286,6 +285,7 @@ class Store(SqliteConnections):
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -311,7 +311,7 @@ class Store(SqliteConnections):
                 raise KeyConflict(refusal)
             expires_at = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
             new_id_, key = self._insert_key(
-                conn, account_id, name, self.scopes_of(scopes), expires_at, now
+                conn, account_id, name, self.scopes_of(scopes), expires_at, now, key_id
             )
             claimed = conn.execute(
                 "UPDATE api_keys SET rolled_to = ? WHERE id = ? AND rolled_to IS NULL"
@@ -329,6 +329,7 @@ class Store(SqliteConnections):
                     " AND expires_at < ? THEN expires_at ELSE ? END WHERE id = ?",
                     (format_ts(ts + grace_seconds), format_ts(ts + grace_seconds), key_id),
                 )
+            self.event(conn, account_id, roll_change(key_id, name, new_id_, grace_seconds), actor)
             row = self._key_row(conn, account_id, new_id_)
         assert row is not None
         return self.key_json(row, now), key

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from ticos_tui.service.audit import Actor
 from ticos_tui.service.records import KeyAuth
 
 
@@ -24,8 +25,8 @@ class FailureLimiter(Protocol):
         StoreUnavailable: the shared counts could not be read.
         """
 
-    async def failed(self, client: str) -> None:
-        """Count one failure of `client`.
+    async def failed(self, client: str) -> bool:
+        """Count one failure of `client`; True when this failure passed the limit (just now).
 
         Raises:
             StoreUnavailable: the shared counts could not be written.
@@ -74,15 +75,23 @@ class Store(Protocol):
     async def account(self, account_id: str) -> dict[str, str] | None:
         """Returns: `{"id", "name", "email", "created_at"}`, or None."""
 
-    async def issue_session_token(self, account_id: str, *, revoke_others: bool = False) -> str:
+    async def issue_session_token(
+        self, account_id: str, *, revoke_others: bool = False, client: str | None = None
+    ) -> str:
         """A new session token for the account (only its hash is stored); returns the token.
+
+        Writes `session.created` (and `session.ended` for each token it ends) with it.
 
         Args:
             revoke_others: end the account's earlier tokens in the same transaction.
+            client: where the request for it came from, if over HTTP.
         """
 
-    async def end_session(self, token_hash: str) -> None:
-        """Revoke the session token with this SHA-256: every instance refuses it from now on."""
+    async def end_session(self, token_hash: str, client: str | None = None) -> None:
+        """Revoke the session token with this SHA-256: every instance refuses it from now on.
+
+        Writes `session.ended` in the same transaction.
+        """
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
         """The account of a live session token, by its hash."""
@@ -93,9 +102,17 @@ class Store(Protocol):
         """The key with this SHA-256, revoked or not, read from the database on every call."""
 
     async def create_key(
-        self, account_id: str, name: str, scopes: list[str], expires_at: str | None
+        self,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str]:
-        """Returns: the new ApiKey object and the full key (shown once, never stored)."""
+        """Returns: the new ApiKey object and the full key (shown once, never stored).
+
+        Every change below writes its audit event (by `actor`) in the change's transaction.
+        """
 
     async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
         """Seed many `*` keys in one transaction (benchmarks); the full keys are discarded."""
@@ -118,13 +135,17 @@ class Store(Protocol):
             The page and the position to pass for the next one (None: this was the last).
         """
 
-    async def rename_key(self, account_id: str, key_id: str, name: str) -> dict[str, Any] | None:
+    async def rename_key(
+        self, account_id: str, key_id: str, name: str, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
         """Returns: the renamed ApiKey object, or None."""
 
     async def revoke_key(
-        self, account_id: str, key_id: str, *, delete: bool = False
+        self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
     ) -> dict[str, Any] | None:
         """Revoke (idempotent: the first revocation time stays); `delete` also hides it.
+
+        A revoke of a revoked key changes nothing and writes no event.
 
         Returns: the ApiKey object ({} when deleted), or None for an unknown key.
         """
@@ -137,8 +158,11 @@ class Store(Protocol):
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        actor: Actor | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
+
+        The new key's `replaces` is the old one, the old one's `replaced_by` the new one.
 
         Atomic: of concurrent rolls of one key, on any instances, exactly one succeeds.
 
@@ -173,3 +197,35 @@ class Store(Protocol):
         Returns: `[{"date", "requests"}, …]` (the database plus this instance's unwritten
         counts), or None for an unknown key.
         """
+
+    # -- the audit log
+
+    async def record_throttled(
+        self, client: str, kind: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
+        """Write `auth.throttled`: `client` passed the failure limit of `kind` (`auth`, `verify`).
+
+        `account_id` / `key_id`: the account and key of the credential that failed, when known
+        (an account sees only its own events; one with no account only the operator sees).
+        """
+
+    async def list_events(
+        self,
+        account_id: str,
+        key_id: str | None,
+        action: str | None,
+        since: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """A page of the account's Event objects newest first (filters: None for any).
+
+        Args:
+            since: only events at or after this time (the contract's format).
+            before_seq: only events strictly older than this position (a cursor).
+        Returns:
+            The page and the position to pass for the next one (None: this was the last).
+        """
+
+    async def prune_events(self, before: str) -> int:
+        """Remove events older than `before` (the operator's retention); returns how many."""
