@@ -135,7 +135,7 @@ async def test_sigkill_of_a_served_sqlite_store_keeps_changes_and_events_togethe
         for round_ in range(2):
             stop = asyncio.Event()
 
-            async def kill_soon(served=served, round_=round_) -> None:
+            async def kill_soon(served=served, round_=round_, stop=stop) -> None:
                 await asyncio.sleep(0.6 + 0.4 * round_)
                 served.kill()  # SIGKILL, mid-write
                 stop.set()
