@@ -10,7 +10,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
-from ticos_tui.models import KEEP_LIFETIME, Account, ApiKey, CreatedKey, KeepLifetime, UsageDay
+from ticos_tui.models import (
+    KEEP_LIFETIME,
+    Account,
+    ApiKey,
+    AuditEvent,
+    CreatedKey,
+    KeepLifetime,
+    UsageDay,
+)
 
 
 class KeysBackend(Protocol):
@@ -51,6 +59,28 @@ class KeysBackend(Protocol):
     ) -> CreatedKey: ...
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]: ...
+
+    async def audit_events_page(
+        self,
+        *,
+        key_id: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> EventsPage:
+        """A page of the audit log, newest first, and the cursor of the next (None: the last)."""
+        ...
+
+
+class EventsPage(Protocol):
+    """A page of audit events (`client.EventPage`)."""
+
+    @property
+    def events(self) -> list[AuditEvent]: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
 
 
 GetBackend = Callable[[], Awaitable[KeysBackend]]

@@ -17,6 +17,7 @@ from ticos_tui.models import (
     KEEP_LIFETIME,
     Account,
     ApiKey,
+    AuditEvent,
     CreatedKey,
     KeepLifetime,
     UsageDay,
@@ -27,6 +28,7 @@ from ticos_tui.models import (
 from ticos_tui.responses import (
     ShapeError,
     api_key,
+    audit_event,
     created_key,
     json_object,
     parse_response,
@@ -42,6 +44,12 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class KeyPage:
     keys: list[ApiKey]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[AuditEvent]
     next_cursor: str | None
 
 
@@ -320,6 +328,30 @@ class TicosClient:
             ]
 
         return await self._call("GET", _key_path(key_id) + "/usage", parse, params={"days": days})
+
+    async def audit_events_page(
+        self,
+        *,
+        key_id: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> EventPage:
+        """A page of the account's audit log, newest first (needs the `audit:read` scope)."""
+        query = {"key_id": key_id, "action": action, "since": format_time(since), "cursor": cursor}
+        params: dict[str, Any] = {k: v for k, v in query.items() if v is not None}
+        params["limit"] = limit
+
+        def parse(data: Any) -> EventPage:
+            body = json_object(data)
+            items = body["data"]
+            next_cursor = body.get("next_cursor")
+            if not isinstance(items, list) or not isinstance(next_cursor, str | None):
+                raise ShapeError("not a page of events")
+            return EventPage([audit_event(item) for item in items], next_cursor or None)
+
+        return await self._call("GET", "/audit-events", parse, params=params)
 
     async def verify(self, key: str) -> VerifyResult:
         """Whether `key` is a live API key (needs no credential; counts as a use of the key)."""

@@ -1,4 +1,5 @@
-"""Typed records of the contract's objects (ApiKey, CreatedKey, Account, UsageDay, VerifyResult)."""
+"""Typed records of the contract's objects (ApiKey, CreatedKey, Account, UsageDay, VerifyResult,
+AuditEvent)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class ApiKey:
     last_used_at: datetime | None = None
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    replaces: str | None = None  # the key this one was rolled from (v1.2; set by roll only)
+    replaced_by: str | None = None  # the key this one was rolled into
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ApiKey:
@@ -57,6 +60,8 @@ class ApiKey:
             last_used_at=parse_time(data.get("last_used_at")),
             expires_at=parse_time(data.get("expires_at")),
             revoked_at=parse_time(data.get("revoked_at")),
+            replaces=_optional_id(data.get("replaces")),
+            replaced_by=_optional_id(data.get("replaced_by")),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -70,11 +75,80 @@ class ApiKey:
             "last_used_at": format_time(self.last_used_at),
             "expires_at": format_time(self.expires_at),
             "revoked_at": format_time(self.revoked_at),
+            "replaces": self.replaces,
+            "replaced_by": self.replaced_by,
         }
 
     @property
     def full_access(self) -> bool:
         return "*" in self.scopes
+
+
+def _optional_id(value: Any) -> str | None:
+    # A server from before v1.2 sends neither lineage field: no lineage known.
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a key id is not a string")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One entry of the audit log: who did what to which key, from where (contract v1.2)."""
+
+    id: str
+    at: datetime
+    action: str
+    key_id: str | None
+    key_name: str | None
+    actor_type: str | None  # `session`, `api_key`, or None (nobody signed in)
+    actor_id: str | None
+    actor_name: str | None
+    client: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuditEvent:
+        actor = data.get("actor")
+        if actor is not None and not isinstance(actor, dict):
+            raise ValueError("actor is not an object")
+        actor = actor or {}
+        detail = data.get("detail") or {}
+        if not isinstance(detail, dict):
+            raise ValueError("detail is not an object")
+        text = _optional_text
+        return cls(
+            id=str(data["id"]),
+            at=parse_time(data["at"]),  # type: ignore[arg-type]
+            action=str(data["action"]),
+            key_id=text(data.get("key_id")),
+            key_name=text(data.get("key_name")),
+            actor_type=text(actor.get("type")),
+            actor_id=text(actor.get("id")),
+            actor_name=text(actor.get("name")),
+            client=text(data.get("client")),
+            detail=detail,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        actor = None
+        if self.actor_type is not None:
+            actor = {"type": self.actor_type, "id": self.actor_id, "name": self.actor_name}
+        return {
+            "id": self.id,
+            "at": format_time(self.at),
+            "action": self.action,
+            "key_id": self.key_id,
+            "key_name": self.key_name,
+            "actor": actor,
+            "client": self.client,
+            "detail": self.detail,
+        }
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import httpx
 from ticos_tui import errors
 from ticos_tui.config import EMBEDDED_BASE_URL, server_name
 from ticos_tui.keyformat import redact
-from ticos_tui.models import ApiKey, CreatedKey
+from ticos_tui.models import ApiKey, AuditEvent, CreatedKey
 from ticos_tui.scopes import SCOPES
 
 T = TypeVar("T")
@@ -33,6 +33,10 @@ def json_object(data: Any) -> dict[str, Any]:
 
 def api_key(data: Any) -> ApiKey:
     return ApiKey.from_json(json_object(data))
+
+
+def audit_event(data: Any) -> AuditEvent:
+    return AuditEvent.from_json(json_object(data))
 
 
 def created_key(data: Any) -> CreatedKey:

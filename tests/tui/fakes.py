@@ -5,18 +5,34 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ticos_tui.backend import KeysBackend
 from ticos_tui.errors import TicosError
-from ticos_tui.models import KEEP_LIFETIME, Account, ApiKey, CreatedKey, KeepLifetime, UsageDay
+from ticos_tui.models import (
+    KEEP_LIFETIME,
+    Account,
+    ApiKey,
+    AuditEvent,
+    CreatedKey,
+    KeepLifetime,
+    UsageDay,
+)
 
 if TYPE_CHECKING:
     from ticos_tui.client import TicosClient
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """A page of audit events (the client's own class would load httpx into the TUI's tests)."""
+
+    events: list[AuditEvent]
+    next_cursor: str | None
 FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend on a random secret
 
 
@@ -68,6 +84,14 @@ class FakeClient:
         self.hold: asyncio.Event | None = None
         self.pages_before_hold = 0
         self._next = 1000
+        self.events: list[AuditEvent] = []  # newest first, as the service lists them
+
+    def _event(self, action: str, key: ApiKey, **detail: object) -> None:
+        self.events.insert(
+            0,
+            AuditEvent(f"evt_{len(self.events):04d}", NOW, action, key.id, key.name,
+                       "session", "ses_fake", "Ada Lovelace", "127.0.0.1", dict(detail)),
+        )  # fmt: skip
 
     async def aclose(self) -> None:
         return None
@@ -114,6 +138,7 @@ class FakeClient:
             expires_at=expires_at,
         )
         self.keys.insert(0, key)
+        self._event("key.created", key, scopes=list(key.scopes), expires_at=None)
         return CreatedKey(key, FIXED_KEY)
 
     def _find(self, key_id: str) -> int:
@@ -121,15 +146,20 @@ class FakeClient:
 
     async def rename_key(self, key_id: str, name: str) -> ApiKey:
         i = self._find(key_id)
+        old_name = self.keys[i].name
         self.keys[i] = replace(self.keys[i], name=name)
+        self._event("key.renamed", self.keys[i], old_name=old_name, new_name=name)
         return self.keys[i]
 
     async def revoke_key(self, key_id: str) -> ApiKey:
         i = self._find(key_id)
-        self.keys[i] = replace(self.keys[i], status="revoked", revoked_at=NOW)
+        if self.keys[i].revoked_at is None:
+            self.keys[i] = replace(self.keys[i], status="revoked", revoked_at=NOW)
+            self._event("key.revoked", self.keys[i])
         return self.keys[i]
 
     async def delete_key(self, key_id: str) -> None:
+        self._event("key.deleted", self.keys[self._find(key_id)])
         del self.keys[self._find(key_id)]
 
     async def roll_key(
@@ -146,10 +176,14 @@ class FakeClient:
         else:
             new_expiry = expires_at
         created = await self.create_key(old.name, scopes=old.scopes, expires_at=new_expiry)
+        del self.events[0]  # a roll is one event, `key.rolled`, as the service writes it
+        new = replace(created.api_key, replaces=key_id)
+        self.keys[self._find(new.id)] = new
         self.keys[self._find(key_id)] = replace(
-            old, expires_at=NOW + timedelta(seconds=grace_seconds)
+            old, expires_at=NOW + timedelta(seconds=grace_seconds), replaced_by=new.id
         )
-        return created
+        self._event("key.rolled", old, new_key_id=new.id, grace_seconds=grace_seconds)
+        return CreatedKey(new, created.key)
 
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         start = NOW.date() - timedelta(days=days - 1)
@@ -157,6 +191,26 @@ class FakeClient:
             UsageDay(start + timedelta(days=d), (d * 7) % 13 if d > days // 3 else 0)
             for d in range(days)
         ]
+
+    async def audit_events_page(
+        self,
+        *,
+        key_id: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> EventPage:
+        chosen = [
+            e
+            for e in self.events
+            if (key_id is None or e.key_id == key_id)
+            and (action is None or e.action == action)
+            and (since is None or e.at >= since)
+        ]
+        start = int(cursor or 0)
+        more = start + limit < len(chosen)
+        return EventPage(chosen[start : start + limit], str(start + limit) if more else None)
 
 
 class CountingBackend:
@@ -224,6 +278,21 @@ class CountingBackend:
     async def usage(self, key_id: str, *, days: int = 30) -> list[UsageDay]:
         self.calls["usage"] += 1
         return await self.inner.usage(key_id, days=days)
+
+    async def audit_events_page(
+        self,
+        *,
+        key_id: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> EventPage:
+        self.calls["audit_events_page"] += 1
+        page = await self.inner.audit_events_page(
+            key_id=key_id, action=action, since=since, limit=limit, cursor=cursor
+        )
+        return EventPage(page.events, page.next_cursor)
 
 
 def _backends_conform(real: TicosClient, fake: FakeClient, counting: CountingBackend) -> None:
