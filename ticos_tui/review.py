@@ -14,7 +14,6 @@ NEVER_USED_AFTER = timedelta(days=7)
 UNUSED_FOR = timedelta(days=90)
 FULL_ACCESS_IDLE = timedelta(days=7)
 EXPIRING_WITHIN = timedelta(days=7)
-LONGEST_GRACE = timedelta(days=7)  # the contract's longest roll grace period (604800 s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +24,8 @@ class ReviewItem:
 
     @property
     def rollable(self) -> bool:
-        """False for a key already rolled: rolling it again would make a third key."""
-        return self.replaced_by is None
+        """False for a key already rolled: the service refuses a second roll (409)."""
+        return self.replaced_by is None and self.key.replaced_by is None
 
 
 def _name_slot(name: str) -> str:
@@ -48,26 +47,12 @@ def _idle_last_week(key: ApiKey, now: datetime, days: Sequence[UsageDay] | None)
 def successor(key: ApiKey, keys: Sequence[ApiKey], now: datetime) -> ApiKey | None:
     """The key that replaced `key` in a roll still in its grace period, else None.
 
-    The ApiKey object has no "rolled" field, so this reads what a roll leaves behind: the old
-    key expires (grace after the roll) and a new active key of the same name and scopes is
-    created at the roll's moment. So: an active key named and scoped alike, created after
-    `key`, with `key` expiring at most 7 days (the longest grace) after it was created.
-    A namesake made by hand that fits this is a replacement too, and no reason to roll again.
+    Read from the roll's lineage (`replaced_by`, contract v1.2): a key of the same name made
+    by hand is never a successor, however alike its name, scopes and creation time.
     """
-    if key.expires_at is None or is_expired(key, now):
+    if key.replaced_by is None or is_expired(key, now):
         return None
-    for other in keys:
-        if (
-            other.id != key.id
-            and other.status == "active"
-            and not is_expired(other, now)
-            and other.name == key.name
-            and other.scopes == key.scopes
-            and other.created_at >= key.created_at
-            and timedelta(0) <= key.expires_at - other.created_at <= LONGEST_GRACE
-        ):
-            return other
-    return None
+    return next((other for other in keys if other.id == key.replaced_by), None)
 
 
 def review_keys(

@@ -21,6 +21,8 @@ def key(
     scopes: tuple[str, ...] = ("api_keys:read",),
     expires_in: timedelta | None = None,
     status: str = "active",
+    replaces: str | None = None,
+    replaced_by: str | None = None,
 ) -> ApiKey:
     return ApiKey(
         id=key_id,
@@ -31,6 +33,8 @@ def key(
         created_at=NOW - age,
         last_used_at=None if idle is None else NOW - idle,
         expires_at=None if expires_in is None else NOW + expires_in,
+        replaces=replaces,
+        replaced_by=replaced_by,
     )
 
 
@@ -102,24 +106,34 @@ def test_only_active_keys_and_several_reasons() -> None:
 
 
 def test_a_key_in_its_roll_grace_period_is_not_offered_for_rolling() -> None:
-    # A roll leaves the old key active until its grace ends (expires_at = roll time + grace),
-    # and a successor of the same name and scopes created at the roll time.
-    old = key("old", name="Deploy", age=40 * DAY, idle=DAY, expires_in=timedelta(hours=23))
-    new = key("new", name="Deploy", age=timedelta(hours=1), idle=None)
+    # The roll's lineage (v1.2): the old key names its successor, the successor the old key.
+    old = key("old", name="Deploy", age=40 * DAY, idle=DAY, expires_in=timedelta(hours=23),
+              replaced_by="new")  # fmt: skip
+    new = key("new", name="Deploy", age=timedelta(hours=1), idle=None, replaces="old")
     items = {i.key.id: i for i in review_keys([new, old], now=NOW)}
     assert list(items) == ["old"]  # the successor is not flagged for sharing the name
     assert items["old"].replaced_by == new and not items["old"].rollable
     assert items["old"].reasons == ("being rolled: replaced by new; stops working in 23 hours",)
 
 
-def test_a_namesake_is_a_successor_only_when_the_old_key_ends_within_a_grace() -> None:
-    # Expiring 8 days after the namesake was made: no roll does that (the grace is at most 7d).
-    far = key("far", name="Deploy", age=40 * DAY, idle=DAY, expires_in=7 * DAY)
-    newer = key("newer", name="Deploy", age=2 * DAY, idle=DAY)
-    other_scopes = key("wide", name="Deploy", age=DAY, idle=DAY, scopes=("*",))
-    items = {i.key.id: i for i in review_keys([other_scopes, newer, far], now=NOW)}
-    assert items["far"].rollable and items["far"].replaced_by is None
-    assert "3 active keys share this name" in items["far"].reasons
+def test_namesakes_made_in_the_same_second_are_not_a_roll() -> None:
+    # Two keys named alike made by hand at the same moment, one with an expiry: no lineage, so
+    # no roll; both real reasons show (issue 20 item 9, issue 22 item 7).
+    made = timedelta(hours=1)
+    short = key("short", name="Deploy", age=made, expires_in=2 * DAY)
+    plain = key("plain", name="Deploy", age=made)
+    items = {i.key.id: i for i in review_keys([plain, short], now=NOW)}
+    assert items["short"].rollable and items["short"].replaced_by is None
+    assert items["short"].reasons == ("expires in 2 days", "2 active keys share this name")
+    assert items["plain"].reasons == ("2 active keys share this name",)
+
+
+def test_a_successor_that_is_gone_leaves_the_old_key_not_rollable_but_reviewed() -> None:
+    # Rolled, then the new key was deleted: the old one still cannot be rolled again (409).
+    old = key("old", name="Deploy", idle=DAY, expires_in=timedelta(hours=5), replaced_by="gone")
+    items = {i.key.id: i for i in review_keys([old], now=NOW)}
+    assert not items["old"].rollable
+    assert items["old"].reasons == ("expires in 5 hours",)
 
 
 def test_sparkline_and_bars() -> None:

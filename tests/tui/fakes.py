@@ -33,6 +33,8 @@ class EventPage:
 
     events: list[AuditEvent]
     next_cursor: str | None
+
+
 FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend on a random secret
 
 
