@@ -28,6 +28,7 @@ __all__ = [
     "is_expired",
     "key_fields",
     "last_used_text",
+    "lineage_text",
     "now_utc",
     "quoted",
     "relative",
@@ -168,4 +169,17 @@ def key_fields(key: ApiKey, now: datetime) -> list[tuple[str, str]]:
     ]
     if key.revoked_at is not None:
         fields.append(("Revoked", _when(key.revoked_at, now)))
+    lineage = lineage_text(key)
+    if lineage:
+        fields.append(("Lineage", lineage))
     return fields
+
+
+def lineage_text(key: ApiKey) -> str:
+    """A key's roll lineage: `replaces key_…`, `rolled → key_…`, both, or "" (v1.2 fields)."""
+    parts = []
+    if key.replaces is not None:
+        parts.append(f"replaces {key.replaces}")
+    if key.replaced_by is not None:
+        parts.append(f"rolled → {key.replaced_by}")
+    return " · ".join(parts)

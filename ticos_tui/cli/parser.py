@@ -9,6 +9,7 @@ from typing import Any
 
 from ticos_tui import __version__
 from ticos_tui.cli import args
+from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.output import PROG
 from ticos_tui.scan_options import add_scan_parser
@@ -445,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logout(commands, conn)
     _add_status(commands, conn)
     _add_keys(commands, conn)
+    add_audit_parser(commands, conn, _command)
     add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.scan.command", "run"))
     _add_completion(commands)
     return parser

@@ -13,18 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ticos_tui.audit_actions import ACTIONS
 from ticos_tui.serve_options import AUDIT_RETENTION_DAYS
 
-ACTIONS = (
-    "key.created",
-    "key.renamed",
-    "key.revoked",
-    "key.deleted",
-    "key.rolled",
-    "session.created",
-    "session.ended",
-    "auth.throttled",
-)
+__all__ = ["ACTIONS", "Actor", "Change", "event_json", "events_filter"]
+
 RETENTION_DAYS = AUDIT_RETENTION_DAYS  # days events are kept unless the operator says otherwise
 PRUNE_INTERVAL = 3600.0  # seconds between background prunes of events past retention
 
