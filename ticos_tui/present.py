@@ -28,6 +28,7 @@ __all__ = [
     "is_expired",
     "key_fields",
     "last_used_text",
+    "lineage_marker",
     "lineage_text",
     "now_utc",
     "quoted",
@@ -173,6 +174,23 @@ def key_fields(key: ApiKey, now: datetime) -> list[tuple[str, str]]:
     if lineage:
         fields.append(("Lineage", lineage))
     return fields
+
+
+def short_id(key_id: str) -> str:
+    """A key id cut to what tells it apart at a glance in a list: `key_AbCd…`."""
+    return key_id if len(key_id) <= 9 else key_id[:8] + "…"
+
+
+def lineage_marker(key: ApiKey) -> str:
+    """The keys table's word on a key's roll lineage: `rolled → key_AbCd…`, `replaces key_…`.
+
+    A key both rolled from one and into another is marked by its successor, the one to act on.
+    """
+    if key.replaced_by is not None:
+        return f"rolled → {short_id(key.replaced_by)}"
+    if key.replaces is not None:
+        return f"replaces {short_id(key.replaces)}"
+    return ""
 
 
 def lineage_text(key: ApiKey) -> str:

@@ -10,7 +10,7 @@ SCOPES: dict[str, str] = {
     "*": "Full access: everything the account can do",
     "api_keys:read": "List and read API keys",
     "api_keys:write": "Create, rename, roll, revoke and delete API keys",
-    "audit:read": "Read the audit log: who did what to which key, from where",
+    "audit:read": "Read the audit log: who changed which key",
     "account:read": "Read the account's profile",
     "agents:invoke": "Invoke agents",
     "terminals:read": "Read terminals",

@@ -12,6 +12,7 @@ from ticos_tui.present import (
     SCOPES_MIN_WIDTH,
     expired_width,
     expires_text,
+    lineage_marker,
     relative_width,
     scopes_summary,
 )
@@ -41,12 +42,18 @@ class Column:
     grow: int = 0
 
 
+def _name(key: ApiKey) -> str:
+    """The name, then its roll lineage when it has one: `Deploy · rolled → key_AbCd…`."""
+    marker = lineage_marker(key)
+    return f"{visible(key.name)} · {marker}" if marker else visible(key.name)
+
+
 def _time_width(title: str) -> int:
     return max(relative_width(), len(title) + ARROW)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", 16, lambda k, now, w: visible(k.name), lambda k: k.name.casefold()),
+    Column("name", "Name", 16, lambda k, now, w: _name(k), lambda k: k.name.casefold()),
     Column("key", "Key", 12, lambda k, now, w: k.snippet, lambda k: k.snippet),
     Column(
         "created",

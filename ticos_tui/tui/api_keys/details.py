@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from ticos_tui.models import ApiKey, UsageDay
-from ticos_tui.present import scopes_summary
+from ticos_tui.present import lineage_text, scopes_summary
 from ticos_tui.sanitize import literal
 from ticos_tui.timefmt import Clock, exact, now_utc, relative
 
@@ -32,7 +32,18 @@ def describe(key: ApiKey) -> Text:
         parts.append(f"{verb} {exact(key.expires_at)}")
     else:
         parts.append("never expires")
-    return Text.assemble(line1, "\n", Text("  ·  ".join(parts), style="dim"))
+    text = Text.assemble(line1, "\n", Text("  ·  ".join(parts), style="dim"))
+    lineage = lineage_text(key)
+    if lineage:  # the ids in full, and the key that goes to the other key
+        text.append(f"\n{lineage}  (l: go to it)")
+    return text
+
+
+def related_id(key: ApiKey | None) -> str | None:
+    """The key `l` goes to from `key`: the one it was rolled into, else the one it replaces."""
+    if key is None:
+        return None
+    return key.replaced_by or key.replaces
 
 
 def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.tui.api_keys.actions import KeyActions
-from ticos_tui.tui.api_keys.details import KeyDetails
+from ticos_tui.tui.api_keys.details import KeyDetails, related_id
 from ticos_tui.tui.api_keys.loading import (
     REFRESH_BACKOFF_CAP,
     REFRESH_INTERVAL,
@@ -80,8 +80,17 @@ class ApiKeysPane(KeyActions):
         Binding(
             "v", "review", "Review", tooltip="Review: keys worth revoking or rolling, with reasons"
         ),
+        Binding(
+            "l",
+            "lineage",
+            "Related key",
+            show=False,
+            tooltip="Go to the key this one was rolled into (or, else, rolled from)",
+        ),  # offered only on a key with roll lineage
         Binding("escape", "clear_filter", "Clear filter"),  # shown only while filtering
     ]
+
+    _lineage_shown = False  # whether the selected key offers `l` (its bindings say so)
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -139,7 +148,28 @@ class ApiKeysPane(KeyActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.has_class("-filtering")  # hidden from the hints when there is none
+        if action == "lineage":
+            return related_id(self.table.selected_key) is not None
         return True
+
+    @on(ApiKeysTable.Highlighted, "#keys-table")
+    def _lineage_offered(self, event: ApiKeysTable.Highlighted) -> None:
+        offered = related_id(event.key) is not None
+        if offered != self._lineage_shown:  # the hints and help offer `l` only where it works
+            self._lineage_shown = offered
+            self.refresh_bindings()
+
+    def action_lineage(self) -> None:
+        target = related_id(self.table.selected_key)
+        if target is None:
+            return
+        if self.table.key_by_id(target) is None:
+            self.app.notify(f"{target} is no longer listed: it was deleted.", markup=False)
+            return
+        if target not in {k.id for k in self.table.rows}:
+            self.action_clear_filter()  # the filter hid it: show the whole list again
+        self.table.cursor_row = next(i for i, k in enumerate(self.table.rows) if k.id == target)
+        self.table.focus()
 
     def key_hints(self) -> list[tuple[str, str]]:
         """Keys that work now but are no binding: enter, in the filter, goes back to the list."""
