@@ -15,6 +15,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("dialogs", [], ["--quick"]),
     ("table", [], ["--quick"]),
     ("service", ["--seconds", "3"], ["--seconds", "1"]),
+    ("audit", [], ["--quick"]),
     ("scan", [], ["--size-mb", "50", "--repeat", "1"]),
     ("load", ["--seconds", "10"], ["--seconds", "3"]),
 )
