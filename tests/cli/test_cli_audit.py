@@ -28,6 +28,10 @@ def test_audit_lists_filters_and_formats(cli, remote: Served) -> None:  # type: 
     assert cli("keys", "rename", key_id, "Nightly 2").code == 0
     assert cli("keys", "roll", key_id, "--grace", "now", "--yes").code == 0
     assert cli("keys", "create", "other").code == 0
+    successor = json.loads(cli("keys", "get", key_id, "--json").out)["replaced_by"]
+    assert successor is not None and successor != key_id
+    assert f"rolled → {successor}" in cli("keys", "get", key_id).out  # the Lineage line
+    assert f"replaces {key_id}" in cli("keys", "get", successor).out
 
     listed = cli("audit")
     assert listed.code == 0

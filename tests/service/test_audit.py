@@ -173,6 +173,8 @@ async def test_filters_validation_and_the_cursor_while_events_are_added(
         {"action": "key.exploded"},
         {"key_id": "evt_x"},
         {"since": "yesterday"},
+        {"since": "2026-12-01T00:00:00"},  # no time zone
+        {"since": "0001-01-01T00:00:00+01:00"},  # before year 1 in UTC
         {"cursor": "!!"},
         {"actor": "x"},
     ):

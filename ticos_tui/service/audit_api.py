@@ -34,11 +34,13 @@ def query_since(request: Request) -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            raise invalid("since", "needs a time zone, such as Z for UTC")
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise invalid("since", "must be an RFC 3339 time such as 2026-12-01T00:00:00Z") from None
-    if moment.tzinfo is None:
-        raise invalid("since", "needs a time zone, such as Z for UTC")
-    return format_ts(moment.astimezone(UTC).timestamp())
+    # The stored form (fixed width, so text order is time order), years before 1000 included.
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def query_filters(request: Request) -> tuple[str | None, str | None, str | None]:
