@@ -6,10 +6,12 @@ Light, like `present`: no Textual, no httpx. Names pass through `visible` where 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ticos_tui.audit_actions import ACTIONS
 from ticos_tui.models import AuditEvent
 from ticos_tui.present import quoted
-from ticos_tui.timefmt import exact
+from ticos_tui.timefmt import exact, relative
 
 __all__ = ["ACTIONS", "actor_text", "detail_text", "event_line", "key_text"]
 
@@ -41,7 +43,10 @@ def detail_text(event: AuditEvent) -> str:
         return f"{quoted(str(detail.get('old_name')))} → {quoted(str(detail.get('new_name')))}"
     if event.action == "key.rolled":
         grace = detail.get("grace_seconds")
-        ends = "old key revoked now" if grace == 0 else f"old key works {grace} s more"
+        if isinstance(grace, int) and grace > 0:
+            ends = f"old key stops {relative(event.at + timedelta(seconds=grace), event.at)}"
+        else:
+            ends = "old key revoked at once"
         return f"rolled → {detail.get('new_key_id')}; {ends}"
     if event.action == "session.ended" and detail.get("reason"):
         return str(detail["reason"])
