@@ -92,9 +92,10 @@ async def authenticate(
                 else:
                     reason = "unknown"
     if principal is None:
-        await limiter.check(client)
-        if reason != "missing":
-            await limiter.failed(client)
+        if reason == "missing":
+            await limiter.check(client)  # nothing to count, but a throttled client stays so
+        else:
+            await limiter.failed(client)  # 429 past the limit, checked and counted at once
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
     granted = principal.scopes
     if "*" not in granted and scope not in granted and (also is None or also not in granted):

@@ -49,12 +49,16 @@ class FailedAuthLimiter:
             raise too_many(retry)
 
     async def failed(self, client: str) -> None:
+        """One more failure of `client`, or 429 past the limit: checked and counted without
+        yielding to the event loop, so concurrent failures can't overshoot."""
         now = self.clock()
         entry = self._windows.get(client)
         if entry is None or now - entry[0] >= self.window:
             if len(self._windows) >= 10_000:
                 self._prune(now)
             self._windows[client] = [now, 1]
+        elif entry[1] >= self.limit:
+            raise too_many(math.ceil(entry[0] + self.window - now))
         else:
             entry[1] += 1
 

@@ -19,15 +19,17 @@ class FailureLimiter(Protocol):
     """Failed attempts per client in windows; past the limit the client gets 429."""
 
     async def check(self, client: str) -> None:
-        """Raises:
+        """Raises (without counting anything):
         ApiProblem: 429 with `Retry-After` when `client` is over the limit.
         StoreUnavailable: the shared counts could not be read.
         """
 
     async def failed(self, client: str) -> None:
-        """Count one failure of `client`.
+        """Count one failure of `client`, checked against the limit in the same atomic step
+        (one statement on a shared store), so the limit holds under concurrency.
 
         Raises:
+            ApiProblem: 429 with `Retry-After` when this failure is past the limit.
             StoreUnavailable: the shared counts could not be written.
         """
 
