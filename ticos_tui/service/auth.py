@@ -26,6 +26,7 @@ class Principal:
     key_id: str | None  # None: a session token (all scopes)
     scopes: tuple[str, ...]
     token_hash: str | None = None  # the session token's hash (so it can be ended)
+    expires_at: str | None = None  # an API key's expiry (no escalation covers lifetime)
 
 
 def client_of(request: Request) -> str:
@@ -81,7 +82,9 @@ async def authenticate(
                 problem = key_problem(key, store.now())
                 if problem is None and key is not None:
                     store.record_use(key.id)
-                    principal = Principal(key.account_id, key.id, tuple(key.scopes))
+                    principal = Principal(
+                        key.account_id, key.id, tuple(key.scopes), expires_at=key.expires_at
+                    )
                 else:
                     reason = problem or "unknown"
             elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):

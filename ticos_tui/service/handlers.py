@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from ticos_tui.keyformat import is_well_formed_key, secret_hash
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
 from ticos_tui.service.records import KeyConflict
-from ticos_tui.service.scopes import require_covered
+from ticos_tui.service.scopes import bounded_expiry, latest_end, require_covered
 from ticos_tui.service.store_protocol import Store
 from ticos_tui.service.validation import (
     MAX_BODY,
@@ -164,6 +164,7 @@ async def create_key(request: Request) -> Response:
     scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
     expires_at = validate_expires_at(body.get("expires_at"), store.clock())
     require_covered(principal, scopes, "create")
+    expires_at = bounded_expiry(principal, expires_at, "create")
     created, key = await store.create_key(principal.account_id, name, scopes, expires_at)
     created["key"] = key
     return JSONResponse(created, status_code=201, headers=_NO_STORE)
@@ -212,10 +213,17 @@ async def roll_key(request: Request) -> Response:
     grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
     keep_lifetime = "expires_at" not in body
     expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+    if not keep_lifetime:
+        expires_at = bounded_expiry(principal, expires_at, "roll")
     await control(store, principal, key_id, "roll")
     try:
         rolled = await store.roll_key(
-            principal.account_id, key_id, grace, expires_at=expires_at, keep_lifetime=keep_lifetime
+            principal.account_id,
+            key_id,
+            grace,
+            expires_at=expires_at,
+            keep_lifetime=keep_lifetime,
+            not_after=latest_end(principal),
         )
     except KeyConflict as conflict:
         raise roll_conflict(str(conflict)) from None

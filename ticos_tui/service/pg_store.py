@@ -328,6 +328,7 @@ class PgStore:
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         ts = self.clock()
         now = format_ts(ts)
@@ -345,7 +346,9 @@ class PgStore:
             refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
             if refusal is not None:
                 raise KeyConflict(refusal)
-            new_expiry = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
+            new_expiry = rolled_expiry(
+                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
+            )
             row, key = await self._insert_key(conn, account_id, name, list(scopes), new_expiry, now)
             if grace_seconds == 0:
                 await conn.execute(

@@ -135,6 +135,7 @@ class SqliteStore:
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         return await self._write(
             lambda db: db.roll_key(
@@ -143,6 +144,7 @@ class SqliteStore:
                 grace_seconds,
                 expires_at=expires_at,
                 keep_lifetime=keep_lifetime,
+                not_after=not_after,
             )
         )
 

@@ -286,6 +286,7 @@ class Store(SqliteConnections):
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -309,7 +310,9 @@ class Store(SqliteConnections):
             refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
             if refusal is not None:
                 raise KeyConflict(refusal)
-            expires_at = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
+            expires_at = rolled_expiry(
+                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
+            )
             new_id_, key = self._insert_key(
                 conn, account_id, name, self.scopes_of(scopes), expires_at, now
             )

@@ -139,6 +139,7 @@ class Store(Protocol):
         *,
         expires_at: str | None = None,
         keep_lifetime: bool = True,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -147,7 +148,8 @@ class Store(Protocol):
         Args:
             grace_seconds: 0 revokes the old key now.
             expires_at: the new key's expiry, used when not `keep_lifetime`.
-            keep_lifetime: the new key gets the old one's lifetime from now (or none).
+            keep_lifetime: the new key gets the old one's lifetime from now (or none), ending
+                no later than `not_after` (the caller's own expiry: no escalation).
         Returns:
             The new ApiKey object and its full key, or None for an unknown key.
         Raises:
