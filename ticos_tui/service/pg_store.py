@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -59,13 +60,19 @@ class PgStore:
     """The store in the PostgreSQL database at `url` (use `PgStore.open`, which migrates)."""
 
     def __init__(
-        self, url: str, clock: Callable[[], float] = time.time, *, write_timeout: float
+        self,
+        url: str,
+        clock: Callable[[], float] = time.time,
+        *,
+        write_timeout: float,
+        spill_dir: Path | None = None,
     ) -> None:
         self.url = url
         self.clock = clock
         self.write_timeout = write_timeout
         self._clock = Clock(clock)
-        self.uses = UsageBuffer(FLUSH_INTERVAL)
+        # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=spill_dir)
         self._pool: AsyncConnectionPool | None = None
         self._reachable = True  # False since a call found the database unreachable
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
@@ -79,8 +86,11 @@ class PgStore:
         *,
         clock: Callable[[], float] = time.time,
         write_timeout: float = WRITE_TIMEOUT,
+        spill_dir: Path | None = None,
     ) -> PgStore:
         """Migrate the database at `url` (now, once across instances) and return its store.
+
+        `spill_dir`: the data folder, where uses that can't be written at close are kept.
 
         Raises:
             StoreUnavailable: the database could not be reached.
@@ -91,7 +101,7 @@ class PgStore:
                 migrate(conn)
         except psycopg.Error as exc:
             raise StoreUnavailable(f"cannot use the database: {_reason(exc)}") from None
-        return cls(url, clock, write_timeout=write_timeout)
+        return cls(url, clock, write_timeout=write_timeout, spill_dir=spill_dir)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -159,6 +169,9 @@ class PgStore:
     async def close(self) -> None:
         try:
             await self.flush_uses()
+        except StoreUnavailable:
+            if not self.uses.spill():  # kept in the data folder for the next start
+                raise
         finally:
             pool, self._pool = self._pool, None
             if pool is not None:

@@ -70,8 +70,7 @@ class SqliteStore:
         if self.db.closed:
             return
         db, calls = self.db, self.calls
-        await calls.write(db.flush_uses)
-        await calls.write(db.close)
+        await calls.write(db.close)  # flushes the uses, or keeps them for the next start
         calls.shutdown()
 
     def failure_limiter(self, kind: str, limit: int, window: float) -> FailedAuthLimiter:

@@ -58,7 +58,8 @@ class Store(SqliteConnections):
         # Parsed scopes by their JSON text: a pure function of the text, not of a key, so it
         # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
-        self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
+        # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=data_dir)
         self._flush_lock = threading.Lock()  # one flush at a time
         self._clock = Clock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
@@ -79,7 +80,7 @@ class Store(SqliteConnections):
         try:
             self.flush_uses()
         except StoreUnavailable:
-            pass  # nothing more can be done for them at exit; the lock holder won
+            self.uses.spill()  # the lock holder won: kept in the data folder for the next start
         self.close_connections()
         atexit.unregister(self._atexit)
 
