@@ -47,6 +47,10 @@ from ticos_tui.service.usage import UsageBuffer, flush_rows
 log = logging.getLogger(__name__)
 
 DOWN_WAIT = 1.0  # seconds a call waits for a connection while the database is down
+# How long the pool keeps retrying a connection before leaving it to the next call, which
+# tries at once: psycopg_pool backs off 1, 2, 4, 8 s between attempts, so an outage with
+# health probes put the next attempt up to 8 s after the database was back; now at most 1 s.
+RECONNECT_WINDOW = 1.0
 POOL_SIZE = 10  # connections per instance; PostgreSQL's default allows 100 in all
 _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
 _ACTIVE = "account_id = %s AND id = %s AND NOT deleted"
@@ -124,6 +128,7 @@ class PgStore:
             max_size=POOL_SIZE,
             timeout=self.write_timeout,  # a call waits this long for a connection: then 503
             check=AsyncConnectionPool.check_connection,  # a connection PG dropped is replaced
+            reconnect_timeout=RECONNECT_WINDOW,
             kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(self.write_timeout))},
             open=False,
             name="ticos",
