@@ -95,12 +95,9 @@ def config_file_path(env: Mapping[str, str] | None = None) -> Path:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The settings in `config.toml` (empty when there is none); ConfigError when unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = paths.read_settings_file(path)  # refused, as a write would be, in a shared folder
+    if raw is None:
         return {}
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
