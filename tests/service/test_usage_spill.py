@@ -4,6 +4,7 @@ file in the data folder and written at the next start, on both stores."""
 from __future__ import annotations
 
 import json
+import logging
 import stat
 import subprocess
 from collections.abc import Callable, Iterator
@@ -55,7 +56,10 @@ async def test_uses_the_store_cannot_take_at_shutdown_are_written_at_the_next_st
     data_dir: Path,
     postgres_factory: Callable[[], PostgresCluster],
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # An ASGI-served app earlier in the session may have given ticos_tui a handler of its own.
+    monkeypatch.setattr(logging.getLogger("ticos_tui"), "propagate", True)
     cluster = postgres_factory() if backend == "postgres" else None
     url = cluster.url if cluster is not None else None
     token = create_account(data_dir, "Ann", "ann@example.com", database_url=url)[1]
