@@ -108,13 +108,69 @@ def test_symlinked_env_is_refused_and_its_target_untouched(tmp_path: Path, insid
     assert (project / ".env").is_symlink()
 
 
-def test_hard_linked_env_does_not_write_through_to_the_other_name(tmp_path: Path) -> None:
+def test_hard_linked_env_is_refused_and_neither_name_changes(tmp_path: Path) -> None:
+    """A second name for the file (a script, a tracked file) would lose its content or its inode."""
     tracked = tmp_path / "settings.py"
     tracked.write_text("DEBUG = True\n")
     os.link(tracked, tmp_path / ".env")
-    dotenv.write_key(dotenv.plan(tmp_path / ".env"), "tk_secret")
+    with pytest.raises(dotenv.DotenvError, match="2 hard links"):
+        dotenv.write_key(dotenv.plan(tmp_path / ".env"), "tk_secret")
     assert tracked.read_text() == "DEBUG = True\n"
-    assert (tmp_path / ".env").read_text() == "DEBUG = True\nTICOS_API_KEY=tk_secret\n"
+    assert os.stat(tracked).st_ino == os.stat(tmp_path / ".env").st_ino
+
+
+NOBODY = 65534
+
+
+def test_file_owned_by_another_user_is_refused_and_kept(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    target.write_text("A=1\n")
+    target.chmod(0o600)
+    os.chown(target, NOBODY, NOBODY)
+    before = os.stat(target)
+    with pytest.raises(dotenv.DotenvError, match="owned by another user"):
+        dotenv.write_key(dotenv.plan(target), "tk_secret")
+    after = os.stat(target)
+    assert (after.st_uid, after.st_ino, after.st_mode) == (NOBODY, before.st_ino, before.st_mode)
+    assert target.read_text() == "A=1\n"
+
+
+def test_executable_file_is_refused_and_keeps_running(tmp_path: Path) -> None:
+    """The attack: a 0755 script named app.env became 0600 and stopped running."""
+    target = tmp_path / "app.env"
+    target.write_text("#!/bin/sh\necho hi\n")
+    target.chmod(0o755)
+    with pytest.raises(dotenv.DotenvError, match="executable"):
+        dotenv.write_key(dotenv.plan(target), "tk_secret")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert target.read_text() == "#!/bin/sh\necho hi\n"
+
+
+@pytest.mark.parametrize("name", ["app.sh", "settings.py", "env", "my.envrc", ".bashrc", "envy"])
+def test_a_name_that_is_not_a_dotenv_file_is_refused(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    target.write_text("A=1\n")
+    with pytest.raises(dotenv.DotenvError, match="not a dotenv file name"):
+        dotenv.plan(target)
+    assert target.read_text() == "A=1\n"
+
+
+@pytest.mark.parametrize("name", [".env", ".env.local", ".env.production", "app.env", "[a].env"])
+def test_dotenv_names_are_accepted(tmp_path: Path, name: str) -> None:
+    dotenv.write_key(dotenv.plan(tmp_path / name), "tk_x")
+    assert (tmp_path / name).read_text() == "TICOS_API_KEY=tk_x\n"
+
+
+def test_a_private_file_keeps_its_mode_and_group(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    target.write_text("A=1\n")
+    target.chmod(0o400)
+    os.chown(target, -1, NOBODY)
+    dotenv.write_key(dotenv.plan(target), "tk_x")
+    after = os.stat(target)
+    assert stat.S_IMODE(after.st_mode) == 0o400
+    assert (after.st_uid, after.st_gid) == (os.geteuid(), NOBODY)
+    assert target.read_text() == "A=1\nTICOS_API_KEY=tk_x\n"
 
 
 def test_full_disk_leaves_the_file_as_it_was_and_says_so(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -43,6 +44,32 @@ class Settings:
         if self.mode == "embedded":
             return "local"
         return urlsplit(self.base_url).netloc
+
+
+def plain_http_host(base_url: str) -> str | None:
+    """The host `base_url` reaches over plain HTTP when it is not this machine (loopback), else
+    None: there, the session token and every key cross the network unencrypted."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").rstrip(".")
+    if parts.scheme != "http" or host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass  # a name: only localhost is known to stay on this machine
+    return host
+
+
+def plain_http_warning(base_url: str) -> str | None:
+    """The warning `login` and `status` print for a plain-HTTP server on another machine."""
+    host = plain_http_host(base_url)
+    if host is None:
+        return None
+    return (
+        f"warning: {base_url} is plain HTTP to {host}, another machine: the session token and "
+        "every key would cross the network unencrypted; use an https:// URL"
+    )
 
 
 def normalize_base_url(url: str) -> str:
@@ -95,12 +122,9 @@ def config_file_path(env: Mapping[str, str] | None = None) -> Path:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The settings in `config.toml` (empty when there is none); ConfigError when unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = paths.read_settings_file(path)  # refused, as a write would be, in a shared folder
+    if raw is None:
         return {}
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

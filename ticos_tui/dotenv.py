@@ -1,9 +1,15 @@
-"""Put a new key in a .env file safely: 0600, never into git, never through a link, never half-written."""
+"""Put a new key in a .env file safely: 0600, never into git, never through a link, never half-written.
+
+Only a file that can be a dotenv file is touched: its name is `.env`, `.env.*` or `*.env`, it belongs
+to the user writing it, is not executable and has no other name (hard link). In web mode this is what
+keeps a browser session from rewriting the server's scripts and configuration.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
+import pwd
 import re
 import secrets
 import stat
@@ -55,6 +61,42 @@ def _in_work_tree(folder: Path) -> bool:
     return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
+def is_dotenv_name(name: str) -> bool:
+    """Whether `name` is a dotenv file's name: `.env`, `.env.<something>` or `<something>.env`."""
+    return (
+        name == ".env"
+        or (name.startswith(".env.") and len(name) > 5)
+        or (name.endswith(".env") and len(name) > 4)
+    )
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _refuse_foreign(target: Path, st: os.stat_result) -> None:
+    """Refuse a file that is not the user's own plain dotenv file; the message says why."""
+    if st.st_uid != os.geteuid():
+        raise DotenvError(
+            f"{target} is owned by another user ({_owner(st.st_uid)}); the key is only written "
+            "to a file of your own. Choose another file"
+        )
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o111:
+        raise DotenvError(
+            f"{target} is executable (mode {mode:04o}), so it is a program rather than a dotenv "
+            "file; it was left as it is. Choose another file"
+        )
+    if st.st_nlink > 1:
+        raise DotenvError(
+            f"{target} has {st.st_nlink} hard links (other names for the same file); writing "
+            "it would change or split them. Choose another file"
+        )
+
+
 def _resolve(path: str | Path) -> Path:
     """The file's path with its folder's links resolved; the file itself is left as named."""
     target = Path(path).expanduser()
@@ -62,6 +104,11 @@ def _resolve(path: str | Path) -> Path:
         target = Path.cwd() / target
     if target.name in ("", "..") or target.is_dir():
         raise DotenvError(f"{target} is a folder; give a file name such as {target / '.env'}")
+    if not is_dotenv_name(target.name):
+        raise DotenvError(
+            f"{target.name} is not a dotenv file name; the key is only written to .env, "
+            ".env.<name> or <name>.env, so no script or configuration is overwritten"
+        )
     folder = target.parent
     if not folder.is_dir():
         raise DotenvError(
@@ -72,6 +119,12 @@ def _resolve(path: str | Path) -> Path:
 
 def _read(target: Path) -> bytes | None:
     """The file's bytes, or None when it does not exist; refuses links and anything but a file."""
+    found = _read_with_stat(target)
+    return None if found is None else found[0]
+
+
+def _read_with_stat(target: Path) -> tuple[bytes, os.stat_result] | None:
+    """The file's bytes and what fstat said of the same open file, or None when it does not exist."""
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -84,7 +137,8 @@ def _read(target: Path) -> bytes | None:
             ) from None
         raise DotenvError(f"cannot read {target}: {err.strerror}") from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise DotenvError(f"{target} is not a regular file; choose another file")
         chunks = []
         while chunk := os.read(fd, 1 << 16):
@@ -96,7 +150,7 @@ def _read(target: Path) -> bytes | None:
     data = b"".join(chunks)
     if b"\0" in data:
         raise DotenvError(f"{target} does not look like a text file (it holds NUL bytes)")
-    return data
+    return data, st
 
 
 def _git_state(target: Path) -> tuple[Path | None, bool]:
@@ -135,16 +189,19 @@ def plan(path: str | Path) -> DotenvPlan:
     return _inspect(path)[0]
 
 
-def _inspect(path: str | Path) -> tuple[DotenvPlan, bytes]:
+def _inspect(path: str | Path) -> tuple[DotenvPlan, bytes, os.stat_result | None]:
     target = _resolve(path)
-    data = _read(target)
+    found = _read_with_stat(target)
+    data, st = (None, None) if found is None else found
+    if st is not None:
+        _refuse_foreign(target, st)
     root, ignored = _git_state(target)
     lines = _key_lines(data or b"")
     if len(lines) > 1:
         raise DotenvError(
             f"{target} has {len(lines)} {VARIABLE} lines; keep one (or none) and try again"
         )
-    return DotenvPlan(target, data is not None, bool(lines), root, ignored), data or b""
+    return DotenvPlan(target, data is not None, bool(lines), root, ignored), data or b"", st
 
 
 def add_to_gitignore(p: DotenvPlan) -> Path:
@@ -170,8 +227,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to a new 0600 file beside `target`, fsync it and rename it over `target`."""
+def _replace_atomically(target: Path, data: bytes, old: os.stat_result | None) -> None:
+    """Write `data` to a new 0600 file beside `target`, fsync it and rename it over `target`.
+
+    An existing file that is already private (no group or other bits) keeps its mode and group.
+    """
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
@@ -182,6 +242,8 @@ def _replace_atomically(target: Path, data: bytes) -> None:
         ) from None
     try:
         try:
+            if old is not None and not stat.S_IMODE(old.st_mode) & 0o077:
+                _keep_owner_and_mode(fd, old)
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -204,14 +266,24 @@ def _replace_atomically(target: Path, data: bytes) -> None:
         os.close(folder)
 
 
+def _keep_owner_and_mode(fd: int, old: os.stat_result) -> None:
+    try:  # the group may be one the user can't give; the mode is private either way
+        os.fchown(fd, old.st_uid, old.st_gid)
+    except OSError:
+        pass
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+
+
 def write_key(p: DotenvPlan, key: str, *, replace: bool = False) -> str:
     """Write `TICOS_API_KEY=<key>` into the planned file (mode 0600); returns what was done.
 
-    Refuses a file git tracks, a file in a git work tree that is not ignored, a
+    Refuses a name that is not a dotenv file's, another user's file, an executable, a file
+    with hard links, a file git tracks, a file in a git work tree that is not ignored, a
     symbolic link, and an existing TICOS_API_KEY line unless `replace` is True.
     Every other byte of the file is kept; on any failure the file is left as it was.
     """
-    current, data = _inspect(p.path)  # look again: the file may have changed while the user decided
+    # Look again: the file may have changed while the user decided.
+    current, data, old = _inspect(p.path)
     if current.needs_gitignore:
         raise DotenvError(
             f"{current.path} is inside the git work tree {current.git_root} and not in .gitignore; "
@@ -236,5 +308,6 @@ def write_key(p: DotenvPlan, key: str, *, replace: bool = False) -> str:
             data += b"\n"
         data += assignment + b"\n"
         action = "added a"
-    _replace_atomically(current.path, data)
-    return f"{action} {VARIABLE} line in {current.path} (mode 0600)"
+    _replace_atomically(current.path, data, old)
+    mode = 0o600 if old is None or stat.S_IMODE(old.st_mode) & 0o077 else stat.S_IMODE(old.st_mode)
+    return f"{action} {VARIABLE} line in {current.path} (mode {mode:04o})"

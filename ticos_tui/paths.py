@@ -209,8 +209,25 @@ def read_private_file(path: Path) -> str | None:
 
     A file that others can read or write is refused with the `chmod 600` that fixes it (as ssh
     refuses a private key others can read): its secret may already be out, and the user should
-    know rather than have it used silently.
+    know rather than have it used silently. Its folder and owner are checked as for any file
+    ticos-tui reads its settings from (`read_settings_file`).
     """
+    raw = _read_checked(path, secret=True)
+    return None if raw is None else raw.decode("utf-8", errors="replace")  # the caller judges it
+
+
+def read_settings_file(path: Path) -> bytes | None:
+    """The bytes of a settings file (config.toml), None when there is none.
+
+    Refused, as a write there would be, when its folder can be written by others or belongs to
+    another user (the message is the one a write gets), and when the file itself belongs to
+    another user or others can change it: whoever can change it chooses the server the session
+    token is sent to.
+    """
+    return _read_checked(path, secret=False)
+
+
+def _read_checked(path: Path, *, secret: bool) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | _CLOEXEC)
     except FileNotFoundError:
@@ -221,13 +238,31 @@ def read_private_file(path: Path) -> str | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ConfigError(f"{path} is not a plain file; remove it, then try again")
-        check_private_file(path, info)
+        if _POSIX:
+            _check_dir(path.parent, "the folder", None)  # the same check (and words) as a write
+            _check_owner(path, info)
+        if secret:
+            check_private_file(path, info)
+        elif _POSIX and stat.S_IMODE(info.st_mode) & 0o022:
+            bits = stat.S_IMODE(info.st_mode)
+            raise ConfigError(
+                f"{path} can be changed by other users (mode {bits:o}); run "
+                f"`chmod go-w {shlex.quote(str(path))}`, then try again"
+            )
     except BaseException:
         os.close(fd)
         raise
     with os.fdopen(fd, "rb") as file:
-        raw = file.read()
-    return raw.decode("utf-8", errors="replace")  # the caller judges what it holds
+        return file.read()
+
+
+def _check_owner(path: Path, info: os.stat_result) -> None:
+    if info.st_uid != os.getuid():
+        raise ConfigError(
+            f"{path} belongs to another user (uid {info.st_uid}), who could change what it "
+            "says; ticos-tui reads its settings and secrets only from files of your own. "
+            "Remove it (or, if it is yours, chown it to yourself), then try again"
+        )
 
 
 def check_private_file(path: Path, info: os.stat_result | None = None) -> None:

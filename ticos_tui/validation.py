@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ticos_tui.sanitize import CONTROL_CHARS
+from ticos_tui.sanitize import CONTROL_CHARS, draws_something, hidden_char
 
 NAME_MAX = 100
-# The contract forbids control characters in names: what `visible` shows, less the zero-width
-# characters. The service and the dialogs share this one rule.
+# The contract forbids control characters in names (named in words below), and invisible ones
+# (sanitize.hidden_char: what `visible` shows). The service and the dialogs share this rule.
 FORBIDDEN_IN_NAME = re.compile(f"[{CONTROL_CHARS}]")
 
 
@@ -41,4 +41,12 @@ def name_problem(name: str) -> str | None:
     bad = FORBIDDEN_IN_NAME.search(trimmed)
     if bad:
         return f"The name contains {character_name(bad.group())}; remove it."
+    hidden = hidden_char(trimmed)
+    if hidden is not None:
+        return f"The name contains an invisible character (U+{ord(hidden):04X}); remove it."
+    if not draws_something(trimmed):
+        return (
+            "The name draws nothing on screen (only blank or filler characters); "
+            "use at least one visible character."
+        )
     return None

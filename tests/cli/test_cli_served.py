@@ -97,9 +97,9 @@ def test_login_status_logout(
 
 
 def test_login_without_verify_and_empty_input(cli) -> None:  # type: ignore[no-untyped-def]
-    assert "no token" in one_line_error(cli("login", "--base-url", "http://h.test", stdin="\n"), 2)
-    stored = cli("login", "--base-url", "http://h.test", "--no-verify", stdin="tst_abc\n")
-    assert stored.code == 0 and "http://h.test/v1" in stored.err
+    assert "no token" in one_line_error(cli("login", "--base-url", "https://h.test", stdin="\n"), 2)
+    stored = cli("login", "--base-url", "https://h.test", "--no-verify", stdin="tst_abc\n")
+    assert stored.code == 0 and "https://h.test/v1" in stored.err
 
 
 def test_console_script_key_capture(isolated_env: dict[str, Path]) -> None:

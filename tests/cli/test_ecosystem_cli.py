@@ -82,6 +82,8 @@ def test_web_command_serves_the_keys_table_with_the_same_data_dir(
 def test_login_goes_through_the_proxy(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     with recording_proxy() as (proxy, seen):
         monkeypatch.setenv("HTTP_PROXY", proxy)
-        result = cli("login", "--base-url", "http://ticos.invalid", stdin="tst_token\n")
+        result = cli(
+            "login", "--base-url", "http://ticos.invalid", "--insecure", stdin="tst_token\n"
+        )
     assert seen == ["GET http://ticos.invalid/v1/account HTTP/1.1"]
     assert result.code == 0 and "Proxy Pat" in result.err

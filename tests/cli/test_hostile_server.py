@@ -14,10 +14,11 @@ from .conftest import Result, run_script
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"
 HOSTILE = (
     f"evil [bold]B[/] [@click=app.quit]Q[/] {OSC52}\x1b]0;title\x07\x1b[2J\x9b31m "
-    "\u202eabc\u202c z\u200bw\ufeff"
+    "\u202eabc\u202c z\u200bw\ufeff prod\u00ad \u3164\u115f a\u034fb t\U000e0041 \u061cx"
 )
 UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+    "\u00ad\u034f\u061c\u115f\u3164\U000e0000-\U000e0fff]"
 )
 
 
@@ -65,3 +66,11 @@ def test_hostile_detail_in_an_error_is_one_visible_line(server: FaultServer, sta
     [line] = result.err.splitlines()
     assert "␛]52;c;aGVsbG8=␇" in line and "[@click=app.quit]Q[/]" in line
     assert TOKEN not in result.err
+
+
+def test_a_name_that_looks_blank_is_shown_escaped(server: FaultServer) -> None:
+    """v1.2: a remote server's name of only U+2800 or fillers must not show as an empty cell."""
+    server.add_keys("\u2800\u2800")
+    result = run(server, "keys", "list")
+    assert result.code == 0, result
+    assert "<U+2800><U+2800>" in result.out and "\u2800" not in result.out

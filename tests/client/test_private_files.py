@@ -256,3 +256,55 @@ def test_a_token_path_that_is_a_folder_gets_a_clear_message(tmp_path: Path) -> N
     (data / "session-token").mkdir()
     with pytest.raises(ConfigError, match="session-token is not a plain file"):
         local_session_token(data)
+
+
+NOBODY = 65534
+
+
+def _login_refusal() -> str:
+    """What `login` (a write) says about the config folder: reads must say the same."""
+    with pytest.raises(ConfigError) as caught:
+        credentials.store_token("http://other.test/v1", "tst_new")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["credentials.json", "config.toml"])
+def test_a_config_file_in_a_folder_others_can_write_is_refused_on_read(
+    isolated_env: dict[str, Path], name: str
+) -> None:
+    """The attack: a credentials.json planted in a 0777 TICOS_CONFIG_DIR was used silently."""
+    config = isolated_env["config"]
+    credentials.store_token("http://h.test/v1", "tst_planted")
+    (config / "config.toml").write_text('base_url = "http://h.test"\n')
+    if name == "config.toml":
+        (config / "credentials.json").unlink()
+    os.chmod(config, 0o777)  # noqa: S103 - the attack's folder
+    said_on_write = _login_refusal()
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings(base_url="http://h.test")
+    assert str(caught.value) == said_on_write
+    assert "can be written by other users (mode 777)" in said_on_write
+    assert "tst_planted" not in str(caught.value)
+    assert mode(config) == 0o777  # refused, not silently fixed
+
+
+@pytest.mark.parametrize("name", ["credentials.json", "config.toml"])
+def test_a_config_file_owned_by_another_user_is_refused_on_read(
+    isolated_env: dict[str, Path], name: str
+) -> None:
+    config = isolated_env["config"]
+    credentials.store_token("http://h.test/v1", "tst_theirs")
+    (config / "config.toml").write_text('base_url = "http://h.test"\n')
+    os.chmod(config / "config.toml", 0o600)
+    os.chown(config / name, NOBODY, NOBODY)
+    with pytest.raises(ConfigError, match=f"{config / name} belongs to another user") as caught:
+        resolve_settings(base_url="http://h.test")
+    assert "tst_theirs" not in str(caught.value)
+
+
+def test_a_token_file_owned_by_another_user_is_refused_on_read(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    local_session_token(data)
+    os.chown(data / "session-token", NOBODY, NOBODY)
+    with pytest.raises(ConfigError, match="session-token belongs to another user"):
+        local_session_token(data)

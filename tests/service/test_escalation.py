@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 
@@ -103,3 +105,54 @@ async def test_session_token_and_star_key_may_do_all(
         assert rolled.status_code == 201 and rolled.json()["scopes"] == ["*"]
         assert (await who.post(path + "/revoke")).status_code == 200
         assert (await who.delete(f"/v1/api-keys/{rolled.json()['id']}")).status_code == 204
+
+
+def _in(seconds: int) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def _expiring_writer(
+    client: httpx.AsyncClient, make_client: ClientFactory, scopes: list[str]
+) -> tuple[httpx.AsyncClient, str]:
+    created = await create_key(client, "hour", scopes=scopes, expires_at=_in(3600))
+    return make_client(created["key"]), created["expires_at"]
+
+
+@pytest.mark.parametrize("scopes", [["api_keys:write"], ["*"]])
+async def test_expiring_key_cannot_create_a_longer_lived_key(
+    client: httpx.AsyncClient, make_client: ClientFactory, scopes: list[str]
+) -> None:
+    """v1.2: a key with api_keys:write that expired in 1 h made one that never expires."""
+    writer, ends = await _expiring_writer(client, make_client, scopes)
+    body = {"scopes": ["api_keys:write"]}
+    plain = await writer.post("/v1/api-keys", json={"name": "plain", **body})
+    assert plain.status_code == 201 and plain.json()["expires_at"] == ends  # with its creator
+    later = await writer.post(
+        "/v1/api-keys", json={"name": "later", "expires_at": _in(7200), **body}
+    )
+    assert later.status_code == 403 and "key" not in later.json()
+    assert "expires" in later.json()["detail"] and ends in later.json()["detail"]
+    sooner = _in(600)
+    made = await writer.post("/v1/api-keys", json={"name": "sooner", "expires_at": sooner, **body})
+    assert made.status_code == 201 and made.json()["expires_at"] == sooner
+    names = sorted(k["name"] for k in (await client.get("/v1/api-keys")).json()["data"])
+    assert names == ["hour", "plain", "sooner"]
+
+
+async def test_expiring_key_cannot_roll_into_a_longer_lived_key(
+    client: httpx.AsyncClient, make_client: ClientFactory
+) -> None:
+    writer, ends = await _expiring_writer(client, make_client, ["api_keys:write"])
+    forever = await create_key(client, "forever", scopes=["api_keys:write"])
+    path = f"/v1/api-keys/{forever['id']}"
+    later = await writer.post(path + "/roll", json={"expires_at": _in(7200)})
+    assert later.status_code == 403 and "key" not in later.json()
+    after = (await client.get(path)).json()
+    assert after["status"] == "active" and after["expires_at"] is None  # not rolled
+    assert len((await client.get("/v1/api-keys")).json()["data"]) == 2  # no successor
+    rolled = await writer.post(path + "/roll", json={"grace_seconds": 0})
+    assert rolled.status_code == 201 and rolled.json()["expires_at"] == ends
+    # A kept lifetime shorter than the creator's stays as it was.
+    short = await create_key(client, "short", scopes=["api_keys:write"], expires_at=_in(600))
+    kept = await writer.post(f"/v1/api-keys/{short['id']}/roll", json={"grace_seconds": 0})
+    assert kept.status_code == 201 and kept.json()["expires_at"] < ends

@@ -23,8 +23,9 @@ HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=list
         "a" * 100,
         "名前",
         "e\u0301",
-        "zero\u200bwidth",
         "<b>&amp;</b>",
+        "👨\u200d👩\u200d👧 family",
+        "❤\ufe0f",
     ],
 )
 async def test_valid_names_come_back_unchanged(client: httpx.AsyncClient, name: str) -> None:
@@ -58,6 +59,14 @@ async def test_names_are_trimmed(client: httpx.AsyncClient) -> None:
         "lre\u202a",
         "iso\u2066late\u2069",
         "lone\ud800surrogate",
+        "zero\u200bwidth",
+        "\u3164",
+        "\u115f",
+        "\u2800",
+        "prod\u00ad",
+        "a\u034fb",
+        "tag\U000e0041",
+        "alm\u061c",
     ],
 )
 async def test_invalid_names_get_422(client: httpx.AsyncClient, name: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from ticos_tui.keyformat import generate_key, generate_token
@@ -61,3 +63,54 @@ async def test_a_valid_credential_is_never_throttled_by_failures(
         # Failed authentications do not throttle verify either.
         verdict = await guesser.post("/v1/api-keys/verify", json={"key": created.json()["key"]})
         assert verdict.status_code == 200 and verdict.json()["valid"] is True
+
+
+async def test_a_valid_key_verifies_while_its_caller_is_throttled(
+    make_app: AppFactory, token: str
+) -> None:
+    """v1.2: an application checking its users' keys is not knocked out by one bad user."""
+    app = make_app(failed_auth_limit=5)
+    async with _client(app, "10.3.3.3", token) as owner, _client(app, "10.3.3.3") as checker:
+        created = (await owner.post("/v1/api-keys", json={"name": "users"})).json()
+        bad = [
+            (await checker.post("/v1/api-keys/verify", json={"key": generate_key()})).status_code
+            for _ in range(7)
+        ]
+        assert bad == [200] * 5 + [429] * 2
+        good = await checker.post("/v1/api-keys/verify", json={"key": created["key"]})
+        assert good.status_code == 200 and good.json()["valid"] is True
+        assert good.json()["key_id"] == created["id"]
+        # Still throttled for failures: a revoked key is a failure.
+        await owner.post(f"/v1/api-keys/{created['id']}/revoke")
+        revoked = await checker.post("/v1/api-keys/verify", json={"key": created["key"]})
+        assert revoked.status_code == 429 and int(revoked.headers["retry-after"]) >= 1
+
+
+async def test_the_failure_limit_is_exact_under_concurrency(
+    make_app: AppFactory, token: str, backend: str
+) -> None:
+    """150 well-formed bad credentials at once, spread over two instances on PostgreSQL:
+    the shared count is checked and raised in one statement, so exactly `limit` get 401."""
+    limit = 30
+    apps = [make_app(failed_auth_limit=limit) for _ in range(2 if backend == "postgres" else 1)]
+    clients = [_client(app, "10.4.4.4") for app in apps]
+    try:
+
+        async def guess(i: int) -> int:
+            header = {"Authorization": f"Bearer {generate_token()}"}
+            response = await clients[i % len(clients)].get("/v1/account", headers=header)
+            return response.status_code
+
+        async def verify(i: int) -> int | bool:
+            response = await clients[i % len(clients)].post(
+                "/v1/api-keys/verify", json={"key": generate_key()}
+            )
+            return response.status_code if response.status_code != 200 else response.json()["valid"]
+
+        statuses = await asyncio.gather(*(guess(i) for i in range(150)))
+        assert sorted(statuses) == [401] * limit + [429] * (150 - limit)
+        verdicts = await asyncio.gather(*(verify(i) for i in range(150)))
+        assert verdicts.count(False) == limit and verdicts.count(429) == 150 - limit
+    finally:
+        for c in clients:
+            await c.aclose()

@@ -14,6 +14,7 @@ from ticos_tui.config import (
     checked_token,
     config_file_path,
     normalize_base_url,
+    plain_http_warning,
     read_config_file,
     resolve_data_dir,
 )
@@ -113,6 +114,14 @@ def _read_token(url: str) -> str:
 
 def login(args: argparse.Namespace) -> int:
     url = _login_url(args)
+    warning = plain_http_warning(url)
+    if warning is not None:
+        note(visible(warning))
+        if not args.insecure:
+            raise UsageError(
+                "not sending a session token over plain HTTP to another machine; use an "
+                "https:// URL, or pass --insecure if the network on the way is trusted"
+            )
     token = _read_token(url)
     if not args.no_verify:
         import asyncio
@@ -154,6 +163,9 @@ EMBEDDED_ADDRESS = "embedded, no network"
 def status(args: argparse.Namespace) -> int:
     resolved = settings(args)
     embedded = resolved.mode == "embedded"
+    warning = None if embedded else plain_http_warning(resolved.base_url)
+    if warning is not None:
+        note(visible(warning))
 
     async def fetch(client: TicosClient, _: Settings) -> Account:
         return await client.account()

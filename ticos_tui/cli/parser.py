@@ -206,6 +206,11 @@ def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
     login.add_argument(
         "--no-verify", action="store_true", help="store the token without asking the server"
     )
+    login.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a plain http:// URL to another machine (the token travels unencrypted)",
+    )
 
 
 def _add_logout(commands: Any, conn: argparse.ArgumentParser) -> None:

@@ -174,9 +174,7 @@ def app_for(
     """The service over an open `store`."""
     app = Starlette(
         routes=ROUTES,
-        middleware=[
-            Middleware(VerifyFastPath, before_body=h.verify_throttle, answer=h.verify_answer)
-        ],
+        middleware=[Middleware(VerifyFastPath, answer=h.verify_answer)],
         exception_handlers={
             ApiProblem: problem,
             StoreUnavailable: store_problem,

@@ -26,6 +26,7 @@ class Principal:
     key_id: str | None  # None: a session token (all scopes)
     scopes: tuple[str, ...]
     token_hash: str | None = None  # the session token's hash (so it can be ended)
+    expires_at: str | None = None  # an API key's expiry (no escalation covers lifetime)
 
 
 def client_of(request: Request) -> str:
@@ -82,7 +83,9 @@ async def authenticate(
                 problem = key_problem(key, store.now())
                 if problem is None and key is not None:
                     store.record_use(key.id)
-                    principal = Principal(key.account_id, key.id, tuple(key.scopes))
+                    principal = Principal(
+                        key.account_id, key.id, tuple(key.scopes), expires_at=key.expires_at
+                    )
                 else:
                     reason = problem or "unknown"
             elif credential.startswith(TOKEN_PREFIX) and is_well_formed_token(credential):
@@ -93,8 +96,9 @@ async def authenticate(
                 else:
                     reason = "unknown"
     if principal is None:
-        await limiter.check(client)
-        if reason != "missing" and await limiter.failed(client):
+        if reason == "missing":
+            await limiter.check(client)  # nothing to count, but a throttled client stays so
+        elif await limiter.failed(client):  # 429 past the limit, checked and counted at once
             owner = (key.account_id, key.id) if key is not None else (None, None)
             await store.record_throttled(client, "auth", *owner)
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)

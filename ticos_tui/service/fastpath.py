@@ -3,7 +3,7 @@
 Every application checks its key on this route, so it is the one that must keep up with the
 server stack; it needs no credential and no path parameters, so Starlette's request object,
 router and exception layers are pure overhead here (the service benchmark: 44% of a bare
-ASGI app through the router). Its two steps take the app's `state` (Starlette puts the app in
+ASGI app through the router). Its `answer` step takes the app's `state` (Starlette puts the app in
 the scope before any middleware runs). Everything else, including this path with a query string or
 another method, goes on to the app unchanged.
 """
@@ -39,11 +39,11 @@ class VerifyFastPath:
         self,
         app: ASGIApp,
         *,
-        before_body: Callable[[State, str], Awaitable[None]],  # (state, client)
-        answer: Callable[[State, str, bytes, str], Awaitable[dict[str, Any]]],  # + body, type
+        # (state, client, body, content type); a valid key is answered even from a throttled
+        # client (v1.2), so there is no throttle before the body: `answer` counts failures.
+        answer: Callable[[State, str, bytes, str], Awaitable[dict[str, Any]]],
     ) -> None:
         self.app = app
-        self.before_body = before_body  # e.g. the failed-attempt throttle: 429 before reading
         self.answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -67,7 +67,6 @@ class VerifyFastPath:
         state = scope["app"].state
         try:
             try:
-                await self.before_body(state, host)
                 check_content_length(length)
                 body = await self._body(receive)
                 status, payload = 200, await self.answer(state, host, body, content_type or "")

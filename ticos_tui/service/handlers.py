@@ -20,7 +20,7 @@ from ticos_tui.keyformat import is_well_formed_key, secret_hash
 from ticos_tui.service.audit_api import KEY_ID, actor_of, query_filters
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
 from ticos_tui.service.records import KeyConflict
-from ticos_tui.service.scopes import require_covered
+from ticos_tui.service.scopes import bounded_expiry, latest_end, require_covered
 from ticos_tui.service.store_protocol import Store
 from ticos_tui.service.validation import (
     MAX_BODY,
@@ -164,6 +164,7 @@ async def create_key(request: Request) -> Response:
     scopes = validate_scopes(body["scopes"]) if "scopes" in body else ["*"]
     expires_at = validate_expires_at(body.get("expires_at"), store.clock())
     require_covered(principal, scopes, "create")
+    expires_at = bounded_expiry(principal, expires_at, "create")
     who = actor_of(request, principal)
     created, key = await store.create_key(principal.account_id, name, scopes, expires_at, who)
     created["key"] = key
@@ -216,6 +217,8 @@ async def roll_key(request: Request) -> Response:
     grace = validate_grace(body["grace_seconds"]) if "grace_seconds" in body else 0
     keep_lifetime = "expires_at" not in body
     expires_at = validate_expires_at(body.get("expires_at"), store.clock())
+    if not keep_lifetime:
+        expires_at = bounded_expiry(principal, expires_at, "roll")
     await control(store, principal, key_id, "roll")
     try:
         rolled = await store.roll_key(
@@ -225,6 +228,7 @@ async def roll_key(request: Request) -> Response:
             expires_at=expires_at,
             keep_lifetime=keep_lifetime,
             actor=actor_of(request, principal),
+            not_after=latest_end(principal),
         )
     except KeyConflict as conflict:
         raise roll_conflict(str(conflict)) from None
@@ -257,10 +261,11 @@ async def list_events(request: Request) -> Response:
 async def verify_answer(
     state: State, client: str, body: bytes, content_type: str
 ) -> dict[str, Any]:
-    """The verify result for a request body (after the throttle check and the size limit).
+    """The verify result for a request body (after the size limit).
 
     The hot path: checksum first (no database for a malformed key), one indexed lookup by
-    hash, and the use counted in memory. A failed check counts against `client`.
+    hash, and the use counted in memory. A failed check counts against `client` and, past the
+    limit, answers 429; a valid key is answered whatever its caller's failures (v1.2).
     """
     store: Store = state.store
     data = parse_json_body(body, content_type)
@@ -291,16 +296,10 @@ async def verify_answer(
     }
 
 
-async def verify_throttle(state: State, client: str) -> None:
-    """429 before the body is read, for a client past its failed verifies."""
-    await state.verify_limiter.check(client)
-
-
 async def verify(request: Request) -> Response:
     # Reached only when VerifyFastPath passes a request on (a query string: 422 here).
     state = request.app.state
     client = client_of(request)
-    await verify_throttle(state, client)
     check_content_length(request.headers.get("content-length"))
     body = await request.body()
     if len(body) > MAX_BODY:

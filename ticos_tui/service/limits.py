@@ -49,13 +49,19 @@ class FailedAuthLimiter:
             raise too_many(retry)
 
     async def failed(self, client: str) -> bool:
-        """Count one failure; True when it is the one that reaches the limit (audit log)."""
+        """One more failure of `client`, or 429 past the limit: checked and counted without
+        yielding to the event loop, so concurrent failures can't overshoot.
+
+        Returns: True when this failure is the one that reaches the limit (the audit log's).
+        """
         now = self.clock()
         entry = self._windows.get(client)
         if entry is None or now - entry[0] >= self.window:
             if len(self._windows) >= 10_000:
                 self._prune(now)
             entry = self._windows[client] = [now, 1]
+        elif entry[1] >= self.limit:
+            raise too_many(math.ceil(entry[0] + self.window - now))
         else:
             entry[1] += 1
         return entry[1] == self.limit

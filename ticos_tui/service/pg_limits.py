@@ -42,7 +42,11 @@ class SharedLimiter:
             raise too_many(math.ceil(left))
 
     async def failed(self, client: str) -> bool:
-        """One more failure of `client`; a window that ended starts again from now.
+        """One more failure of `client`, or 429 past the limit; a window that ended starts again.
+
+        Checked and raised in ONE statement: the upsert locks the row, so concurrent failures
+        on every instance see each other's counts and exactly `limit` of them pass. The count
+        stops at `limit + 1` (only "past the limit" matters).
 
         Returns: True when this failure is the one that reaches the limit (the audit log's).
         """
@@ -53,11 +57,17 @@ class SharedLimiter:
                 "INSERT INTO auth_failures AS f (kind, client, window_start, failures)"
                 " VALUES (%(kind)s, %(client)s, %(now)s, 1) ON CONFLICT (kind, client) DO UPDATE"
                 " SET failures = CASE WHEN f.window_start <= %(ended)s THEN 1"
-                " ELSE f.failures + 1 END,"
+                " ELSE LEAST(f.failures + 1, %(over)s) END,"
                 " window_start = CASE WHEN f.window_start <= %(ended)s THEN %(now)s"
                 " ELSE f.window_start END"
-                " RETURNING failures",
-                {"kind": self.kind, "client": client, "now": now, "ended": ended},
+                " RETURNING window_start, failures",
+                {
+                    "kind": self.kind,
+                    "client": client,
+                    "now": now,
+                    "ended": ended,
+                    "over": self.limit + 1,
+                },
             )
             row = await cur.fetchone()
             if now - self._pruned_at >= self.window:  # once a window: drop ended ones
@@ -66,4 +76,6 @@ class SharedLimiter:
                     "DELETE FROM auth_failures WHERE kind = %s AND window_start <= %s",
                     (self.kind, ended),
                 )
-        return row is not None and int(row[0]) == self.limit
+        if row is not None and row[1] > self.limit:
+            raise too_many(math.ceil(float(row[0]) + self.window - now))
+        return row is not None and int(row[1]) == self.limit

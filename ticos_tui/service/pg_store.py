@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -48,6 +49,10 @@ from ticos_tui.service.usage import UsageBuffer
 log = logging.getLogger(__name__)
 
 DOWN_WAIT = 1.0  # seconds a call waits for a connection while the database is down
+# How long the pool keeps retrying a connection before leaving it to the next call, which
+# tries at once: psycopg_pool backs off 1, 2, 4, 8 s between attempts, so an outage with
+# health probes put the next attempt up to 8 s after the database was back; now at most 1 s.
+RECONNECT_WINDOW = 1.0
 POOL_SIZE = 10  # connections per instance; PostgreSQL's default allows 100 in all
 _KEY_COLUMNS = (
     "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
@@ -64,13 +69,19 @@ class PgStore(PgUsage, PgAudit):
     """The store in the PostgreSQL database at `url` (use `PgStore.open`, which migrates)."""
 
     def __init__(
-        self, url: str, clock: Callable[[], float] = time.time, *, write_timeout: float
+        self,
+        url: str,
+        clock: Callable[[], float] = time.time,
+        *,
+        write_timeout: float,
+        spill_dir: Path | None = None,
     ) -> None:
         self.url = url
         self.clock = clock
         self.write_timeout = write_timeout
         self._clock = Clock(clock)
-        self.uses = UsageBuffer(FLUSH_INTERVAL)
+        # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=spill_dir)
         self._pool: AsyncConnectionPool | None = None
         self._reachable = True  # False since a call found the database unreachable
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
@@ -84,8 +95,11 @@ class PgStore(PgUsage, PgAudit):
         *,
         clock: Callable[[], float] = time.time,
         write_timeout: float = WRITE_TIMEOUT,
+        spill_dir: Path | None = None,
     ) -> PgStore:
         """Migrate the database at `url` (now, once across instances) and return its store.
+
+        `spill_dir`: the data folder, where uses that can't be written at close are kept.
 
         Raises:
             StoreUnavailable: the database could not be reached.
@@ -96,7 +110,7 @@ class PgStore(PgUsage, PgAudit):
                 migrate(conn)
         except psycopg.Error as exc:
             raise StoreUnavailable(f"cannot use the database: {_reason(exc)}") from None
-        return cls(url, clock, write_timeout=write_timeout)
+        return cls(url, clock, write_timeout=write_timeout, spill_dir=spill_dir)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -119,6 +133,7 @@ class PgStore(PgUsage, PgAudit):
             max_size=POOL_SIZE,
             timeout=self.write_timeout,  # a call waits this long for a connection: then 503
             check=AsyncConnectionPool.check_connection,  # a connection PG dropped is replaced
+            reconnect_timeout=RECONNECT_WINDOW,
             kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(self.write_timeout))},
             open=False,
             name="ticos",
@@ -164,6 +179,9 @@ class PgStore(PgUsage, PgAudit):
     async def close(self) -> None:
         try:
             await self.flush_uses()
+        except StoreUnavailable:
+            if not self.uses.spill():  # kept in the data folder for the next start
+                raise
         finally:
             pool, self._pool = self._pool, None
             if pool is not None:
@@ -346,6 +364,7 @@ class PgStore(PgUsage, PgAudit):
         expires_at: str | None = None,
         keep_lifetime: bool = True,
         actor: Actor | None = None,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         ts = self.clock()
         now = format_ts(ts)
@@ -363,7 +382,9 @@ class PgStore(PgUsage, PgAudit):
             refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
             if refusal is not None:
                 raise KeyConflict(refusal)
-            new_expiry = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
+            new_expiry = rolled_expiry(
+                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
+            )
             row, key = await self._insert_key(
                 conn, account_id, name, list(scopes), new_expiry, now, key_id
             )

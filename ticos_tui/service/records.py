@@ -59,14 +59,25 @@ def usage_days(ts: float, days: int) -> list[str]:
 
 
 def rolled_expiry(
-    ts: float, created_at: str, old_expires: str | None, expires_at: str | None, keep: bool
+    ts: float,
+    created_at: str,
+    old_expires: str | None,
+    expires_at: str | None,
+    keep: bool,
+    not_after: str | None = None,
 ) -> str | None:
-    """The expiry of a rolled key: `expires_at`, or with `keep` the old key's lifetime from `ts`."""
+    """The expiry of a rolled key: `expires_at`, or with `keep` the old key's lifetime from `ts`
+    but no later than `not_after` (the rolling key's own end, from scopes.latest_end)."""
     if not keep:
         return expires_at
-    if old_expires is None:
-        return None
-    return format_ts(ts + parse_ts(old_expires) - parse_ts(created_at))
+    kept = (
+        None
+        if old_expires is None
+        else format_ts(ts + parse_ts(old_expires) - parse_ts(created_at))
+    )
+    if not_after is None:
+        return kept
+    return not_after if kept is None else min(kept, not_after)
 
 
 def roll_refusal(

@@ -71,8 +71,7 @@ class SqliteStore:
         if self.db.closed:
             return
         db, calls = self.db, self.calls
-        await calls.write(db.flush_uses)
-        await calls.write(db.close)
+        await calls.write(db.close)  # flushes the uses, or keeps them for the next start
         calls.shutdown()
 
     def failure_limiter(self, kind: str, limit: int, window: float) -> FailedAuthLimiter:
@@ -152,6 +151,7 @@ class SqliteStore:
         expires_at: str | None = None,
         keep_lifetime: bool = True,
         actor: Actor | None = None,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         return await self._write(
             lambda db: db.roll_key(
@@ -161,6 +161,7 @@ class SqliteStore:
                 expires_at=expires_at,
                 keep_lifetime=keep_lifetime,
                 actor=actor,
+                not_after=not_after,
             )
         )
 

@@ -62,7 +62,8 @@ class Store(SqliteAudit):
         # Parsed scopes by their JSON text: a pure function of the text, not of a key, so it
         # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
-        self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
+        # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=data_dir)
         self._flush_lock = threading.Lock()  # one flush at a time
         self._clock = Clock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
@@ -83,7 +84,7 @@ class Store(SqliteAudit):
         try:
             self.flush_uses()
         except StoreUnavailable:
-            pass  # nothing more can be done for them at exit; the lock holder won
+            self.uses.spill()  # the lock holder won: kept in the data folder for the next start
         self.close_connections()
         atexit.unregister(self._atexit)
 
@@ -286,6 +287,7 @@ class Store(SqliteAudit):
         expires_at: str | None = None,
         keep_lifetime: bool = True,
         actor: Actor | None = None,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -309,7 +311,9 @@ class Store(SqliteAudit):
             refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
             if refusal is not None:
                 raise KeyConflict(refusal)
-            expires_at = rolled_expiry(ts, created_at, old_expires, expires_at, keep_lifetime)
+            expires_at = rolled_expiry(
+                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
+            )
             new_id_, key = self._insert_key(
                 conn, account_id, name, self.scopes_of(scopes), expires_at, now, key_id
             )

@@ -20,15 +20,19 @@ class FailureLimiter(Protocol):
     """Failed attempts per client in windows; past the limit the client gets 429."""
 
     async def check(self, client: str) -> None:
-        """Raises:
+        """Raises (without counting anything):
         ApiProblem: 429 with `Retry-After` when `client` is over the limit.
         StoreUnavailable: the shared counts could not be read.
         """
 
     async def failed(self, client: str) -> bool:
-        """Count one failure of `client`; True when this failure passed the limit (just now).
+        """Count one failure of `client`, checked against the limit in the same atomic step
+        (one statement on a shared store), so the limit holds under concurrency.
+
+        Returns: True when this failure is the one that reaches the limit (the audit log's).
 
         Raises:
+            ApiProblem: 429 with `Retry-After` when this failure is past the limit.
             StoreUnavailable: the shared counts could not be written.
         """
 
@@ -159,6 +163,7 @@ class Store(Protocol):
         expires_at: str | None = None,
         keep_lifetime: bool = True,
         actor: Actor | None = None,
+        not_after: str | None = None,
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -169,7 +174,8 @@ class Store(Protocol):
         Args:
             grace_seconds: 0 revokes the old key now.
             expires_at: the new key's expiry, used when not `keep_lifetime`.
-            keep_lifetime: the new key gets the old one's lifetime from now (or none).
+            keep_lifetime: the new key gets the old one's lifetime from now (or none), ending
+                no later than `not_after` (the caller's own expiry: no escalation).
         Returns:
             The new ApiKey object and its full key, or None for an unknown key.
         Raises:

@@ -33,7 +33,9 @@ def open_store(
                 "install it with: pip install 'ticos-tui[postgres]'"
             ) from None
 
-        return PgStore.open(database_url, clock=clock, write_timeout=write_timeout)
+        return PgStore.open(
+            database_url, clock=clock, write_timeout=write_timeout, spill_dir=data_dir
+        )
     from ticos_tui.service.sqlite_async import SqliteStore
 
     return SqliteStore(data_dir, clock=clock, write_timeout=write_timeout)

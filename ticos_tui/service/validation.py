@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 
 from ticos_tui.models import STATUSES
+from ticos_tui.sanitize import draws_something, hidden_char
 from ticos_tui.scopes import SCOPES
 from ticos_tui.validation import FORBIDDEN_IN_NAME, NAME_MAX
 
@@ -134,6 +135,14 @@ def validate_name(value: Any) -> str:
         raise invalid(
             "name",
             "must not contain control characters, line separators, bidi controls or lone surrogates",
+        )
+    hidden = hidden_char(name)  # the one rule for every surface (sanitize.py)
+    if hidden is not None:
+        raise invalid("name", f"must not contain invisible characters (U+{ord(hidden):04X})")
+    if not draws_something(name):
+        raise invalid(
+            "name",
+            "must contain at least one visible character (not only spaces, U+2800 or fillers)",
         )
     return name
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
@@ -197,3 +198,33 @@ async def test_symlinked_env_is_refused_in_words(
         await wait_until(pilot, lambda: "Not written" in _problem(app))
         assert "symbolic link" in _problem(app)
     assert outside.read_text() == "keep\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [("run.sh", "not a dotenv file name"), ("app.env", "is executable"), (".env", "2 hard links")],
+)
+async def test_a_file_that_is_not_a_dotenv_file_is_refused_in_words(
+    fake_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, why: str
+) -> None:
+    """In web mode this is the server's disk: a script or a second name must survive unchanged."""
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "script"
+    script.write_text("#!/bin/sh\necho hi\n")
+    script.chmod(0o755 if name != ".env" else 0o644)
+    target = tmp_path / name
+    if name == ".env":
+        os.link(script, target)
+    else:
+        script.rename(target)
+    before = target.stat()
+    app = fake_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _to_env_dialog(pilot)
+        app.screen.query_one("#env-path", Input).value = name
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not written" in _problem(app))
+        assert why in _problem(app)
+    after = target.stat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert target.read_text() == "#!/bin/sh\necho hi\n"

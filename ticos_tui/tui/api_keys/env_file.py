@@ -42,8 +42,9 @@ class EnvFileDialog(Dialog[str | None]):
             yield Label(Text("Append to a .env file"), classes="dialog-title")
             yield Static(
                 Text(
-                    f"Adds {dotenv.VARIABLE}=… to the file (mode 0600). A file inside a git work "
-                    "tree must be in .gitignore first; a file git tracks, or a link, is refused.",
+                    f"Adds {dotenv.VARIABLE}=… to a .env, .env.* or *.env file of yours (mode "
+                    "0600). A file inside a git work tree must be in .gitignore first; a file git "
+                    "tracks, a link, an executable, a hard-linked or another user's file is refused.",
                     style="dim",
                 )
             )
