@@ -30,7 +30,7 @@ def seed_data_dir(data_dir: Path, count: int) -> None:
     Goes through the service's own Store, so the rows are exactly what the service writes.
     """
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     local_session_token(data_dir)
     store = Store(data_dir)

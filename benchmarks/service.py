@@ -36,7 +36,7 @@ KEYS = 10_000
 def seed(data_dir: Path, count: int = KEYS) -> str:
     """The local account with `count` keys; returns its session token."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     token = local_session_token(data_dir)
     store = Store(data_dir)
@@ -81,7 +81,7 @@ SQLITE = "SQLite"
 
 async def seed_postgres(data_dir: Path, database_url: str, count: int = KEYS) -> str:
     """A benchmark account with `count` keys in the PostgreSQL database; returns its token."""
-    from ticos_tui.service.stores import open_store
+    from ticos_tui.service.store.factory import open_store
 
     store = open_store(data_dir, database_url)
     try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ticos_tui.sanitize import visible
-from ticos_tui.validation import FORBIDDEN_IN_NAME, name_problem
+from ticos_tui.core.names import FORBIDDEN_IN_NAME, name_problem
+from ticos_tui.core.sanitize import visible
 
 
 def ranges(*spans: tuple[int, int]) -> set[str]:

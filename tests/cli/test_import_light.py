@@ -65,7 +65,7 @@ def test_the_embedded_service_never_loads_the_postgresql_driver(tmp_path) -> Non
 
 
 def test_config_review_and_chart_are_light() -> None:
-    code = "import ticos_tui.config, ticos_tui.review, ticos_tui.usagechart, ticos_tui.credentials"
+    code = "import ticos_tui.settings.config, ticos_tui.core.review, ticos_tui.core.usagechart, ticos_tui.settings.credentials"
     assert loaded_after(code) == []
 
 
@@ -73,14 +73,14 @@ def test_config_review_and_chart_are_light() -> None:
 # imports `present` and `review` itself, after Textual; the others it never needs. `credentials`
 # is needed only for a remote server's stored login, which TICOS_TOKEN below makes unnecessary.)
 SUBCOMMANDS_ONLY = (
-    "ticos_tui.scan",
+    "ticos_tui.cli.scan",
     "ticos_tui.cli.accounts",
     "ticos_tui.cli.keys",
-    "ticos_tui.cli.table",
-    "ticos_tui.credentials",
-    "ticos_tui.present",
-    "ticos_tui.review",
-    "ticos_tui.usagechart",
+    "ticos_tui.cli.key_table",
+    "ticos_tui.settings.credentials",
+    "ticos_tui.core.present",
+    "ticos_tui.core.review",
+    "ticos_tui.core.usagechart",
     "getpass",
 )
 REACHED_THE_TUI = "REACHED-THE-TUI"
@@ -123,7 +123,9 @@ def test_the_tui_path_imports_no_subcommand_before_textual(tmp_path, monkeypatch
         ["--base-url", "http://127.0.0.1:9", "--timeout", "5"],
     ):
         modules = loaded_before_the_tui(argv)
-        assert "ticos_tui.config" in modules  # the probe did run the path: settings resolved
+        assert (
+            "ticos_tui.settings.config" in modules
+        )  # the probe did run the path: settings resolved
         early = sorted(
             m for m in modules if any(m == s or m.startswith(s + ".") for s in SUBCOMMANDS_ONLY)
         )

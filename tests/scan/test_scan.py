@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticos_tui.keyformat import BASE62, generate_key, is_well_formed_key, snippet
-from ticos_tui.models import VerifyResult
-from ticos_tui.sanitize import visible
-from ticos_tui.scan import Finding, check_findings, find_keys, scan_file, scan_paths
-from ticos_tui.scan.command import main
-from ticos_tui.scan.walk import compile_ignore_pattern
-from ticos_tui.scan_options import add_scan_parser
+from ticos_tui.cli.scan import Finding, check_findings, find_keys, scan_file, scan_paths
+from ticos_tui.cli.scan.command import main
+from ticos_tui.cli.scan.options import add_scan_parser
+from ticos_tui.cli.scan.walk import compile_ignore_pattern
+from ticos_tui.core.keyformat import BASE62, generate_key, is_well_formed_key, snippet
+from ticos_tui.core.models import VerifyResult
+from ticos_tui.core.sanitize import visible
 
 
 def broken(key: str) -> str:
@@ -358,7 +358,7 @@ def test_explicit_files_are_scanned_even_when_ignored(
 def test_unreadable_file_is_reported_and_skipped(
     work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ticos_tui.scan import scanner
+    from ticos_tui.cli.scan import scanner
 
     (work / "locked.txt").write_text(generate_key(), encoding="utf-8")
     (work / "open.txt").write_text("fine\n", encoding="utf-8")
@@ -435,7 +435,7 @@ async def test_check_findings_verifies_each_distinct_key_once() -> None:
 
 
 async def test_check_findings_stops_after_the_service_fails() -> None:
-    from ticos_tui.errors import ConnectionFailed
+    from ticos_tui.core.errors import ConnectionFailed
 
     findings = [Finding(str(i), 1, generate_key()) for i in range(10)]
     calls = 0
@@ -463,8 +463,8 @@ async def test_check_findings_hides_unexpected_error_text() -> None:
 
 
 def test_statuses_from_the_embedded_service(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ticos_tui.config import resolve_settings
-    from ticos_tui.connect import open_client
+    from ticos_tui.client.connect import open_client
+    from ticos_tui.settings.config import resolve_settings
 
     async def make_keys() -> tuple[str, str, str]:
         client = open_client(resolve_settings())
@@ -529,7 +529,7 @@ def test_the_scan_parser_keeps_options_given_before_the_subcommand() -> None:
 
 def test_importing_the_scan_stays_light() -> None:
     code = (
-        "import sys, ticos_tui.scan; "
+        "import sys, ticos_tui.cli.scan; "
         "heavy = [m for m in ('httpx', 'textual', 'starlette', 'sqlite3') if m in sys.modules]; "
         "print(heavy)"
     )

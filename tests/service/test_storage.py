@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui.keyformat import KEY_PATTERN, is_well_formed_token, secret_hash
+from ticos_tui.core.keyformat import KEY_PATTERN, is_well_formed_token, secret_hash
 from ticos_tui.service import create_app
 from ticos_tui.service.bootstrap import create_account, local_session_token
-from ticos_tui.service.schema_sqlite import SCHEMA_VERSION, migrate
-from ticos_tui.service.sqlite_store import Store
+from ticos_tui.service.store.schema_sqlite import SCHEMA_VERSION, migrate
+from ticos_tui.service.store.sqlite import Store
 
 from .conftest import ClientFactory, create_key
 

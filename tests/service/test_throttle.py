@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ticos_tui.keyformat import generate_key, generate_token
+from ticos_tui.core.keyformat import generate_key, generate_token
 
 from .conftest import AppFactory
 

@@ -9,12 +9,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ticos_tui.backend import KeysBackend
-from ticos_tui.errors import TicosError
-from ticos_tui.models import KEEP_LIFETIME, Account, ApiKey, CreatedKey, KeepLifetime, UsageDay
+from ticos_tui.client.backend import KeysBackend
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.models import KEEP_LIFETIME, Account, ApiKey, CreatedKey, KeepLifetime, UsageDay
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 FIXED_KEY = "tk_" + "A" * 32 + "0ZZZZZ"  # a stand-in: snapshots must not depend on a random secret

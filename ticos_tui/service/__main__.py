@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ticos_tui.serve_options import add_serve_options, serve_options
-from ticos_tui.service.server import serve
+from ticos_tui.cli.serve_options import add_serve_options, serve_options
+from ticos_tui.service.run.server import serve
 
 
 def main(argv: list[str] | None = None) -> int:

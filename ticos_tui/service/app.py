@@ -19,10 +19,10 @@ from starlette.types import Scope
 
 from ticos_tui.service import handlers as h
 from ticos_tui.service.fastpath import VerifyFastPath
-from ticos_tui.service.records import FLUSH_INTERVAL, WRITE_TIMEOUT, StoreUnavailable
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.stores import open_store
-from ticos_tui.service.validation import ApiProblem, invalid, unavailable
+from ticos_tui.service.inputs import ApiProblem, invalid, unavailable
+from ticos_tui.service.store.factory import open_store
+from ticos_tui.service.store.protocol import Store
+from ticos_tui.service.store.records import FLUSH_INTERVAL, WRITE_TIMEOUT, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,10 @@ from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ticos_tui.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.core.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.service.access import require_covered
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
-from ticos_tui.service.records import KeyConflict
-from ticos_tui.service.scopes import require_covered
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.validation import (
+from ticos_tui.service.inputs import (
     MAX_BODY,
     ApiProblem,
     check_content_length,
@@ -37,6 +35,8 @@ from ticos_tui.service.validation import (
     validate_name,
     validate_scopes,
 )
+from ticos_tui.service.store.protocol import Store
+from ticos_tui.service.store.records import KeyConflict
 
 KEY_ID = re.compile(r"key_[0-9A-Za-z]{1,40}", re.ASCII)
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)

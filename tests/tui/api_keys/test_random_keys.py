@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from tests.tui.helpers import wait_until
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.connect import open_client
+from ticos_tui.client.connect import open_client
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.account.menu import AccountMenu
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
