@@ -10,10 +10,10 @@ import pytest
 
 from tests.tui.fakes import CountingBackend
 from tests.tui.helpers import loaded, pane
-from ticos_tui.client.connect import open_client
 from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
+from ticos_tui.wiring import open_client
 
 KEYS = 10_000
 # Nothing the UI's first frame needs: the client and the service load in a worker thread.

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui.client.connect import open_client
 from ticos_tui.client.http import TicosClient
 from ticos_tui.core import errors
 from ticos_tui.core.keyformat import is_well_formed_key
 from ticos_tui.settings.config import resolve_settings
+from ticos_tui.wiring import open_client
 
 from .fakeserver import CountingTransport, fake_server, free_port, json_reply
 

@@ -463,8 +463,8 @@ async def test_check_findings_hides_unexpected_error_text() -> None:
 
 
 def test_statuses_from_the_embedded_service(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ticos_tui.client.connect import open_client
     from ticos_tui.settings.config import resolve_settings
+    from ticos_tui.wiring import open_client
 
     async def make_keys() -> tuple[str, str, str]:
         client = open_client(resolve_settings())

@@ -32,7 +32,7 @@ def with_client(
     # asyncio and the client (httpx, maybe the service) load here, not for `--help`.
     import asyncio
 
-    from ticos_tui.client.connect import open_client
+    from ticos_tui.wiring import open_client
 
     resolved = settings(args)
     client = open_client(resolved, timeout=getattr(args, "timeout", DEFAULT_TIMEOUT))

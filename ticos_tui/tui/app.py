@@ -110,7 +110,7 @@ class TicosApp(App[None]):
     def _open_client(self) -> KeysBackend:
         if self._client_factory is not None:
             return self._client_factory()
-        from ticos_tui.client.connect import open_client
+        from ticos_tui.wiring import open_client
 
         return open_client(self.settings, timeout=self._timeout)
 

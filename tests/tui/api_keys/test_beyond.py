@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from tests.tui.fakes import NOW
 from tests.tui.helpers import loaded, rendered, seed, table, wait_until
-from ticos_tui.client.connect import open_client
 from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.create import CreateKeyDialog, expiry_from_choice
 from ticos_tui.tui.api_keys.details import KeyDetails
@@ -16,6 +15,7 @@ from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
 from ticos_tui.tui.dialogs import ConfirmDialog
+from ticos_tui.wiring import open_client
 
 
 async def test_create_with_chosen_scopes_and_expiry(settings: Settings, copied: list[str]) -> None:

@@ -111,7 +111,7 @@ def _send(fd: int, data: bytes) -> None:
 
 
 async def _fetch(settings: Settings, fd: int) -> None:
-    from ticos_tui.client.connect import open_client
+    from ticos_tui.wiring import open_client
 
     client = open_client(settings)
     try:
