@@ -1,6 +1,6 @@
 """Benchmark of the Ticos service: verify and list throughput, one instance and two, against bare ASGI.
 
-Starts `python -m ticos_tui.service` (the code behind `ticos-tui serve`, access log on as by
+Starts `python -m ticos_tui serve` (`ticos-tui serve`, access log on as by
 default) on loopback with 10,000 keys, then a second instance over the same store, and bare "hello
 world" ASGI apps under uvicorn (one process, and two) as the floors, in the same run; prints
 requests/s and p50/p99 latency of each with its ratio to the bare stack of as many processes, the

@@ -17,7 +17,10 @@ HEAVY = (
     "uvicorn",
     "sqlite3",
     "textual",
-    "ticos_tui.service",
+    # The service's package and its option constants are light; what serves is not.
+    "ticos_tui.service.app",
+    "ticos_tui.service.store",
+    "ticos_tui.service.run.server",
     "ticos_tui.tui",
     "psycopg",
     "psycopg_pool",

@@ -1,23 +1,27 @@
-"""The options of `ticos-tui serve` (and `python -m ticos_tui.service`), light enough for the CLI.
+"""The flags of `ticos-tui serve` and `accounts create --database-url`, light enough for the parser.
 
-Building the CLI's parser must not load the service; `ticos_tui.service.run.server.serve` takes
-these as keyword arguments.
+Building the CLI's parser must not load the service (`ticos_tui.service.run.options` holds
+constants only); `ticos_tui.service.run.server.serve` takes these as keyword arguments.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
-HEADER_TIMEOUT = 10.0  # seconds a client has to send a whole request (head and body)
-# The log's choices, here (light) for the parser; ticos_tui.service.run.observe uses these too.
-LOG_LEVELS = ("debug", "info", "warning", "error")
-LOG_FORMATS = ("text", "json")
+from ticos_tui.service.run.options import (
+    DATABASE_URL_ENV,
+    DATABASE_URL_FORM,
+    HEADER_TIMEOUT,
+    LOG_FORMATS,
+    LOG_LEVELS,
+    database_url_from_env,
+    is_database_url,
+)
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
-    """The `serve` options, shared by `ticos-tui serve` and `python -m ticos_tui.service`."""
+    """The `serve` options (`ticos-tui serve`)."""
     parser.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
@@ -69,9 +73,6 @@ def add_observe_options(parser: argparse.ArgumentParser) -> None:
 
 # -- the store: --database-url (serve and accounts create) ------------------------------------
 
-DATABASE_URL_ENV = "TICOS_DATABASE_URL"
-_SCHEMES = ("postgresql://", "postgres://")
-
 
 def add_database_url_option(parser: argparse.ArgumentParser) -> None:
     """`--database-url`: PostgreSQL instead of the data folder's SQLite (default: $TICOS_DATABASE_URL)."""
@@ -89,10 +90,8 @@ def add_database_url_option(parser: argparse.ArgumentParser) -> None:
 
 def database_url(text: str) -> str:
     """A PostgreSQL URL as given, or a usage error naming the form it must have."""
-    if not text.startswith(_SCHEMES):
-        raise argparse.ArgumentTypeError(
-            "must be a postgresql:// URL, e.g. postgresql://ticos@db.internal/ticos"
-        )
+    if not is_database_url(text):
+        raise argparse.ArgumentTypeError(DATABASE_URL_FORM)
     return text
 
 
@@ -101,13 +100,7 @@ def database_url_of(args: argparse.Namespace) -> str | None:
     given = getattr(args, "database_url", None)
     if given:
         return str(given)
-    from_env = os.environ.get(DATABASE_URL_ENV) or None
-    if from_env is None:
-        return None
-    try:
-        return database_url(from_env)
-    except argparse.ArgumentTypeError as err:
-        raise ValueError(f"{DATABASE_URL_ENV} {err}") from None
+    return database_url_from_env()
 
 
 def _positive_int(text: str) -> int:

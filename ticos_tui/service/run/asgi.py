@@ -31,9 +31,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ticos_tui.cli.serve_options import LOG_FORMATS, LOG_LEVELS
+from ticos_tui.service.run.options import LOG_FORMATS, LOG_LEVELS, database_url_from_env
 
-ENV_DATABASE_URL = "TICOS_DATABASE_URL"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -73,11 +72,10 @@ def build(env: Mapping[str, str]) -> ASGIApp:
     if metrics and (problem := metrics_problem()):
         raise MetricsUnavailable(f"TICOS_METRICS=1: {problem}")
     folder = data_dir(env=env)
-    database_url = env.get(ENV_DATABASE_URL, "").strip() or None
-    if database_url is not None and not database_url.startswith(("postgresql://", "postgres://")):
-        raise ConfigurationError(
-            f"{ENV_DATABASE_URL} must be a postgresql:// URL, e.g. postgresql://ticos@db/ticos"
-        )
+    try:
+        database_url = database_url_from_env(env)
+    except ValueError as err:
+        raise ConfigurationError(str(err)) from None
     service = create_app(folder, database_url=database_url)
     # The server's handlers may already route ticos_tui's records (a --log-config); else ours.
     package = logging.getLogger("ticos_tui")

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ticos_tui.cli.serve_options import LOG_FORMATS, LOG_LEVELS
+from ticos_tui.service.run.options import LOG_FORMATS, LOG_LEVELS
 
 ACCESS_LOGGER = "ticos_tui.access"
 METRICS_PATH = "/metrics"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ticos_tui.cli.serve_options import HEADER_TIMEOUT
+from ticos_tui.service.run.options import HEADER_TIMEOUT
 from ticos_tui.settings.paths import data_dir as default_data_dir
 
 KEEP_ALIVE_TIMEOUT = 5.0  # seconds an idle keep-alive connection stays open
