@@ -54,8 +54,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _redacted(err: BaseException) -> str:
     """The error's text with any API key in it cut to a snippet."""
-    from ticos_tui.core.keyformat import (
-        redact,  # hashing and key rules: only when there is an error
-    )
+    from ticos_tui.core.keyformat import redact  # key rules: only when there is an error
 
     return redact(str(err))

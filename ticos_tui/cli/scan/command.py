@@ -16,7 +16,6 @@ from ticos_tui.cli.output import PROG, note, print_json
 from ticos_tui.cli.scan.check import Checked
 from ticos_tui.cli.scan.detect import STATUSES, Finding, ScanStats
 from ticos_tui.cli.scan.history import HistoryUnavailable, toplevel
-from ticos_tui.cli.scan.options import DESCRIPTION, EPILOG, add_arguments
 from ticos_tui.cli.scan.scanner import scan_paths
 from ticos_tui.core.sanitize import visible
 
@@ -94,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 async def _verify_with(settings: object, findings: list[Finding]) -> Checked:
     from ticos_tui.cli.scan.check import check_findings
-    from ticos_tui.client.connect import open_client
     from ticos_tui.core.errors import TicosError
+    from ticos_tui.wiring import open_client
 
     try:
         client = open_client(settings)  # type: ignore[arg-type]
@@ -198,15 +197,3 @@ def _plural(count: int, word: str) -> str:
 
 def _say(stream: TextIO, message: str) -> None:
     note(f"{PROG} scan: {message}", file=stream)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`ticos-tui scan` on its own parser (tests, and use before the main CLI wires it)."""
-    parser = argparse.ArgumentParser(
-        prog="ticos-tui scan",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
