@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.factory import open_store
 from ticos_tui.service.store.protocol import Store as StoreProtocol
-from ticos_tui.service.store.records import KeyConflict
 from ticos_tui.service.store.schema_sqlite import MIGRATIONS
 from ticos_tui.service.store.sqlite import Store
 from ticos_tui.service.store.sqlite_db import DB_NAME

@@ -63,7 +63,7 @@ def accounts_create(args: argparse.Namespace) -> int:
     except ValueError as err:  # a bad TICOS_DATABASE_URL
         raise UsageError(str(err)) from None
     from ticos_tui.service.bootstrap import create_account  # the store (SQLite or PostgreSQL)
-    from ticos_tui.service.store.records import StoreUnavailable
+    from ticos_tui.service.store.errors import StoreUnavailable
 
     # The service's bootstrap stores what it is given, so the contract's name rules apply here.
     name = args.name.strip()

@@ -20,9 +20,10 @@ from starlette.types import Scope
 from ticos_tui.service import handlers as h
 from ticos_tui.service.fastpath import VerifyFastPath
 from ticos_tui.service.inputs import ApiProblem, invalid, unavailable
+from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
+from ticos_tui.service.store.errors import StoreUnavailable
 from ticos_tui.service.store.factory import open_store
 from ticos_tui.service.store.protocol import Store
-from ticos_tui.service.store.records import FLUSH_INTERVAL, WRITE_TIMEOUT, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from ticos_tui.core.keyformat import (
 )
 from ticos_tui.service.inputs import ApiProblem
 from ticos_tui.service.store.protocol import FailureLimiter, Store
-from ticos_tui.service.store.records import KeyAuth
+from ticos_tui.service.store.rows import KeyAuth
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 

@@ -24,7 +24,7 @@ from ticos_tui.service.inputs import (
     too_large,
     unavailable,
 )
-from ticos_tui.service.store.records import StoreUnavailable
+from ticos_tui.service.store.errors import StoreUnavailable
 
 PATH = "/v1/api-keys/verify"
 

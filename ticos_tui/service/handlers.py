@@ -35,8 +35,8 @@ from ticos_tui.service.inputs import (
     validate_name,
     validate_scopes,
 )
+from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.protocol import Store
-from ticos_tui.service.store.records import KeyConflict
 
 KEY_ID = re.compile(r"key_[0-9A-Za-z]{1,40}", re.ASCII)
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)

@@ -223,7 +223,7 @@ def serve(
     from ticos_tui.service.app import create_app
     from ticos_tui.service.bootstrap import local_session_token, token_path
     from ticos_tui.service.run.observe import configure_logging, metrics_problem, observe_app
-    from ticos_tui.service.store.records import StoreUnavailable
+    from ticos_tui.service.store.errors import StoreUnavailable
 
     configure_logging(log_level, log_format)
     if metrics and (problem := metrics_problem()):

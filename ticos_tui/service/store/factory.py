@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ticos_tui.service.store.constants import WRITE_TIMEOUT
 from ticos_tui.service.store.protocol import Store
-from ticos_tui.service.store.records import WRITE_TIMEOUT
 
 
 def open_store(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from ticos_tui.service.store.records import StoreUnavailable
+from ticos_tui.service.store.errors import StoreUnavailable
 from ticos_tui.service.store.sqlite import Store
 
 log = logging.getLogger(__name__)

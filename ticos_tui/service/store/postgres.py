@@ -24,23 +24,15 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from ticos_tui.core.keyformat import generate_key, generate_token, secret_hash, snippet
+from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
+from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
+from ticos_tui.service.store.filters import key_list_filter
+from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.pg_limits import SharedLimiter
-from ticos_tui.service.store.records import (
-    FLUSH_INTERVAL,
-    WRITE_TIMEOUT,
-    Clock,
-    KeyAuth,
-    KeyConflict,
-    StoreUnavailable,
-    format_ts,
-    key_json,
-    key_list_filter,
-    new_id,
-    roll_refusal,
-    rolled_expiry,
-    usage_days,
-)
+from ticos_tui.service.store.rolls import roll_refusal, rolled_expiry
+from ticos_tui.service.store.rows import KeyAuth, key_json
 from ticos_tui.service.store.schema_pg import migrate
+from ticos_tui.service.store.times import TextClock, format_ts, usage_days
 from ticos_tui.service.store.usage import UsageBuffer, flush_rows
 
 log = logging.getLogger(__name__)
@@ -64,7 +56,7 @@ class PgStore:
         self.url = url
         self.clock = clock
         self.write_timeout = write_timeout
-        self._clock = Clock(clock)
+        self._clock = TextClock(clock)
         self.uses = UsageBuffer(FLUSH_INTERVAL)
         self._pool: AsyncConnectionPool | None = None
         self._reachable = True  # False since a call found the database unreachable

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ticos_tui.service.store.records import KeyAuth
+from ticos_tui.service.store.rows import KeyAuth
 
 
 class FailureLimiter(Protocol):

@@ -18,22 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ticos_tui.core.keyformat import generate_key, generate_token, secret_hash, snippet
-from ticos_tui.service.store.records import (
-    FLUSH_INTERVAL,
-    WRITE_TIMEOUT,
-    Clock,
-    KeyAuth,
-    KeyConflict,
-    StoreUnavailable,
-    format_ts,
-    key_json,
-    key_list_filter,
-    new_id,
-    roll_refusal,
-    rolled_expiry,
-    usage_days,
-)
+from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
+from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
+from ticos_tui.service.store.filters import key_list_filter
+from ticos_tui.service.store.ids import new_id
+from ticos_tui.service.store.rolls import roll_refusal, rolled_expiry
+from ticos_tui.service.store.rows import KeyAuth, key_json
 from ticos_tui.service.store.sqlite_db import SqliteConnections
+from ticos_tui.service.store.times import TextClock, format_ts, usage_days
 from ticos_tui.service.store.usage import UsageBuffer, flush_rows
 
 _KEY_COLUMNS = "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at"
@@ -60,7 +52,7 @@ class Store(SqliteConnections):
         self._scopes_cache: dict[str, list[str]] = {}
         self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
         self._flush_lock = threading.Lock()  # one flush at a time
-        self._clock = Clock(clock)
+        self._clock = TextClock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak
         # reference, so a store nobody uses any more can still be collected.
         ref = weakref.ref(self)

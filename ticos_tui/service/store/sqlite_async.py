@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ticos_tui.service.store.constants import WRITE_TIMEOUT
+from ticos_tui.service.store.errors import StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
-from ticos_tui.service.store.records import WRITE_TIMEOUT, KeyAuth, StoreUnavailable
+from ticos_tui.service.store.rows import KeyAuth
 from ticos_tui.service.store.sqlite import Store
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ticos_tui.service.store.records import StoreUnavailable
+from ticos_tui.service.store.errors import StoreUnavailable
 from ticos_tui.service.store.schema_sqlite import migrate
 from ticos_tui.settings.paths import create_private_file, ensure_private_dir
 
