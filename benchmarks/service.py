@@ -21,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests import seeding
 from tests.served import (
     Connection,
     Timings,
@@ -42,8 +43,8 @@ def seed(data_dir: Path, count: int = KEYS) -> str:
     store = Store(data_dir)
     account = store.local_account()
     assert account is not None
-    store.create_keys_bulk(account, [f"seeded key {i}" for i in range(count)])
     store.close()
+    seeding.seed_sqlite(data_dir, account, [f"seeded key {i}" for i in range(count)])
     return token
 
 
@@ -87,7 +88,9 @@ async def seed_postgres(data_dir: Path, database_url: str, count: int = KEYS) ->
     try:
         account = await store.create_account("Benchmark", "bench@example.com")
         token = await store.issue_session_token(account)
-        await store.create_keys_bulk(account, [f"seeded key {i}" for i in range(count)])
+        await seeding.seed_postgres(
+            database_url, account, [f"seeded key {i}" for i in range(count)]
+        )
     finally:
         await store.close()
     return token

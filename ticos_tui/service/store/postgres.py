@@ -246,19 +246,6 @@ class PgStore:
             row, key = await self._insert_key(conn, account_id, name, scopes, expires_at, now)
         return _json(row, now), key
 
-    async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
-        now = self.now()
-        rows = []
-        for name in names:
-            key = generate_key()
-            rows.append((new_id("key_"), account_id, name, secret_hash(key), snippet(key), now))
-        async with self._transaction() as conn, conn.cursor() as cur:
-            await cur.executemany(
-                "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes,"
-                " created_at) VALUES (%s, %s, %s, %s, %s, ARRAY['*'], %s)",
-                rows,
-            )
-
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         row = await self.one(f"SELECT scopes FROM api_keys WHERE {_ACTIVE}", (account_id, key_id))  # noqa: S608 - constant fragments
         return None if row is None else list(row[0])

@@ -97,9 +97,6 @@ class Store(Protocol):
     ) -> tuple[dict[str, Any], str]:
         """Returns: the new ApiKey object and the full key (shown once, never stored)."""
 
-    async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
-        """Seed many `*` keys in one transaction (benchmarks); the full keys are discarded."""
-
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         """The scopes of one of the account's keys (the escalation check)."""
 

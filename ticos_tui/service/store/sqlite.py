@@ -186,13 +186,6 @@ class Store(SqliteConnections):
         assert row is not None
         return self.key_json(row, now), key
 
-    def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
-        """Seed many `*` keys in one transaction (benchmarks and tests); the keys are discarded."""
-        now = self.now()
-        with self._write() as conn:
-            for name in names:
-                self._insert_key(conn, account_id, name, ["*"], None, now)
-
     def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         """The scopes of one of the account's keys (None: no such key), for the escalation check."""
         with self._read() as conn:
@@ -378,7 +371,3 @@ class Store(SqliteConnections):
             )
             self.uses.add_counts(key_id, counts)
         return [{"date": day, "requests": counts.get(day, 0)} for day in wanted]
-
-    def integrity_check(self) -> str:
-        with self._read() as conn:
-            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -107,9 +107,6 @@ class SqliteStore:
     ) -> tuple[dict[str, Any], str]:
         return await self._write(lambda db: db.create_key(account_id, name, scopes, expires_at))
 
-    async def create_keys_bulk(self, account_id: str, names: list[str]) -> None:
-        await self._write(lambda db: db.create_keys_bulk(account_id, names))
-
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         return await self._read(lambda db: db.key_scopes(account_id, key_id))
 
