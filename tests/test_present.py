@@ -80,7 +80,8 @@ def test_scopes_summary_shortens_to_the_width_given() -> None:
 
 def test_time_columns_are_sized_for_the_widest_words_the_clock_makes() -> None:
 
-    from ticos_tui.core.present import expired_width, relative, relative_width
+    from ticos_tui.core.present import expired_width, relative_width
+    from ticos_tui.core.timefmt import relative
 
     now = key().created_at
     words = [

@@ -26,7 +26,7 @@ from ticos_tui.core.models import ApiKey
 from ticos_tui.settings.config import Settings
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
-from ticos_tui.tui.api_keys.pane import EMPTY_TEXT
+from ticos_tui.tui.api_keys.views import EMPTY_TEXT
 from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.dialogs import ConfirmDialog
 from ticos_tui.tui.startup.hand_over import HandOver

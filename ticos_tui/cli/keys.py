@@ -16,15 +16,13 @@ from ticos_tui.core.models import KEEP_LIFETIME, ApiKey, CreatedKey, UsageDay
 from ticos_tui.core.present import (
     clip,
     describe,
-    exact,
     key_fields,
-    now_utc,
     quoted,
-    relative,
     scopes_summary,
 )
 from ticos_tui.core.review import review_keys
 from ticos_tui.core.sanitize import visible
+from ticos_tui.core.timefmt import exact, now_utc, relative
 from ticos_tui.core.usagechart import bar_chart, sparkline
 
 if TYPE_CHECKING:

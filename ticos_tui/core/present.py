@@ -13,7 +13,7 @@ from functools import cache
 
 from ticos_tui.core.models import ApiKey
 from ticos_tui.core.sanitize import visible
-from ticos_tui.core.timefmt import exact, now_utc, relative, spans
+from ticos_tui.core.timefmt import exact, relative, spans
 
 __all__ = [
     "FULL_ACCESS",
@@ -22,15 +22,12 @@ __all__ = [
     "clip",
     "created_text",
     "describe",
-    "exact",
     "expired_width",
     "expires_text",
     "is_expired",
     "key_fields",
     "last_used_text",
-    "now_utc",
     "quoted",
-    "relative",
     "relative_width",
     "scopes_summary",
 ]
