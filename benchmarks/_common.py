@@ -27,19 +27,20 @@ _READY_LINE = re.compile(READY_PREFIX.encode() + rb" (\w+) ([0-9.]+)")
 def seed_data_dir(data_dir: Path, count: int) -> None:
     """The local account of `data_dir` with `count` keys named `bench key <i>`, in one transaction.
 
-    Goes through the service's own Store, so the rows are exactly what the service writes.
+    The rows are written as the service writes them (`tests.seeding`), in one transaction.
     """
+    from tests.seeding import seed_sqlite
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     local_session_token(data_dir)
     store = Store(data_dir)
     try:
         account = store.local_account()
         assert account is not None
-        store.create_keys_bulk(account, [f"{KEY_NAME_PREFIX}{i}" for i in range(count)])
     finally:
         store.close()
+    seed_sqlite(data_dir, account, [f"{KEY_NAME_PREFIX}{i}" for i in range(count)])
 
 
 def isolated_env(tmp: Path, data_dir: Path | None = None, **extra: str) -> dict[str, str]:

@@ -36,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ops, runs = (50, 5) if args.quick else (200, 15)
 
-    from ticos_tui.keyformat import secret_hash
+    from ticos_tui.core.keyformat import secret_hash
     from ticos_tui.service.audit import Actor
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")

@@ -15,7 +15,7 @@ from pathlib import Path
 from textual import on
 
 from benchmarks._common import READY_PREFIX
-from ticos_tui.config import Settings, resolve_settings
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.app import TicosApp
 

@@ -26,9 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ticos_tui.keyformat import BASE62, generate_key
-from ticos_tui.scan import Finding, ScanStats, scan_paths
-from ticos_tui.scan.walk import iter_files
+from ticos_tui.cli.scan.detect import Finding, ScanStats
+from ticos_tui.cli.scan.scanner import scan_paths
+from ticos_tui.cli.scan.walk import iter_files
+from ticos_tui.core.keyformat import BASE62, generate_key
 
 TARGET_MB_S = 50.0
 T = TypeVar("T")

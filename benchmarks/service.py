@@ -1,6 +1,6 @@
 """Benchmark of the Ticos service: verify and list throughput, one instance and two, against bare ASGI.
 
-Starts `python -m ticos_tui.service` (the code behind `ticos-tui serve`, access log on as by
+Starts `python -m ticos_tui serve` (`ticos-tui serve`, access log on as by
 default) on loopback with 10,000 keys, then a second instance over the same store, and bare "hello
 world" ASGI apps under uvicorn (one process, and two) as the floors, in the same run; prints
 requests/s and p50/p99 latency of each with its ratio to the bare stack of as many processes, the
@@ -21,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests import seeding
 from tests.served import (
     Connection,
     Timings,
@@ -36,14 +37,14 @@ KEYS = 10_000
 def seed(data_dir: Path, count: int = KEYS) -> str:
     """The local account with `count` keys; returns its session token."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     token = local_session_token(data_dir)
     store = Store(data_dir)
     account = store.local_account()
     assert account is not None
-    store.create_keys_bulk(account, [f"seeded key {i}" for i in range(count)])
     store.close()
+    seeding.seed_sqlite(data_dir, account, [f"seeded key {i}" for i in range(count)])
     return token
 
 
@@ -81,13 +82,15 @@ SQLITE = "SQLite"
 
 async def seed_postgres(data_dir: Path, database_url: str, count: int = KEYS) -> str:
     """A benchmark account with `count` keys in the PostgreSQL database; returns its token."""
-    from ticos_tui.service.stores import open_store
+    from ticos_tui.service.store.factory import open_store
 
     store = open_store(data_dir, database_url)
     try:
         account = await store.create_account("Benchmark", "bench@example.com")
         token = await store.issue_session_token(account)
-        await store.create_keys_bulk(account, [f"seeded key {i}" for i in range(count)])
+        await seeding.seed_postgres(
+            database_url, account, [f"seeded key {i}" for i in range(count)]
+        )
     finally:
         await store.close()
     return token

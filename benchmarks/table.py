@@ -78,7 +78,7 @@ def _peak_rss_mb() -> float:
 
 
 def _settings(data_dir: Path) -> Any:
-    from ticos_tui.config import resolve_settings
+    from ticos_tui.settings.config import resolve_settings
 
     return resolve_settings(data_dir=data_dir)  # the parent gave us an isolated environment
 
@@ -111,7 +111,7 @@ async def _ticos(data_dir: Path, repeat: int) -> dict[str, Any]:
             loop_ticks.append(time.perf_counter())
             await asyncio.sleep(0.01)
 
-    from ticos_tui.connect import open_client
+    from ticos_tui.wiring import open_client
 
     pages = 0
 
@@ -235,7 +235,7 @@ async def _datatable(repeat: int) -> dict[str, Any]:
 
 
 async def _paging(data_dir: Path, repeat: int) -> dict[str, Any]:
-    from ticos_tui.connect import open_client
+    from ticos_tui.wiring import open_client
 
     client = await asyncio.to_thread(open_client, _settings(data_dir))
     times = []

@@ -82,7 +82,7 @@ def start_service(
     fd_limit: int | None = None,
     log: Path | None = None,
 ) -> Served:
-    """`python -m ticos_tui.service` on a free loopback port, waited for until it answers.
+    """`python -m ticos_tui serve` on a free loopback port, waited for until it answers.
 
     `options`: more `serve` options; `fd_limit`: the process's open-file limit (soft and hard);
     `log`: a file for its stderr (its log), else it is discarded.
@@ -98,7 +98,8 @@ def start_service(
         [
             sys.executable,
             "-m",
-            "ticos_tui.service",
+            "ticos_tui",
+            "serve",
             "--host",
             HOST,
             "--port",

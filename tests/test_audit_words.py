@@ -1,12 +1,12 @@
-"""How audit events read (ticos_tui.audit_words): every action's words, actors, and odd input."""
+"""How audit events read (ticos_tui.core.audit_words): every action's words, actors, and odd input."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ticos_tui.audit_actions import ACTIONS
-from ticos_tui.audit_words import actor_text, detail_text, event_line, key_text
-from ticos_tui.models import AuditEvent
+from ticos_tui.core.audit_actions import ACTIONS
+from ticos_tui.core.audit_words import actor_text, detail_text, event_line, key_text
+from ticos_tui.core.models import AuditEvent
 
 AT = datetime(2026, 12, 4, 21, 3, 11, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui import dotenv
-from ticos_tui.keyformat import generate_key
+from ticos_tui.core.keyformat import generate_key
+from ticos_tui.handoff import dotenv
 
 
 def test_new_file_outside_git_is_written_0600(tmp_path: Path) -> None:

@@ -8,16 +8,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.seeding import seed_sqlite
 from tests.tui.fakes import CountingBackend
 from tests.tui.helpers import loaded, pane
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
+from ticos_tui.wiring import open_client
 
 KEYS = 10_000
-# Nothing the UI's first frame needs: the client and the service load in a worker thread.
-HEAVY = ("ticos_tui.service", "ticos_tui.client", "starlette", "uvicorn", "sqlite3", "httpx")
+# Nothing the UI's first frame needs: the client and the service load in a worker thread. (The
+# CLI's parser reads the service's option constants, ticos_tui.service.run.options: no more.)
+HEAVY = (
+    "ticos_tui.service.app",
+    "ticos_tui.service.store",
+    "ticos_tui.service.run.server",
+    "ticos_tui.client.http",
+    "starlette",
+    "uvicorn",
+    "sqlite3",
+    "httpx",
+)
 
 
 def loaded_after(code: str) -> list[str]:
@@ -35,7 +46,7 @@ def test_import_does_not_load_the_service_or_http(module: str) -> None:
 
 def test_building_the_app_does_not_load_the_service_or_http() -> None:
     code = (
-        "from ticos_tui.config import resolve_settings\n"
+        "from ticos_tui.settings.config import resolve_settings\n"
         "from ticos_tui.tui.app import make_app\n"
         "make_app(resolve_settings())"
     )
@@ -46,7 +57,7 @@ def test_building_the_app_does_not_load_the_service_or_http() -> None:
 def seeded(isolated_env: dict[str, Path]) -> Settings:
     """The local account with 10,000 keys, written through the service's Store in one transaction."""
     from ticos_tui.service.bootstrap import local_session_token
-    from ticos_tui.service.sqlite_store import Store
+    from ticos_tui.service.store.sqlite import Store
 
     data = isolated_env["data"]
     local_session_token(data)
@@ -54,7 +65,7 @@ def seeded(isolated_env: dict[str, Path]) -> Settings:
     try:
         account = store.local_account()
         assert account is not None
-        store.create_keys_bulk(account, [f"key {i}" for i in range(KEYS)])
+        seed_sqlite(data, account, [f"key {i}" for i in range(KEYS)])
     finally:
         store.close()
     return resolve_settings(data_dir=data)

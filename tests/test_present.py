@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ticos_tui.models import ApiKey
-from ticos_tui.present import (
+from ticos_tui.core.models import ApiKey
+from ticos_tui.core.present import (
     clip,
     created_text,
     describe,
@@ -15,7 +15,7 @@ from ticos_tui.present import (
     last_used_text,
     scopes_summary,
 )
-from ticos_tui.review import review_keys
+from ticos_tui.core.review import review_keys
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -80,7 +80,8 @@ def test_scopes_summary_shortens_to_the_width_given() -> None:
 
 def test_time_columns_are_sized_for_the_widest_words_the_clock_makes() -> None:
 
-    from ticos_tui.present import expired_width, relative, relative_width
+    from ticos_tui.core.present import expired_width, relative_width
+    from ticos_tui.core.timefmt import relative
 
     now = key().created_at
     words = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ticos_tui.sanitize import visible
-from ticos_tui.service.validation import ApiProblem, validate_name
-from ticos_tui.validation import FORBIDDEN_IN_NAME, name_problem
+from ticos_tui.core.names import FORBIDDEN_IN_NAME, name_problem
+from ticos_tui.core.sanitize import visible
+from ticos_tui.service.inputs import ApiProblem, validate_name
 
 
 def ranges(*spans: tuple[int, int]) -> set[str]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ticos_tui.timefmt import exact, relative
+from ticos_tui.core.timefmt import exact, relative
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

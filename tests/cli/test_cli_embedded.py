@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui.keyformat import is_well_formed_key
+from ticos_tui.core.keyformat import is_well_formed_key
 
 from .helpers import create, one_line_error
 
@@ -217,7 +217,7 @@ def test_interrupt_and_unexpected_failures_stay_one_line(
 
 
 def test_embedded_errors_name_the_local_service_not_a_made_up_url(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ticos_tui.service.sqlite_async import SqliteStore
+    from ticos_tui.service.store.sqlite_async import SqliteStore
 
     async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")  # a bug in the service: a 500 answer

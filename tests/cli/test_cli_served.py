@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui.keyformat import is_well_formed_key
+from ticos_tui.core.keyformat import is_well_formed_key
 
 from .conftest import SCRIPT, Served, run_script
 from .helpers import one_line_error

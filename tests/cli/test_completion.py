@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ticos_tui.cli import build_parser
-from ticos_tui.completion import SHELLS, completion_script
-from ticos_tui.errors import UsageError
+from ticos_tui.cli.completion import SHELLS, completion_script
+from ticos_tui.core.errors import UsageError
 
 from .helpers import bash_completions
 

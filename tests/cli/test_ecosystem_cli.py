@@ -1,7 +1,7 @@
 """`ticos-tui web` and `ticos-tui completion` as commands, and `login` through a proxy.
 
-These need the CLI wiring described in the i15 report (the commands live in ticos_tui/web.py
-and ticos_tui/completion.py); they fail until the CLI registers them.
+These need the CLI wiring described in the i15 report (the commands live in ticos_tui/cli/web.py
+and ticos_tui/cli/completion.py); they fail until the CLI registers them.
 """
 
 from __future__ import annotations

@@ -17,7 +17,10 @@ HEAVY = (
     "uvicorn",
     "sqlite3",
     "textual",
-    "ticos_tui.service",
+    # The service's package and its option constants are light; what serves is not.
+    "ticos_tui.service.app",
+    "ticos_tui.service.store",
+    "ticos_tui.service.run.server",
     "ticos_tui.tui",
     "psycopg",
     "psycopg_pool",
@@ -65,7 +68,10 @@ def test_the_embedded_service_never_loads_the_postgresql_driver(tmp_path) -> Non
 
 
 def test_config_review_and_chart_are_light() -> None:
-    code = "import ticos_tui.config, ticos_tui.review, ticos_tui.usagechart, ticos_tui.credentials"
+    code = (
+        "import ticos_tui.settings.config, ticos_tui.settings.credentials, "
+        "ticos_tui.core.review, ticos_tui.core.usagechart"
+    )
     assert loaded_after(code) == []
 
 
@@ -73,21 +79,27 @@ def test_config_review_and_chart_are_light() -> None:
 # imports `present` and `review` itself, after Textual; the others it never needs. `credentials`
 # is needed only for a remote server's stored login, which TICOS_TOKEN below makes unnecessary.)
 SUBCOMMANDS_ONLY = (
-    "ticos_tui.scan",
+    # The scanner (the parser loads only `ticos_tui.cli.scan.options`).
+    "ticos_tui.cli.scan.command",
+    "ticos_tui.cli.scan.scanner",
+    "ticos_tui.cli.scan.detect",
+    "ticos_tui.cli.scan.walk",
+    "ticos_tui.cli.scan.history",
+    "ticos_tui.cli.scan.check",
     "ticos_tui.cli.accounts",
     "ticos_tui.cli.keys",
-    "ticos_tui.cli.table",
-    "ticos_tui.credentials",
-    "ticos_tui.present",
-    "ticos_tui.review",
-    "ticos_tui.usagechart",
+    "ticos_tui.cli.key_table",
+    "ticos_tui.settings.credentials",
+    "ticos_tui.core.present",
+    "ticos_tui.core.review",
+    "ticos_tui.core.usagechart",
     "getpass",
 )
 REACHED_THE_TUI = "REACHED-THE-TUI"
 
 
 def loaded_before_the_tui(argv: list[str]) -> list[str]:
-    """The modules `main(argv)` has imported when it first imports the TUI (or Textual).
+    """The modules `main(argv)` has imported when it first imports the TUI app (or Textual).
 
     The real path, stopped at that import; without os.fork, so no prefetch child is started.
     """
@@ -97,7 +109,7 @@ del os.fork
 
 class StopAtTheTui:
     def find_spec(self, name, path=None, target=None):
-        if name == "ticos_tui.tui" or name.partition(".")[0] == "textual":
+        if name == "ticos_tui.tui.app" or name.partition(".")[0] == "textual":
             print({REACHED_THE_TUI!r}, name, *sys.modules, flush=True)
             os._exit(0)
         return None
@@ -110,7 +122,7 @@ main({argv!r})
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     marker, reached, *modules = proc.stdout.split() or [""]
-    assert marker == REACHED_THE_TUI and reached == "ticos_tui.tui", proc.stdout + proc.stderr
+    assert marker == REACHED_THE_TUI and reached == "ticos_tui.tui.app", proc.stdout + proc.stderr
     return modules
 
 
@@ -123,7 +135,8 @@ def test_the_tui_path_imports_no_subcommand_before_textual(tmp_path, monkeypatch
         ["--base-url", "http://127.0.0.1:9", "--timeout", "5"],
     ):
         modules = loaded_before_the_tui(argv)
-        assert "ticos_tui.config" in modules  # the probe did run the path: settings resolved
+        # The probe did run the path: settings resolved.
+        assert "ticos_tui.settings.config" in modules
         early = sorted(
             m for m in modules if any(m == s or m.startswith(s + ".") for s in SUBCOMMANDS_ONLY)
         )

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from ticos_tui.cli import build_parser
-from ticos_tui.keyformat import generate_key
-from ticos_tui.scan.command import run as run_scan
+from ticos_tui.cli.scan.command import run as run_scan
+from ticos_tui.core.keyformat import generate_key
 
 ROOT = Path(__file__).resolve().parents[2]
 

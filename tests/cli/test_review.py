@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from ticos_tui.models import ApiKey, UsageDay
-from ticos_tui.review import review_keys
-from ticos_tui.usagechart import bar_chart, sparkline
+from ticos_tui.core.models import ApiKey, UsageDay
+from ticos_tui.core.review import review_keys
+from ticos_tui.core.usagechart import bar_chart, sparkline
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui import errors
-from ticos_tui.client import TicosClient
-from ticos_tui.config import resolve_settings
-from ticos_tui.connect import open_client
-from ticos_tui.keyformat import is_well_formed_key
+from ticos_tui.client.http import TicosClient
+from ticos_tui.core import errors
+from ticos_tui.core.keyformat import is_well_formed_key
+from ticos_tui.settings.config import resolve_settings
+from ticos_tui.wiring import open_client
 
 from .fakeserver import CountingTransport, fake_server, free_port, json_reply
 
@@ -76,9 +76,9 @@ async def test_every_endpoint_embedded(embedded: TicosClient) -> None:
 
 
 async def test_pagination_follows_cursors(tmp_path: Path) -> None:
-    from ticos_tui.config import EMBEDDED_BASE_URL
     from ticos_tui.service import create_app
     from ticos_tui.service.bootstrap import local_session_token
+    from ticos_tui.settings.config import EMBEDDED_BASE_URL
 
     data = tmp_path / "svc"
     token = local_session_token(data)
@@ -290,8 +290,8 @@ async def test_dropped_connection_is_a_connection_failure() -> None:
 
 async def test_a_cut_answer_says_so_and_that_a_write_may_have_happened() -> None:
     from tests.tui.faultserver import CUT, TOKEN, fault_server
-    from ticos_tui.client import TicosClient
-    from ticos_tui.errors import ConnectionFailed
+    from ticos_tui.client.http import TicosClient
+    from ticos_tui.core.errors import ConnectionFailed
 
     with fault_server() as server:
         server.mode = CUT

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui import credentials
-from ticos_tui.config import Settings, normalize_base_url, resolve_data_dir, resolve_settings
-from ticos_tui.errors import ConfigError
+from ticos_tui.core.errors import ConfigError
+from ticos_tui.settings import credentials
+from ticos_tui.settings.config import (
+    Settings,
+    normalize_base_url,
+    resolve_data_dir,
+    resolve_settings,
+)
 
 
 def write_config(config_dir: Path, text: str) -> None:

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from ticos_tui import credentials
+from ticos_tui.settings import credentials
 
 FAKE_KEYRING = """
 import json

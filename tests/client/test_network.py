@@ -17,9 +17,10 @@ import trustme
 
 from tests.client.fakeserver import fake_server, json_reply
 from tests.client.proxy import ACCOUNT, recording_proxy
-from ticos_tui.config import resolve_settings
-from ticos_tui.connect import open_client, remote_client, tls_context
-from ticos_tui.errors import ConfigError, ConnectionFailed
+from ticos_tui.client.connect import remote_client, tls_context
+from ticos_tui.core.errors import ConfigError, ConnectionFailed
+from ticos_tui.settings.config import resolve_settings
+from ticos_tui.wiring import open_client
 
 _PROXY_VARS = (
     "HTTP_PROXY",

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui import credentials
-from ticos_tui.config import resolve_settings
-from ticos_tui.errors import ConfigError
-from ticos_tui.paths import ensure_private_dir, write_private_file
+from ticos_tui.core.errors import ConfigError
 from ticos_tui.service.bootstrap import local_session_token
-from ticos_tui.service.sqlite_store import Store
+from ticos_tui.service.store.sqlite import Store
+from ticos_tui.settings import credentials
+from ticos_tui.settings.config import resolve_settings
+from ticos_tui.settings.paths import ensure_private_dir, write_private_file
 
 
 def mode(path: Path) -> int:

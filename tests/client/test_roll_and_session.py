@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ticos_tui import errors
-from ticos_tui.client import TicosClient
-from ticos_tui.config import resolve_settings
-from ticos_tui.connect import open_client
-from ticos_tui.models import KEEP_LIFETIME
+from ticos_tui.client.http import TicosClient
+from ticos_tui.core import errors
+from ticos_tui.core.models import KEEP_LIFETIME
+from ticos_tui.settings.config import resolve_settings
+from ticos_tui.wiring import open_client
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import asyncio
 import httpx
 import pytest
 
-from ticos_tui.client import TicosClient
-from ticos_tui.errors import RequestTimedOut
+from ticos_tui.client.http import TicosClient
+from ticos_tui.core.errors import RequestTimedOut
 
 
 async def test_retries_of_slow_failures_stop_at_the_timeout() -> None:

@@ -15,13 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticos_tui.keyformat import BASE62, generate_key, is_well_formed_key, snippet
-from ticos_tui.models import VerifyResult
-from ticos_tui.sanitize import visible
-from ticos_tui.scan import Finding, check_findings, find_keys, scan_file, scan_paths
-from ticos_tui.scan.command import main
-from ticos_tui.scan.walk import compile_ignore_pattern
-from ticos_tui.scan_options import add_scan_parser
+from ticos_tui import cli
+from ticos_tui.cli.scan.check import check_findings
+from ticos_tui.cli.scan.detect import Finding, find_keys, scan_file
+from ticos_tui.cli.scan.options import add_scan_parser
+from ticos_tui.cli.scan.scanner import scan_paths
+from ticos_tui.cli.scan.walk import compile_ignore_pattern
+from ticos_tui.core.keyformat import BASE62, generate_key, is_well_formed_key, snippet
+from ticos_tui.core.models import VerifyResult
+from ticos_tui.core.sanitize import visible
 
 
 def broken(key: str) -> str:
@@ -81,7 +83,7 @@ def repo(work: Path) -> Path:
 
 
 def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    code = cli.main(["scan", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -335,9 +337,7 @@ def test_exit_codes(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = scan(capsys, "--offline", "missing.txt")
     assert code == 2
     assert "no such file" in err
-    with pytest.raises(SystemExit) as exc:
-        main(["--no-such-flag"])
-    assert exc.value.code == 2
+    assert scan(capsys, "--no-such-flag")[0] == 2
     (work / "leak.txt").write_text(generate_key(), encoding="utf-8")
     assert scan(capsys, "--offline", "clean.txt")[0] == 0
     assert scan(capsys, "--offline", "clean.txt", "leak.txt")[0] == 1
@@ -358,7 +358,7 @@ def test_explicit_files_are_scanned_even_when_ignored(
 def test_unreadable_file_is_reported_and_skipped(
     work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ticos_tui.scan import scanner
+    from ticos_tui.cli.scan import scanner
 
     (work / "locked.txt").write_text(generate_key(), encoding="utf-8")
     (work / "open.txt").write_text("fine\n", encoding="utf-8")
@@ -435,7 +435,7 @@ async def test_check_findings_verifies_each_distinct_key_once() -> None:
 
 
 async def test_check_findings_stops_after_the_service_fails() -> None:
-    from ticos_tui.errors import ConnectionFailed
+    from ticos_tui.core.errors import ConnectionFailed
 
     findings = [Finding(str(i), 1, generate_key()) for i in range(10)]
     calls = 0
@@ -463,8 +463,8 @@ async def test_check_findings_hides_unexpected_error_text() -> None:
 
 
 def test_statuses_from_the_embedded_service(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ticos_tui.config import resolve_settings
-    from ticos_tui.connect import open_client
+    from ticos_tui.settings.config import resolve_settings
+    from ticos_tui.wiring import open_client
 
     async def make_keys() -> tuple[str, str, str]:
         client = open_client(resolve_settings())
@@ -529,7 +529,7 @@ def test_the_scan_parser_keeps_options_given_before_the_subcommand() -> None:
 
 def test_importing_the_scan_stays_light() -> None:
     code = (
-        "import sys, ticos_tui.scan; "
+        "import sys, ticos_tui.cli.scan.command, ticos_tui.cli.scan.scanner; "
         "heavy = [m for m in ('httpx', 'textual', 'starlette', 'sqlite3') if m in sys.modules]; "
         "print(heavy)"
     )
@@ -538,12 +538,8 @@ def test_importing_the_scan_stays_light() -> None:
 
 
 def test_main_cli_runs_scan(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cli = pytest.importorskip("ticos_tui.cli")
     (work / "a.txt").write_text(generate_key(), encoding="utf-8")
-    try:
-        code = cli.main(["scan", "--offline"])
-    except SystemExit as exc:  # a CLI that is not wired to `scan` yet
-        pytest.skip(f"ticos_tui.cli does not run scan yet ({exc.code})")
+    code = cli.main(["scan", "--offline"])
     out, _ = capsys.readouterr()
     assert code == 1
     assert out.startswith("a.txt:1: tk_")

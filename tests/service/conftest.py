@@ -23,7 +23,7 @@ from ticos_tui.service.bootstrap import (
     local_session_token,
     token_path,
 )
-from ticos_tui.service.stores import open_store
+from ticos_tui.service.store.factory import open_store
 
 ClientFactory = Callable[..., httpx.AsyncClient]
 AppFactory = Callable[..., Starlette]

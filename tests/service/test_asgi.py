@@ -1,4 +1,4 @@
-"""`ticos_tui.service.asgi:app`: the service under any ASGI server, configured by the environment."""
+"""`ticos_tui.service.run.asgi:app`: the service under any ASGI server, configured by the environment."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from tests.served import HOST, ROOT, _wait_ready, free_port
-from ticos_tui.service.asgi import ConfigurationError, LazyApp, build
-from ticos_tui.service.observe import ACCESS_LOGGER
+from ticos_tui.service.run.asgi import ConfigurationError, LazyApp, build
+from ticos_tui.service.run.observe import ACCESS_LOGGER
 
 
 def _env(data_dir: Path, **more: str) -> dict[str, str]:
@@ -22,7 +22,7 @@ def _env(data_dir: Path, **more: str) -> dict[str, str]:
 
 
 def _uvicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    argv = [sys.executable, "-m", "uvicorn", "ticos_tui.service.asgi:app", "--no-access-log"]
+    argv = [sys.executable, "-m", "uvicorn", "ticos_tui.service.run.asgi:app", "--no-access-log"]
     with log.open("wb") as stderr:
         return subprocess.Popen(
             [*argv, "--host", HOST, "--port", str(port)],

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from ticos_tui.keyformat import generate_key, secret_hash
-from ticos_tui.service.records import format_ts
+from ticos_tui.core.keyformat import generate_key, secret_hash
+from ticos_tui.service.store.times import format_ts
 
 from .conftest import AppFactory, ClientFactory, create_key
 

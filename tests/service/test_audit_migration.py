@@ -12,9 +12,9 @@ import psycopg
 import pytest
 
 from ticos_tui.service import create_app
-from ticos_tui.service.schema_pg import MIGRATIONS as PG_MIGRATIONS
-from ticos_tui.service.schema_pg import migrate as pg_migrate
-from ticos_tui.service.schema_sqlite import SCHEMA_VERSION
+from ticos_tui.service.store.schema_pg import MIGRATIONS as PG_MIGRATIONS
+from ticos_tui.service.store.schema_pg import migrate as pg_migrate
+from ticos_tui.service.store.schema_sqlite import SCHEMA_VERSION
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v1_1"
 ROLLED, SUCCESSOR, REVOKED = (

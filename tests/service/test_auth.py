@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from ticos_tui.keyformat import generate_key, generate_token
+from ticos_tui.core.keyformat import generate_key, generate_token
 
 from .conftest import AppFactory, ClientFactory, create_key
 

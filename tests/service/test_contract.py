@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from ticos_tui.keyformat import KEY_PATTERN
+from ticos_tui.core.keyformat import KEY_PATTERN
 from ticos_tui.service import create_app
 from ticos_tui.service.bootstrap import create_account
 

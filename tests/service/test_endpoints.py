@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from ticos_tui.keyformat import is_well_formed_key
+from ticos_tui.core.keyformat import is_well_formed_key
 
 from .conftest import AppFactory, ClientFactory, create_key
 
@@ -249,7 +249,7 @@ async def test_verify_answers(client: httpx.AsyncClient, make_client: ClientFact
     assert (await anonymous.post("/v1/api-keys/verify", json={"key": "hello"})).json()[
         "reason"
     ] == "malformed"
-    from ticos_tui.keyformat import generate_key
+    from ticos_tui.core.keyformat import generate_key
 
     assert (await anonymous.post("/v1/api-keys/verify", json={"key": generate_key()})).json() == {
         "valid": False,

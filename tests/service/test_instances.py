@@ -196,8 +196,8 @@ def test_two_instances_starting_at_once_migrate_exactly_once(postgres_url: str) 
     """Four stores open (and migrate) one empty database at the same moment."""
     import threading
 
-    from ticos_tui.service.pg_store import PgStore
-    from ticos_tui.service.schema_pg import SCHEMA_VERSION
+    from ticos_tui.service.store.postgres import PgStore
+    from ticos_tui.service.store.schema_pg import SCHEMA_VERSION
 
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from ticos_tui.service import create_app
-from ticos_tui.service.records import StoreUnavailable
-from ticos_tui.service.sqlite_store import Store
+from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.sqlite import Store
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's lock; PG: test_outage.py
 

@@ -14,9 +14,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.served import Served, start_service
 from tests.service.test_locked_store import write_lock_held
-from ticos_tui.keyformat import generate_key
+from ticos_tui.core.keyformat import generate_key
 from ticos_tui.service import create_app
-from ticos_tui.service.observe import METRICS_EXTRA, MetricsUnavailable, observe_app
+from ticos_tui.service.run.observe import METRICS_EXTRA, MetricsUnavailable, observe_app
 
 ACCESS = "ticos_tui.access"
 

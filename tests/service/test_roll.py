@@ -11,12 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui.service.records import KeyConflict
-from ticos_tui.service.schema_sqlite import MIGRATIONS
-from ticos_tui.service.sqlite_db import DB_NAME
-from ticos_tui.service.sqlite_store import Store
-from ticos_tui.service.store_protocol import Store as StoreProtocol
-from ticos_tui.service.stores import open_store
+from ticos_tui.service.store.errors import KeyConflict
+from ticos_tui.service.store.factory import open_store
+from ticos_tui.service.store.protocol import Store as StoreProtocol
+from ticos_tui.service.store.schema_sqlite import MIGRATIONS
+from ticos_tui.service.store.sqlite import Store
+from ticos_tui.service.store.sqlite_db import DB_NAME
 
 from .conftest import AppFactory, create_key
 

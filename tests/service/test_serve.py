@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from tests.served import HOST, Served, start_service
-from ticos_tui.keyformat import generate_key
-from ticos_tui.service.server import exposure_warning, is_loopback
+from ticos_tui.core.keyformat import generate_key
+from ticos_tui.service.run.server import exposure_warning, is_loopback
 
 LIMIT = 30  # create_app's default failed-authentication limit
 

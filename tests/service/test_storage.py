@@ -11,11 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ticos_tui.keyformat import KEY_PATTERN, is_well_formed_token, secret_hash
+from tests.seeding import seed_store
+from ticos_tui.core.keyformat import KEY_PATTERN, is_well_formed_token, secret_hash
 from ticos_tui.service import create_app
 from ticos_tui.service.bootstrap import create_account, local_session_token
-from ticos_tui.service.schema_sqlite import SCHEMA_VERSION, migrate
-from ticos_tui.service.sqlite_store import Store
+from ticos_tui.service.store.schema_sqlite import SCHEMA_VERSION, migrate
+from ticos_tui.service.store.sqlite import Store
 
 from .conftest import ClientFactory, create_key
 
@@ -100,7 +101,7 @@ async def test_pagination_sees_every_key_once_while_keys_are_created(
     client: httpx.AsyncClient, app
 ) -> None:
     store = app.state.store
-    await store.create_keys_bulk(await store.local_account(), [f"seed{i}" for i in range(250)])
+    await seed_store(store, await store.local_account(), [f"seed{i}" for i in range(250)])
     before = {k["id"] for k in await all_keys(client)}
     assert len(before) == 250
     seen: list[str] = []
@@ -136,7 +137,7 @@ async def all_keys(client: httpx.AsyncClient, limit: int = 1000) -> list[dict]:
 async def test_paging_ten_thousand_keys_sees_each_once(client: httpx.AsyncClient, app) -> None:
     # How fast is measured by `python -m benchmarks service` (timing asserts fail on busy CI).
     store = app.state.store
-    await store.create_keys_bulk(await store.local_account(), [f"bulk {i}" for i in range(10_000)])
+    await seed_store(store, await store.local_account(), [f"bulk {i}" for i in range(10_000)])
     keys = await all_keys(client)
     assert len(keys) == 10_000 and len({k["id"] for k in keys}) == 10_000
 

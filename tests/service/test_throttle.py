@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from ticos_tui.keyformat import generate_key, generate_token
+from ticos_tui.core.keyformat import generate_key, generate_token
 
 from .conftest import AppFactory
 

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import PostgresCluster
 from ticos_tui.service import create_app
 from ticos_tui.service.bootstrap import create_account
-from ticos_tui.service.usage import UsageBuffer
+from ticos_tui.service.store.usage import UsageBuffer
 
 from .test_locked_store import write_lock_held
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.tui.fakes import NOW, FakeClient
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.timefmt import Clock
+from ticos_tui.core.timefmt import Clock
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.app import TicosApp, make_app
 
@@ -53,7 +53,7 @@ def fake_app(settings: Settings, fixed_clock: Clock) -> Callable[..., TicosApp]:
 def remote_app(isolated_env: dict[str, Path], fixed_clock: Clock) -> Callable[..., TicosApp]:
     """An app whose client talks HTTP to a loopback FaultServer, with no retries."""
     from tests.tui.faultserver import TOKEN, FaultServer
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
 
     def build(server: FaultServer, *, timeout: float = 10.0) -> TicosApp:
         settings = resolve_settings(base_url=server.url, token=TOKEN, data_dir=isolated_env["data"])

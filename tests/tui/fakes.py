@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ticos_tui.backend import KeysBackend
-from ticos_tui.errors import TicosError
-from ticos_tui.models import (
+from ticos_tui.client.backend import KeysBackend
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.models import (
     KEEP_LIFETIME,
     Account,
     ApiKey,
@@ -22,7 +22,7 @@ from ticos_tui.models import (
 )
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 

@@ -11,10 +11,10 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 
-from ticos_tui.config import Settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.table import ApiKeysTable
+from ticos_tui.wiring import open_client
 
 
 async def wait_until(

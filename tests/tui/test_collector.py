@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from tests.tui.helpers import wait_until
-from ticos_tui import prefetch
 from ticos_tui.cli import launch
-from ticos_tui.config import Settings
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui import app as tui_app
 from ticos_tui.tui.app import make_app
+from ticos_tui.tui.startup import prefetch
 
 
 @pytest.fixture

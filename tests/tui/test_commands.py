@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, table, wait_until
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
-from ticos_tui.tui.api_keys.review import ReviewScreen
+from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.dialogs import ConfirmDialog

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from ticos_tui.config import resolve_settings
+from ticos_tui.settings.config import resolve_settings
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.app import make_app
 

@@ -21,9 +21,9 @@ from tests.tui.faultserver import (
     fault_server,
 )
 from tests.tui.helpers import pane, record_toasts, wait_until
-from ticos_tui.client import TicosClient
-from ticos_tui.config import resolve_settings
-from ticos_tui.timefmt import Clock
+from ticos_tui.client.http import TicosClient
+from ticos_tui.core.timefmt import Clock
+from ticos_tui.settings.config import resolve_settings
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable

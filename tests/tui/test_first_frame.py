@@ -22,14 +22,14 @@ from textual.widgets import LoadingIndicator, OptionList, Sparkline
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import burst, loaded, pane, rendered, settle, table, wait_until
-from ticos_tui.config import Settings
-from ticos_tui.models import ApiKey
+from ticos_tui.core.models import ApiKey
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
-from ticos_tui.tui.api_keys.pane import EMPTY_TEXT
+from ticos_tui.tui.api_keys.views import EMPTY_TEXT
 from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.dialogs import ConfirmDialog
-from ticos_tui.tui.hand_over import HandOver
+from ticos_tui.tui.startup.hand_over import HandOver
 
 
 def screen_text(app: TicosApp) -> str:
@@ -266,7 +266,7 @@ async def test_the_empty_view_appears_when_the_last_key_goes(settings: Settings)
 async def test_the_error_view_appears_when_the_load_fails_and_retry_loads(
     settings: Settings,
 ) -> None:
-    from ticos_tui.errors import ConnectionFailed
+    from ticos_tui.core.errors import ConnectionFailed
 
     client = FakeClient(sample_keys(), fail_load=ConnectionFailed("the server is down (test)"))
     app = first_frame_app(settings, client, ahead=None)
@@ -284,7 +284,7 @@ async def test_the_error_view_appears_when_the_load_fails_and_retry_loads(
 
 async def test_tab_order_is_the_same_once_the_rest_is_in(settings: Settings) -> None:
     """The sidebar mounted later still comes where it was composed: header, sidebar, pane."""
-    from ticos_tui.errors import ConnectionFailed
+    from ticos_tui.core.errors import ConnectionFailed
 
     keys = sample_keys()
     app = first_frame_app(settings, FakeClient(keys), ahead=[keys])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, seed, table
-from ticos_tui import prefetch
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.connect import open_client
-from ticos_tui.models import ApiKey
+from ticos_tui.core.models import ApiKey
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.app import make_app
+from ticos_tui.tui.startup import prefetch
+from ticos_tui.wiring import open_client
 
 
 def _all_pages(ahead: prefetch.KeysAhead) -> list[list[ApiKey]]:

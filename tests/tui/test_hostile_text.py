@@ -11,7 +11,7 @@ from textual.widgets import Button, ContentSwitcher, OptionList
 
 from tests.tui.faultserver import ERROR, HEALTHY, FaultServer, fault_server
 from tests.tui.helpers import record_toasts, rendered, settle, wait_until
-from ticos_tui.sanitize import visible
+from ticos_tui.core.sanitize import visible
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 from ticos_tui.tui.api_keys.table import ApiKeysTable

@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList, RadioButton, Select, SelectionLis
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, settle, table, wait_until
-from ticos_tui.errors import TicosError
-from ticos_tui.models import CreatedKey
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.models import CreatedKey
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog

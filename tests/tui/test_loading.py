@@ -8,7 +8,7 @@ from collections.abc import Callable
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, table, wait_until
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
-from ticos_tui.tui.api_keys.review import NOTHING_TO_REVIEW, ReviewScreen
+from ticos_tui.tui.api_keys.review_screen import NOTHING_TO_REVIEW, ReviewScreen
 from ticos_tui.tui.app import TicosApp
 
 AppFactory = Callable[..., TicosApp]

@@ -7,7 +7,7 @@ from textual import events
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import rendered, wait_until
-from ticos_tui.errors import ConnectionFailed
+from ticos_tui.core.errors import ConnectionFailed
 
 
 async def _keys_shown(pilot) -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, record_toasts, wait_until
-from ticos_tui.config import Settings, resolve_settings, save_config_value
-from ticos_tui.errors import ConfigError
+from ticos_tui.core.errors import ConfigError
+from ticos_tui.settings.config import Settings, resolve_settings, save_config_value
 
 CONFIG = """# my settings, by hand
 data_dir = "{data}"   # where my keys live

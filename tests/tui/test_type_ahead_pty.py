@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from tests.tui.helpers import server_keys
-from ticos_tui.config import Settings
+from ticos_tui.settings.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -63,9 +63,9 @@ def web_env(isolated_env: dict[str, Path], capsys: pytest.CaptureFixture[str]) -
 
 @pytest.fixture
 def web_server(web_env: dict[str, str]) -> Iterator[WebServer]:
-    """The web mode, started through `ticos_tui.web.serve_web` with its defaults but the port."""
+    """The web mode, started through `ticos_tui.cli.web.serve_web` with its defaults but the port."""
     port = free_port()
-    code = f"import sys; from ticos_tui.web import serve_web; sys.exit(serve_web(port={port}))"
+    code = f"import sys; from ticos_tui.cli.web import serve_web; sys.exit(serve_web(port={port}))"
     server = start_web([sys.executable, "-c", code], port, web_env)
     try:
         yield server

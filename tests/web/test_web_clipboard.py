@@ -66,7 +66,7 @@ def test_copy_in_the_browser_uses_the_browser_clipboard(
         "PATH": f"{record.parent}{os.pathsep}{web_env['PATH']}",
     }
     port = free_port()
-    code = f"import sys; from ticos_tui.web import serve_web; sys.exit(serve_web(port={port}))"
+    code = f"import sys; from ticos_tui.cli.web import serve_web; sys.exit(serve_web(port={port}))"
     server = start_web([sys.executable, "-c", code], port, env)
     try:
         stream = asyncio.run(copy_in_browser(f"ws://127.0.0.1:{port}/ws", server.url))

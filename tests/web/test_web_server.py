@@ -8,8 +8,8 @@ import aiohttp
 import httpx
 import pytest
 
-from ticos_tui import web
-from ticos_tui.errors import UsageError
+from ticos_tui.cli import web
+from ticos_tui.core.errors import UsageError
 
 from .conftest import KEY_NAME, WebServer
 from .terminal import read_until

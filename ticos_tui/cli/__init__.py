@@ -12,9 +12,9 @@ import os
 import sys
 
 from ticos_tui.cli.args import DEFAULT_TIMEOUT, ArgumentError
+from ticos_tui.cli.output import error
 from ticos_tui.cli.parser import build_parser
-from ticos_tui.errors import TicosError
-from ticos_tui.output import error
+from ticos_tui.core.errors import TicosError
 
 __all__ = ["build_parser", "main"]
 
@@ -54,6 +54,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _redacted(err: BaseException) -> str:
     """The error's text with any API key in it cut to a snippet."""
-    from ticos_tui.keyformat import redact  # hashing and key rules: only when there is an error
+    from ticos_tui.core.keyformat import redact  # key rules: only when there is an error
 
     return redact(str(err))

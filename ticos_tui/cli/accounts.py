@@ -10,7 +10,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from ticos_tui.cli.connection import settings, with_client
-from ticos_tui.config import (
+from ticos_tui.cli.output import note, print_json, say
+from ticos_tui.cli.serve_options import database_url_of, serve_options
+from ticos_tui.core.errors import ConnectionFailed, UsageError
+from ticos_tui.core.present import quoted
+from ticos_tui.core.sanitize import visible
+from ticos_tui.settings.config import (
     checked_token,
     config_file_path,
     normalize_base_url,
@@ -18,17 +23,12 @@ from ticos_tui.config import (
     read_config_file,
     resolve_data_dir,
 )
-from ticos_tui.credentials import forget_token, load_token, store_token
-from ticos_tui.errors import ConnectionFailed, UsageError
-from ticos_tui.output import note, print_json, say
-from ticos_tui.present import quoted
-from ticos_tui.sanitize import visible
-from ticos_tui.serve_options import database_url_of, serve_options
+from ticos_tui.settings.credentials import forget_token, load_token, store_token
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-    from ticos_tui.config import Settings
-    from ticos_tui.models import Account
+    from ticos_tui.client.http import TicosClient
+    from ticos_tui.core.models import Account
+    from ticos_tui.settings.config import Settings
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -37,13 +37,13 @@ def serve(args: argparse.Namespace) -> int:
         options = serve_options(args)
     except ValueError as err:  # a bad TICOS_DATABASE_URL
         raise UsageError(str(err)) from None
-    from ticos_tui.service.server import serve as serve_http  # Starlette, uvicorn, the store
+    from ticos_tui.service.run.server import serve as serve_http  # Starlette, uvicorn, the store
 
     return int(serve_http(args.host, args.port, data_dir, **options) or 0)
 
 
 def web(args: argparse.Namespace) -> int:
-    from ticos_tui.web import serve_web  # textual-serve, from the `web` extra
+    from ticos_tui.cli.web import serve_web  # textual-serve, from the `web` extra
 
     resolved = settings(args)
     return serve_web(
@@ -64,7 +64,7 @@ def accounts_create(args: argparse.Namespace) -> int:
     except ValueError as err:  # a bad TICOS_DATABASE_URL
         raise UsageError(str(err)) from None
     from ticos_tui.service.bootstrap import create_account  # the store (SQLite or PostgreSQL)
-    from ticos_tui.service.records import StoreUnavailable
+    from ticos_tui.service.store.errors import StoreUnavailable
 
     # The service's bootstrap stores what it is given, so the contract's name rules apply here.
     name = args.name.strip()
@@ -126,7 +126,7 @@ def login(args: argparse.Namespace) -> int:
     if not args.no_verify:
         import asyncio
 
-        from ticos_tui.connect import remote_client  # httpx
+        from ticos_tui.client.connect import remote_client  # httpx
 
         async def check() -> str:
             async with remote_client(url, token, timeout=args.timeout) as client:
@@ -144,7 +144,7 @@ def logout(args: argparse.Namespace) -> int:
     url = _login_url(args)
     stored = load_token(url)
     if stored is not None:  # end it on the server first; forget it here whatever happens
-        from ticos_tui.session import end_remote_session
+        from ticos_tui.client.session import end_remote_session
 
         note(end_remote_session(url, stored.token, args.timeout))
     removed = forget_token(url)

@@ -8,17 +8,17 @@ import sys
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ticos_tui.audit_words import event_line
 from ticos_tui.cli.connection import with_client
 from ticos_tui.cli.lookup import resolve_key_id
-from ticos_tui.errors import UsageError
-from ticos_tui.models import AuditEvent
-from ticos_tui.output import note, print_json, say
-from ticos_tui.present import now_utc
+from ticos_tui.cli.output import note, print_json, say
+from ticos_tui.core.audit_words import event_line
+from ticos_tui.core.errors import UsageError
+from ticos_tui.core.models import AuditEvent
+from ticos_tui.core.timefmt import now_utc
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-    from ticos_tui.config import Settings
+    from ticos_tui.client.http import TicosClient
+    from ticos_tui.settings.config import Settings
 
 LISTED = 100  # events shown by default
 FOLLOW_BACKLOG = 10  # events shown before following, by default

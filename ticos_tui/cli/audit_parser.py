@@ -6,9 +6,9 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ticos_tui.audit_actions import ACTIONS
 from ticos_tui.cli import args
 from ticos_tui.cli.handler import Handler
+from ticos_tui.core.audit_actions import ACTIONS
 
 AddCommand = Callable[..., argparse.ArgumentParser]
 

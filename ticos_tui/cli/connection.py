@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from ticos_tui.cli.args import DEFAULT_TIMEOUT
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.errors import UsageError
-from ticos_tui.sanitize import visible
+from ticos_tui.core.errors import UsageError
+from ticos_tui.core.sanitize import visible
+from ticos_tui.settings.config import Settings, resolve_settings
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ def with_client(
     # asyncio and the client (httpx, maybe the service) load here, not for `--help`.
     import asyncio
 
-    from ticos_tui.connect import open_client
+    from ticos_tui.wiring import open_client
 
     resolved = settings(args)
     client = open_client(resolved, timeout=getattr(args, "timeout", DEFAULT_TIMEOUT))

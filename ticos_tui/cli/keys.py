@@ -8,28 +8,26 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ticos_tui.cli.connection import ask, require_confirmation, with_client
+from ticos_tui.cli.key_table import key_table, terminal_width
 from ticos_tui.cli.lookup import resolve_key_id
-from ticos_tui.cli.table import key_table, terminal_width
-from ticos_tui.errors import UsageError
-from ticos_tui.models import KEEP_LIFETIME, ApiKey, CreatedKey, UsageDay
-from ticos_tui.output import note, print_json, say
-from ticos_tui.present import (
+from ticos_tui.cli.output import note, print_json, say
+from ticos_tui.core.errors import UsageError
+from ticos_tui.core.models import KEEP_LIFETIME, ApiKey, CreatedKey, UsageDay
+from ticos_tui.core.present import (
     clip,
     describe,
-    exact,
     key_fields,
-    now_utc,
     quoted,
-    relative,
     scopes_summary,
 )
-from ticos_tui.review import review_keys
-from ticos_tui.sanitize import visible
-from ticos_tui.usagechart import bar_chart, sparkline
+from ticos_tui.core.review import review_keys
+from ticos_tui.core.sanitize import visible
+from ticos_tui.core.timefmt import exact, now_utc, relative
+from ticos_tui.core.usagechart import bar_chart, sparkline
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
-    from ticos_tui.config import Settings
+    from ticos_tui.client.http import TicosClient
+    from ticos_tui.settings.config import Settings
 
 
 def _print_created(args: argparse.Namespace, created: CreatedKey) -> None:

@@ -10,13 +10,13 @@ import argparse
 import gc
 
 from ticos_tui.cli.connection import settings
-from ticos_tui.errors import UsageError
+from ticos_tui.core.errors import UsageError
 
 
 def tui(args: argparse.Namespace) -> int:
     """The default command: open the TUI."""
     resolved = settings(args)
-    from ticos_tui import prefetch
+    from ticos_tui.tui.startup import prefetch
 
     # Importing Textual and composing the screen allocate ~100k objects that live as long as
     # the app; the collector would scan them over and over before anything is drawn (exec to

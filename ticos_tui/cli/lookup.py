@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ticos_tui.errors import NotFound, UsageError
-from ticos_tui.present import quoted
+from ticos_tui.core.errors import NotFound, UsageError
+from ticos_tui.core.present import quoted
 
 if TYPE_CHECKING:
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
 
 # What the contract's ids look like; anything else is taken for a name.
 _KEY_ID = re.compile(r"key_[0-9A-Za-z]{1,40}", re.ASCII)

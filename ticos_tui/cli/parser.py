@@ -11,10 +11,10 @@ from ticos_tui import __version__
 from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.handler import Command, Handler
-from ticos_tui.output import PROG
-from ticos_tui.scan_options import add_scan_parser
-from ticos_tui.scopes import SCOPES
-from ticos_tui.serve_options import add_database_url_option, add_serve_options
+from ticos_tui.cli.output import PROG
+from ticos_tui.cli.scan.options import add_scan_parser
+from ticos_tui.cli.serve_options import add_database_url_option, add_serve_options
+from ticos_tui.core.scopes import SCOPES
 
 # The commands' modules, imported only by the command that runs (see Handler).
 _ACCOUNTS = "ticos_tui.cli.accounts"
@@ -153,7 +153,7 @@ def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
 
 
 def _completion(parsed: argparse.Namespace) -> int:
-    from ticos_tui.completion import completion_script  # shtab
+    from ticos_tui.cli.completion import completion_script  # shtab
 
     print(completion_script(build_parser(), parsed.shell), end="")
     return 0
@@ -452,6 +452,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(commands, conn)
     _add_keys(commands, conn)
     add_audit_parser(commands, conn, _command)
-    add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.scan.command", "run"))
+    add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.cli.scan.command", "run"))
     _add_completion(commands)
     return parser

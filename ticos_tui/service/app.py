@@ -21,10 +21,11 @@ from ticos_tui.service import handlers as h
 from ticos_tui.service.audit import RETENTION_DAYS
 from ticos_tui.service.audit_api import prune_forever
 from ticos_tui.service.fastpath import VerifyFastPath
-from ticos_tui.service.records import FLUSH_INTERVAL, WRITE_TIMEOUT, StoreUnavailable
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.stores import open_store
-from ticos_tui.service.validation import ApiProblem, invalid, unavailable
+from ticos_tui.service.inputs import ApiProblem, invalid, unavailable
+from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
+from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.factory import open_store
+from ticos_tui.service.store.protocol import Store
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ticos_tui.audit_actions import ACTIONS
-from ticos_tui.serve_options import AUDIT_RETENTION_DAYS
+from ticos_tui.core.audit_actions import ACTIONS
+from ticos_tui.service.run.options import AUDIT_RETENTION_DAYS
 
 __all__ = ["ACTIONS", "Actor", "Change", "event_json", "events_filter"]
 

@@ -11,9 +11,10 @@ from starlette.requests import Request
 
 from ticos_tui.service.audit import ACTIONS, PRUNE_INTERVAL, Actor
 from ticos_tui.service.auth import Principal, client_of
-from ticos_tui.service.records import DAY, StoreUnavailable, format_ts
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.validation import invalid, query_value
+from ticos_tui.service.inputs import invalid, query_value
+from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.protocol import Store
+from ticos_tui.service.store.times import DAY, format_ts
 
 log = logging.getLogger(__name__)
 

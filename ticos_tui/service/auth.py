@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from ticos_tui.keyformat import (
+from ticos_tui.core.keyformat import (
     KEY_PREFIX,
     TOKEN_PREFIX,
     is_well_formed_key,
     is_well_formed_token,
     secret_hash,
 )
-from ticos_tui.service.records import KeyAuth
-from ticos_tui.service.store_protocol import FailureLimiter, Store
-from ticos_tui.service.validation import ApiProblem
+from ticos_tui.service.inputs import ApiProblem
+from ticos_tui.service.store.protocol import FailureLimiter, Store
+from ticos_tui.service.store.rows import KeyAuth
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 

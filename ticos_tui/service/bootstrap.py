@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from ticos_tui.keyformat import is_well_formed_token, secret_hash
-from ticos_tui.paths import ensure_private_dir, read_private_file, write_private_file
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.stores import open_store
+from ticos_tui.core.keyformat import is_well_formed_token, secret_hash
+from ticos_tui.service.store.factory import open_store
+from ticos_tui.service.store.protocol import Store
+from ticos_tui.settings.paths import ensure_private_dir, read_private_file, write_private_file
 
 T = TypeVar("T")
 

@@ -17,14 +17,14 @@ from typing import Any
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ticos_tui.service.records import StoreUnavailable
-from ticos_tui.service.validation import (
+from ticos_tui.service.inputs import (
     MAX_BODY,
     ApiProblem,
     check_content_length,
     too_large,
     unavailable,
 )
+from ticos_tui.service.store.errors import StoreUnavailable
 
 PATH = "/v1/api-keys/verify"
 

@@ -16,13 +16,11 @@ from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ticos_tui.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.core.keyformat import is_well_formed_key, secret_hash
+from ticos_tui.service.access import bounded_expiry, latest_end, require_covered
 from ticos_tui.service.audit_api import KEY_ID, actor_of, query_filters
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
-from ticos_tui.service.records import KeyConflict
-from ticos_tui.service.scopes import bounded_expiry, latest_end, require_covered
-from ticos_tui.service.store_protocol import Store
-from ticos_tui.service.validation import (
+from ticos_tui.service.inputs import (
     MAX_BODY,
     ApiProblem,
     check_content_length,
@@ -38,6 +36,8 @@ from ticos_tui.service.validation import (
     validate_name,
     validate_scopes,
 )
+from ticos_tui.service.store.errors import KeyConflict
+from ticos_tui.service.store.protocol import Store
 
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 _CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)

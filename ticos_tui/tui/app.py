@@ -15,19 +15,20 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 from textual.timer import Timer
 
-from ticos_tui.backend import KeysBackend
-from ticos_tui.config import Settings, read_config_file, save_config_value
-from ticos_tui.errors import ConfigError, TicosError
-from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.client.backend import KeysBackend
+from ticos_tui.core.errors import ConfigError, TicosError
+from ticos_tui.core.timefmt import Clock, now_utc
+from ticos_tui.settings.config import Settings, read_config_file, save_config_value
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
-from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
+from ticos_tui.tui.api_keys.loading import REFRESH_INTERVAL
+from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
-from ticos_tui.tui.hand_over import HandOver, in_thread
+from ticos_tui.tui.startup.hand_over import HandOver, in_thread
 from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
 
 if TYPE_CHECKING:
-    from ticos_tui.prefetch import KeysAhead
+    from ticos_tui.tui.startup.prefetch import KeysAhead
 
 BackendFactory = Callable[[], KeysBackend]
 
@@ -110,7 +111,7 @@ class TicosApp(App[None]):
     def _open_client(self) -> KeysBackend:
         if self._client_factory is not None:
             return self._client_factory()
-        from ticos_tui.connect import open_client
+        from ticos_tui.wiring import open_client
 
         return open_client(self.settings, timeout=self._timeout)
 
@@ -281,11 +282,11 @@ def make_app(
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
     `timeout` is the longest the app waits for any one answer, retries included;
-    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`);
+    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.tui.startup.prefetch.start`);
     `clock`: where the app reads the time ("3 days ago", the review, expiry choices).
     """
     if settings is None:
-        from ticos_tui.config import resolve_settings
+        from ticos_tui.settings.config import resolve_settings
 
         settings = resolve_settings()
     return TicosApp(

@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from ticos_tui.errors import TicosError
-from ticos_tui.sanitize import literal
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.names import name_problem
+from ticos_tui.core.sanitize import literal
 from ticos_tui.tui.hints import KeyHints
-from ticos_tui.validation import name_problem
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")

@@ -6,16 +6,16 @@ from datetime import timedelta
 
 from tests.tui.fakes import NOW
 from tests.tui.helpers import loaded, rendered, seed, table, wait_until
-from ticos_tui.config import Settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.create import CreateKeyDialog, expiry_from_choice
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
-from ticos_tui.tui.api_keys.review import ReviewScreen
+from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
 from ticos_tui.tui.dialogs import ConfirmDialog
+from ticos_tui.wiring import open_client
 
 
 async def test_create_with_chosen_scopes_and_expiry(settings: Settings, copied: list[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.tui.fakes import NOW, FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, row_text, table, wait_until
-from ticos_tui.models import ApiKey
+from ticos_tui.core.models import ApiKey
 
 LONG_NAME = "My Application Integration Key"
 
@@ -67,7 +67,7 @@ async def test_at_120_columns_the_name_and_the_scopes_read_whole(fake_app) -> No
         assert LONG_NAME in first
         layout = dict((column.key, width) for column, width in tbl.shown_columns)
         assert "scopes" in layout
-        from ticos_tui.present import scopes_summary
+        from ticos_tui.core.present import scopes_summary
 
         assert scopes_summary(tbl.rows[0], layout["scopes"]) in first
         assert "api_keys:r…" not in first

@@ -10,8 +10,8 @@ import pytest
 import ticos_tui.tui.app as app_module
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, wait_until
-from ticos_tui.config import Settings
-from ticos_tui.timefmt import Clock
+from ticos_tui.core.timefmt import Clock
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.env_file import EnvFileDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.app import TicosApp

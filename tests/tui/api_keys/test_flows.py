@@ -19,8 +19,8 @@ from tests.tui.helpers import (
     table,
     wait_until,
 )
-from ticos_tui.config import Settings
-from ticos_tui.keyformat import is_well_formed_key, snippet
+from ticos_tui.core.keyformat import is_well_formed_key, snippet
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
@@ -210,7 +210,7 @@ async def test_markup_like_names_render_literally(settings: Settings, name: str)
 async def test_load_failure_then_retry(settings: Settings) -> None:
     import httpx
 
-    from ticos_tui.client import TicosClient
+    from ticos_tui.client.http import TicosClient
     from ticos_tui.service import create_app
     from ticos_tui.service.bootstrap import local_session_token
 
@@ -292,7 +292,7 @@ async def test_no_reference_to_the_key_after_the_dialog_closes(
 ) -> None:
     import gc
 
-    from ticos_tui.models import CreatedKey
+    from ticos_tui.core.models import CreatedKey
 
     app = make_app(settings)
     async with app.run_test(size=(120, 35)) as pilot:
@@ -314,7 +314,7 @@ async def test_create_shows_progress_ignores_a_second_enter_and_keeps_the_name_o
     import asyncio
 
     from tests.tui.fakes import FakeClient
-    from ticos_tui.errors import ValidationFailed
+    from ticos_tui.core.errors import ValidationFailed
 
     class SlowThenFailing(FakeClient):
         def __init__(self) -> None:

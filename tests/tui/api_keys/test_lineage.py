@@ -3,9 +3,9 @@ both ids, and `l` goes from one to the other, through the filter and back."""
 
 from __future__ import annotations
 
-from ticos_tui.config import Settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.app import make_app
+from ticos_tui.wiring import open_client
 
 from ..helpers import loaded, rendered, row_text, table, wait_until
 

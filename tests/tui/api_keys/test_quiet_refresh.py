@@ -9,8 +9,8 @@ from textual.widgets import Sparkline
 
 from tests.tui.fakes import NOW, CountingBackend, FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, record_toasts, row_text, settle, table, wait_until
-from ticos_tui.errors import ConnectionFailed
-from ticos_tui.timefmt import Clock
+from ticos_tui.core.errors import ConnectionFailed
+from ticos_tui.core.timefmt import Clock
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.app import make_app
 

@@ -15,13 +15,13 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from tests.tui.helpers import wait_until
-from ticos_tui.config import Settings, resolve_settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings, resolve_settings
 from ticos_tui.tui.account.menu import AccountMenu
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.app import make_app
+from ticos_tui.wiring import open_client
 
 # Every key the app binds somewhere, plus letters and editing keys that land in inputs.
 # `q` and ctrl+c quit, so they are left out: a quit would end the run early, not test it.

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ticos_tui.config import Settings
-from ticos_tui.connect import open_client
+from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.roll import RollKeyDialog
 from ticos_tui.tui.app import make_app
+from ticos_tui.wiring import open_client
 
 from ..helpers import loaded, record_toasts, table, wait_until
 

@@ -7,11 +7,11 @@ from textual.widgets import Sparkline
 
 from tests.tui.fakes import CountingBackend, FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, record_toasts, settle, table, wait_until
+from ticos_tui.core.names import name_problem
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
-from ticos_tui.tui.api_keys.review import ReviewScreen
+from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 from ticos_tui.tui.dialogs import ConfirmDialog
-from ticos_tui.validation import name_problem
 
 
 def _body(app) -> str:

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Label
 
-from ticos_tui.sanitize import literal
+from ticos_tui.core.sanitize import literal
 
 
 class AppHeader(Horizontal):

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from ticos_tui.models import Account
-from ticos_tui.sanitize import literal
-from ticos_tui.timefmt import Clock, exact, now_utc, relative
+from ticos_tui.core.models import Account
+from ticos_tui.core.sanitize import literal
+from ticos_tui.core.timefmt import Clock, exact, now_utc, relative
 
 
 class ProfilePane(Vertical):

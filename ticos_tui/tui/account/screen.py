@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
-from ticos_tui.backend import GetBackend, PagesAhead
-from ticos_tui.errors import TicosError
-from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.client.backend import GetBackend, PagesAhead
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.pane import ApiKeysPane

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from ticos_tui.errors import Conflict, TicosError
-from ticos_tui.models import ApiKey, CreatedKey
-from ticos_tui.sanitize import literal, visible
+from ticos_tui.core.errors import Conflict, TicosError
+from ticos_tui.core.models import ApiKey, CreatedKey
+from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.loading import KeysLoading
 
@@ -240,7 +240,7 @@ class KeyActions(KeysLoading):
 
     def action_review(self) -> None:
         """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
-        from ticos_tui.tui.api_keys.review import ReviewScreen
+        from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 
         # While the keys load, the review says so, and fills in once they are all in.
         self._review = ReviewScreen(*self._review_items()) if self.loaded else ReviewScreen(None)

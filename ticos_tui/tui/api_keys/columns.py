@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ticos_tui.models import ApiKey
-from ticos_tui.present import (
+from ticos_tui.core.models import ApiKey
+from ticos_tui.core.present import (
     SCOPES_MIN_WIDTH,
     expired_width,
     expires_text,
@@ -16,8 +16,8 @@ from ticos_tui.present import (
     relative_width,
     scopes_summary,
 )
-from ticos_tui.sanitize import visible
-from ticos_tui.timefmt import relative
+from ticos_tui.core.sanitize import visible
+from ticos_tui.core.timefmt import relative
 
 _STATUS_ORDER = {"active": 0, "expired": 1, "revoked": 2}
 _FAR_PAST = datetime.min.replace(year=1)

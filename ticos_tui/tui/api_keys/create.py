@@ -19,9 +19,9 @@ from textual.widgets import (
     Static,
 )
 
-from ticos_tui.models import CreatedKey
-from ticos_tui.scopes import SCOPES
-from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.core.models import CreatedKey
+from ticos_tui.core.scopes import SCOPES
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.dialogs import NameDialog
 
 CreateFunc = Callable[[str, list[str] | None, datetime | None], Awaitable[CreatedKey]]

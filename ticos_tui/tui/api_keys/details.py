@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ticos_tui.models import ApiKey, UsageDay
-from ticos_tui.present import lineage_text, scopes_summary
-from ticos_tui.sanitize import literal
-from ticos_tui.timefmt import Clock, exact, now_utc, relative
+from ticos_tui.core.models import ApiKey, UsageDay
+from ticos_tui.core.present import lineage_text, scopes_summary
+from ticos_tui.core.sanitize import literal
+from ticos_tui.core.timefmt import Clock, exact, now_utc, relative
 
 if TYPE_CHECKING:
     from textual.widgets import Sparkline

@@ -14,8 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from ticos_tui import dotenv
-from ticos_tui.sanitize import literal
+from ticos_tui.core.sanitize import literal
+from ticos_tui.handoff import dotenv
 from ticos_tui.tui.dialogs import ConfirmDialog, Dialog
 
 

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 from textual.worker import Worker
 
-from ticos_tui.models import CreatedKey
-from ticos_tui.sanitize import literal
+from ticos_tui.core.models import CreatedKey
+from ticos_tui.core.sanitize import literal
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.dialogs import ConfirmDialog, Dialog
 

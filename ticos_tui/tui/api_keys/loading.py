@@ -18,19 +18,19 @@ from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label
 
-from ticos_tui.backend import GetBackend, PagesAhead
-from ticos_tui.errors import TicosError
-from ticos_tui.models import ApiKey, UsageDay
-from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
-from ticos_tui.review import ReviewItem
-from ticos_tui.sanitize import literal, visible
-from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.client.backend import GetBackend, PagesAhead
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.models import ApiKey, UsageDay
+from ticos_tui.core.review import ReviewItem
+from ticos_tui.core.sanitize import literal, visible
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.api_keys.views import EmptyView, ErrorView, LoadingView
+from ticos_tui.tui.startup.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 
 if TYPE_CHECKING:
-    from ticos_tui.tui.api_keys.review import ReviewScreen
+    from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 
 REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
@@ -362,7 +362,7 @@ class KeysLoading(Vertical):
             self.query_one(KeyDetails).show_usage(selected, cached[1])
 
     def _review_items(self) -> tuple[list[ReviewItem], int]:
-        from ticos_tui.review import review_keys
+        from ticos_tui.core.review import review_keys
 
         keys = self.table.all_keys
         active = sum(1 for k in keys if k.status == "active")

@@ -19,15 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.tui.api_keys.actions import KeyActions
 from ticos_tui.tui.api_keys.details import KeyDetails, related_id
-from ticos_tui.tui.api_keys.loading import (
-    REFRESH_BACKOFF_CAP,
-    REFRESH_INTERVAL,
-    import_dialogs,
-)
 from ticos_tui.tui.api_keys.table import ApiKeysTable
-from ticos_tui.tui.api_keys.views import EMPTY_TEXT
-
-__all__ = ["EMPTY_TEXT", "REFRESH_BACKOFF_CAP", "REFRESH_INTERVAL", "ApiKeysPane", "import_dialogs"]
 
 
 class ApiKeysPane(KeyActions):

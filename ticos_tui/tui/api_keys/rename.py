@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from ticos_tui.models import ApiKey
-from ticos_tui.sanitize import visible
+from ticos_tui.core.models import ApiKey
+from ticos_tui.core.sanitize import visible
 from ticos_tui.tui.dialogs import NameDialog
 
 

@@ -13,9 +13,9 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
-from ticos_tui.sanitize import literal, visible
-from ticos_tui.timefmt import Clock, now_utc, relative
+from ticos_tui.core.models import KEEP_LIFETIME, ApiKey, KeepLifetime
+from ticos_tui.core.sanitize import literal, visible
+from ticos_tui.core.timefmt import Clock, now_utc, relative
 from ticos_tui.tui.api_keys.create import EXPIRY_CHOICES, expiry_from_choice
 from ticos_tui.tui.dialogs import Dialog
 

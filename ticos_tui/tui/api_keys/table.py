@@ -15,9 +15,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ticos_tui.models import ApiKey
-from ticos_tui.sanitize import visible
-from ticos_tui.timefmt import Clock, now_utc
+from ticos_tui.core.models import ApiKey
+from ticos_tui.core.sanitize import visible
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
 
 _MOVE = "Move through the keys"

@@ -1,0 +1,1 @@
+"""Talking to a Ticos service over HTTP (httpx): the client, its answers, sessions."""

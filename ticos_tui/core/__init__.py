@@ -1,0 +1,1 @@
+"""The domain: keys, scopes, names, errors and how they read; pure stdlib."""

@@ -1,0 +1,1 @@
+"""Where a new key goes once created: a .env file (secret stores later)."""

@@ -1,0 +1,1 @@
+"""Running the service: the HTTP server, the ASGI entry, logs and metrics."""

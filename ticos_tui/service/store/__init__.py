@@ -1,0 +1,1 @@
+"""The service's storage: the Store protocol, SQLite and PostgreSQL."""

@@ -1,0 +1,11 @@
+"""What a store raises beyond the driver's own errors (the handlers map them to answers)."""
+
+from __future__ import annotations
+
+
+class StoreUnavailable(Exception):
+    """The store could not answer in time (locked, unreachable, closed): the caller answers 503."""
+
+
+class KeyConflict(Exception):
+    """The key's state forbids the change (roll of a revoked, expired or already-rolled key)."""

@@ -1,0 +1,147 @@
+"""The PostgreSQL store's audit log and session tokens (a mixin of `pg_store.PgStore`).
+
+Events are written on the transaction's own connection (`event`), so they commit or roll back
+with the change they record, on whichever instance made it.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+from ticos_tui.core.keyformat import generate_token, secret_hash
+from ticos_tui.service.audit import (
+    EVENT_COLUMNS,
+    Actor,
+    Change,
+    event_json,
+    event_params,
+    events_filter,
+    insert_sql,
+    key_actor_sql,
+    session_actor_sql,
+)
+from ticos_tui.service.store.ids import new_id
+
+_INSERT = insert_sql("%s")
+_SESSION_ACTOR = session_actor_sql("%s")
+_KEY_ACTOR = key_actor_sql("%s")
+
+
+class Database(Protocol):
+    """What the mixin needs of PgStore (a protocol, so the two modules import one way)."""
+
+    def now(self) -> str: ...
+
+    def connection(self) -> AbstractAsyncContextManager[Any]: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def event(
+        self, conn: Any, account_id: str | None, change: Change, actor: Actor | None
+    ) -> None: ...
+
+    async def _end(
+        self, conn: Any, account_id: str, token_hash: str, reason: str, client: str | None
+    ) -> None: ...
+
+
+async def _one(conn: Any, query: str, params: tuple[Any, ...]) -> Any:
+    cur = await conn.execute(query, params)
+    return await cur.fetchone()
+
+
+class PgAudit:
+    """Session tokens and the audit log in PostgreSQL."""
+
+    async def event(
+        self: Database, conn: Any, account_id: str | None, change: Change, actor: Actor | None
+    ) -> None:
+        """Write one event in the transaction of `conn` (the change's own)."""
+        found = None
+        if actor is not None and actor.key_id is not None:
+            found = await _one(conn, _KEY_ACTOR, (actor.key_id,))
+        elif actor is not None and actor.token_hash is not None:
+            found = await _one(conn, _SESSION_ACTOR, (actor.token_hash,))
+        params = event_params(new_id("evt_"), account_id, self.now(), change, actor, found)
+        await conn.execute(_INSERT, params)
+
+    async def issue_session_token(
+        self: Database, account_id: str, *, revoke_others: bool = False, client: str | None = None
+    ) -> str:
+        token = generate_token()
+        token_hash = secret_hash(token)
+        async with self.transaction() as conn:
+            if revoke_others:
+                cur = await conn.execute(
+                    "SELECT token_hash FROM session_tokens WHERE account_id = %s FOR UPDATE",
+                    (account_id,),
+                )
+                for (old,) in await cur.fetchall():
+                    await self._end(conn, account_id, old, "replaced by a new session", client)
+            await conn.execute(
+                "INSERT INTO session_tokens (id, token_hash, account_id, created_at)"
+                " VALUES (%s, %s, %s, %s)",
+                (new_id("ses_"), token_hash, account_id, self.now()),
+            )
+            who = Actor(token_hash=token_hash, client=client)
+            await self.event(conn, account_id, Change("session.created"), who)
+        return token
+
+    async def _end(
+        self: Database, conn: Any, account_id: str, token_hash: str, reason: str, client: str | None
+    ) -> None:
+        change = Change("session.ended", detail={"reason": reason})
+        await self.event(conn, account_id, change, Actor(token_hash=token_hash, client=client))
+        await conn.execute("DELETE FROM session_tokens WHERE token_hash = %s", (token_hash,))
+
+    async def end_session(self: Database, token_hash: str, client: str | None = None) -> None:
+        async with self.transaction() as conn:
+            row = await _one(
+                conn,
+                "SELECT account_id FROM session_tokens WHERE token_hash = %s FOR UPDATE",
+                (token_hash,),
+            )
+            if row is not None:
+                await self._end(conn, row[0], token_hash, "signed out", client)
+
+    async def record_throttled(
+        self: Database,
+        client: str,
+        kind: str,
+        account_id: str | None = None,
+        key_id: str | None = None,
+    ) -> None:
+        async with self.transaction() as conn:
+            name = None
+            if key_id is not None:
+                row = await _one(conn, "SELECT name FROM api_keys WHERE id = %s", (key_id,))
+                name = None if row is None else row[0]
+            change = Change("auth.throttled", key_id, name, {"limit": kind})
+            await self.event(conn, account_id, change, Actor(client=client))
+
+    async def list_events(
+        self: Database,
+        account_id: str,
+        key_id: str | None,
+        action: str | None,
+        since: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        where, params = events_filter(account_id, key_id, action, since, before_seq, mark="%s")
+        params.append(limit + 1)
+        async with self.connection() as conn:
+            cur = await conn.execute(
+                f"SELECT seq, {EVENT_COLUMNS} FROM audit_events WHERE {where}"  # noqa: S608 - constant fragments
+                " ORDER BY seq DESC LIMIT %s",
+                params,
+            )
+            rows = await cur.fetchall()
+        next_seq = int(rows[limit - 1][0]) if len(rows) > limit else None
+        return [event_json(row[1:]) for row in rows[:limit]], next_seq
+
+    async def prune_events(self: Database, before: str) -> int:
+        async with self.connection() as conn:
+            cur = await conn.execute("DELETE FROM audit_events WHERE at < %s", (before,))
+            return int(cur.rowcount)

@@ -1,0 +1,199 @@
+"""SqliteStore: the embedded SQLite store behind the async `Store` protocol.
+
+The blocking `sqlite_store.Store` does the work on worker threads (`StoreCalls`): reads on a
+few, writes queued on one with a deadline, so the event loop never waits for SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ticos_tui.service.audit import Actor
+from ticos_tui.service.store.constants import WRITE_TIMEOUT
+from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.limits import FailedAuthLimiter
+from ticos_tui.service.store.offloop import StoreCalls
+from ticos_tui.service.store.rows import KeyAuth
+from ticos_tui.service.store.sqlite import Store
+
+T = TypeVar("T")
+
+
+class SqliteStore:
+    """The `Store` protocol over SQLite in `data_dir` (opened, and migrated, now)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        clock: Callable[[], float] = time.time,
+        *,
+        write_timeout: float = WRITE_TIMEOUT,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.clock = clock
+        self.write_timeout = write_timeout
+        self.db, self.calls = self._open()
+
+    def _open(self) -> tuple[Store, StoreCalls]:
+        db = Store(self.data_dir, clock=self.clock, write_timeout=self.write_timeout)
+        calls = StoreCalls(db)
+        # Worker threads end with the store (tests and the TUI may make many in one process).
+        weakref.finalize(self, calls.shutdown)
+        return db, calls
+
+    def _live(self) -> tuple[Store, StoreCalls]:
+        if self.db.closed:  # closed by close(): open again (a host may rerun the lifespan)
+            self.calls.shutdown()
+            self.db, self.calls = self._open()
+        return self.db, self.calls
+
+    async def _read(self, fn: Callable[[Store], T]) -> T:
+        db, calls = self._live()
+        return await calls.read(fn, db)
+
+    async def _write(self, fn: Callable[[Store], T]) -> T:
+        db, calls = self._live()
+        return await calls.write(fn, db)
+
+    def now(self) -> str:
+        return self.db.now()  # no I/O: answers after close too
+
+    async def ping(self) -> None:
+        try:  # a store that cannot answer: StoreUnavailable (from ping, or here when it hangs)
+            await asyncio.wait_for(self.calls.read(self.db.ping), timeout=self.write_timeout)
+        except TimeoutError:
+            raise StoreUnavailable("the store did not answer in time") from None
+
+    async def close(self) -> None:
+        if self.db.closed:
+            return
+        db, calls = self.db, self.calls
+        await calls.write(db.close)  # flushes the uses, or keeps them for the next start
+        calls.shutdown()
+
+    def failure_limiter(self, kind: str, limit: int, window: float) -> FailedAuthLimiter:
+        return FailedAuthLimiter(limit, window)  # one process owns the file: counts in memory
+
+    async def create_account(self, name: str, email: str, *, local: bool = False) -> str:
+        return await self._write(lambda db: db.create_account(name, email, local=local))
+
+    async def local_account(self) -> str | None:
+        return await self._read(lambda db: db.local_account())
+
+    async def account(self, account_id: str) -> dict[str, str] | None:
+        return await self._read(lambda db: db.account(account_id))
+
+    async def issue_session_token(
+        self, account_id: str, *, revoke_others: bool = False, client: str | None = None
+    ) -> str:
+        return await self._write(
+            lambda db: db.issue_session_token(
+                account_id, revoke_others=revoke_others, client=client
+            )
+        )
+
+    async def end_session(self, token_hash: str, client: str | None = None) -> None:
+        await self._write(lambda db: db.end_session(token_hash, client))
+
+    async def account_for_token_hash(self, token_hash: str) -> str | None:
+        return await self._read(lambda db: db.account_for_token_hash(token_hash))
+
+    async def key_by_hash(self, key_hash: str) -> KeyAuth | None:
+        return await self._read(lambda db: db.key_by_hash(key_hash))
+
+    async def create_key(
+        self,
+        account_id: str,
+        name: str,
+        scopes: list[str],
+        expires_at: str | None,
+        actor: Actor | None = None,
+    ) -> tuple[dict[str, Any], str]:
+        return await self._write(
+            lambda db: db.create_key(account_id, name, scopes, expires_at, actor)
+        )
+
+    async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
+        return await self._read(lambda db: db.key_scopes(account_id, key_id))
+
+    async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+        return await self._read(lambda db: db.get_key(account_id, key_id))
+
+    async def list_keys(
+        self, account_id: str, status: str, limit: int, before_seq: int | None
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        return await self._read(lambda db: db.list_keys(account_id, status, limit, before_seq))
+
+    async def rename_key(
+        self, account_id: str, key_id: str, name: str, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
+        return await self._write(lambda db: db.rename_key(account_id, key_id, name, actor))
+
+    async def revoke_key(
+        self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
+    ) -> dict[str, Any] | None:
+        return await self._write(
+            lambda db: db.revoke_key(account_id, key_id, delete=delete, actor=actor)
+        )
+
+    async def roll_key(
+        self,
+        account_id: str,
+        key_id: str,
+        grace_seconds: int,
+        *,
+        expires_at: str | None = None,
+        keep_lifetime: bool = True,
+        actor: Actor | None = None,
+        not_after: str | None = None,
+    ) -> tuple[dict[str, Any], str] | None:
+        return await self._write(
+            lambda db: db.roll_key(
+                account_id,
+                key_id,
+                grace_seconds,
+                expires_at=expires_at,
+                keep_lifetime=keep_lifetime,
+                actor=actor,
+                not_after=not_after,
+            )
+        )
+
+    def record_use(self, key_id: str) -> None:
+        self._live()[0].record_use(key_id)
+
+    def flush_soon(self) -> None:
+        if not self.db.closed:
+            self.calls.flush_soon()
+
+    async def flush_uses(self) -> None:
+        await self._write(lambda db: db.flush_uses())
+
+    async def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
+        return await self._read(lambda db: db.usage(account_id, key_id, days))
+
+    async def record_throttled(
+        self, client: str, kind: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
+        await self._write(lambda db: db.record_throttled(client, kind, account_id, key_id))
+
+    async def list_events(
+        self,
+        account_id: str,
+        key_id: str | None,
+        action: str | None,
+        since: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        return await self._read(
+            lambda db: db.list_events(account_id, key_id, action, since, limit, before_seq)
+        )
+
+    async def prune_events(self, before: str) -> int:
+        return await self._write(lambda db: db.prune_events(before))

@@ -1,0 +1,132 @@
+"""The SQLite store's audit log and session tokens (a mixin of `sqlite_store.Store`).
+
+Events are written on the transaction's own connection (`event`), so they commit or roll back
+with the change they record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ticos_tui.core.keyformat import generate_token, secret_hash
+from ticos_tui.service.audit import (
+    EVENT_COLUMNS,
+    Actor,
+    Change,
+    event_json,
+    event_params,
+    events_filter,
+    insert_sql,
+    key_actor_sql,
+    session_actor_sql,
+)
+from ticos_tui.service.store.ids import new_id
+from ticos_tui.service.store.sqlite_db import SqliteConnections
+
+_INSERT = insert_sql("?")
+_SESSION_ACTOR = session_actor_sql("?")
+_KEY_ACTOR = key_actor_sql("?")
+
+
+class SqliteAudit(SqliteConnections):
+    """Session tokens and the audit log in the data folder's SQLite file."""
+
+    def now(self) -> str:
+        raise NotImplementedError  # the store's clock (sqlite_store.Store)
+
+    def event(
+        self, conn: sqlite3.Connection, account_id: str | None, change: Change, actor: Actor | None
+    ) -> None:
+        """Write one event in the transaction of `conn` (the change's own)."""
+        found = None
+        if actor is not None and actor.key_id is not None:
+            found = conn.execute(_KEY_ACTOR, (actor.key_id,)).fetchone()
+        elif actor is not None and actor.token_hash is not None:
+            found = conn.execute(_SESSION_ACTOR, (actor.token_hash,)).fetchone()
+        params = event_params(new_id("evt_"), account_id, self.now(), change, actor, found)
+        conn.execute(_INSERT, params)
+
+    def issue_session_token(
+        self, account_id: str, *, revoke_others: bool = False, client: str | None = None
+    ) -> str:
+        """A new session token for the account; only its hash is stored.
+
+        `revoke_others` ends the account's earlier tokens in the same transaction.
+        """
+        token = generate_token()
+        token_hash = secret_hash(token)
+        with self._write() as conn:
+            if revoke_others:
+                ended = conn.execute(
+                    "SELECT token_hash FROM session_tokens WHERE account_id = ?", (account_id,)
+                ).fetchall()
+                for (old,) in ended:
+                    self._end(conn, account_id, old, "replaced by a new session", client)
+            conn.execute(
+                "INSERT INTO session_tokens (id, token_hash, account_id, created_at)"
+                " VALUES (?,?,?,?)",
+                (new_id("ses_"), token_hash, account_id, self.now()),
+            )
+            who = Actor(token_hash=token_hash, client=client)
+            self.event(conn, account_id, Change("session.created"), who)
+        return token
+
+    def _end(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        token_hash: str,
+        reason: str,
+        client: str | None,
+    ) -> None:
+        change = Change("session.ended", detail={"reason": reason})
+        self.event(conn, account_id, change, Actor(token_hash=token_hash, client=client))
+        conn.execute("DELETE FROM session_tokens WHERE token_hash = ?", (token_hash,))
+
+    def end_session(self, token_hash: str, client: str | None = None) -> None:
+        """Revoke a session token: from now on it is unknown."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT account_id FROM session_tokens WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+            if row is not None:
+                self._end(conn, row[0], token_hash, "signed out", client)
+
+    def record_throttled(
+        self, client: str, kind: str, account_id: str | None, key_id: str | None
+    ) -> None:
+        """`auth.throttled`: `client` passed the failure limit of `kind` (`auth`, `verify`)."""
+        with self._write() as conn:
+            name = None
+            if key_id is not None:
+                row = conn.execute("SELECT name FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+                name = None if row is None else row[0]
+            change = Change("auth.throttled", key_id, name, {"limit": kind})
+            self.event(conn, account_id, change, Actor(client=client))
+
+    def list_events(
+        self,
+        account_id: str,
+        key_id: str | None,
+        action: str | None,
+        since: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """A page of the account's events newest first, and the position of the next one."""
+        where, params = events_filter(account_id, key_id, action, since, before_seq, mark="?")
+        params.append(limit + 1)
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT seq, {EVENT_COLUMNS} FROM audit_events WHERE {where}"  # noqa: S608 - fixed fragments
+                " ORDER BY seq DESC LIMIT ?",
+                params,
+            ).fetchall()
+        next_seq = rows[limit - 1][0] if len(rows) > limit else None
+        return [event_json(row[1:]) for row in rows[:limit]], next_seq
+
+    def prune_events(self, before: str) -> int:
+        """Remove events older than `before` (retention); returns how many went."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM audit_events WHERE at < ?", (before,)).rowcount
