@@ -14,6 +14,7 @@ from ticos_tui.output import PROG
 from ticos_tui.scan_options import add_scan_parser
 from ticos_tui.scopes import SCOPES
 from ticos_tui.serve_options import add_database_url_option, add_serve_options
+from ticos_tui.web.options import add_web_options
 
 # The commands' modules, imported only by the command that runs (see Handler).
 _ACCOUNTS = "ticos_tui.cli.accounts"
@@ -145,10 +146,11 @@ def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
     web.add_argument(
         "--public",
         action="store_true",
-        help="allow a non-loopback --host: the page has no login, anyone who reaches it "
-        "controls the account",
+        help="allow a non-loopback --host: anyone who has the printed address (its token) "
+        "controls the account; put https in front of it",
     )
     web.add_argument("--public-url", metavar="URL", help="the address browsers use, behind a proxy")
+    add_web_options(web)
 
 
 def _completion(parsed: argparse.Namespace) -> int:
