@@ -34,9 +34,12 @@ async def _without_token(page: Page, url: str) -> str:
     return str(await page.evaluate("document.body ? document.body.innerText : ''"))
 
 
-async def _screen_text(server: WebServer, profile: Path) -> tuple[str, int, str, str, str]:
+async def _screen_text(server: WebServer, profile: Path) -> tuple[str, int, str, str]:
     async with chromium(profile) as page:
         refused = await _without_token(page, server.url)
+        # Without the token: a refusal, and no terminal (textual-serve's script never loads).
+        assert "token" in refused and KEY_NAME not in refused, refused[:300]
+        assert await page.evaluate("typeof window.ticosTerminal") == "undefined"
         await page.send(
             "Fetch.enable",
             patterns=[
@@ -69,17 +72,16 @@ async def _screen_text(server: WebServer, profile: Path) -> tuple[str, int, str,
                     columns = int(await page.evaluate("window.ticosTerminal.cols"))
                     address = str(await page.evaluate("location.href"))
                     cookies = str(await page.evaluate("document.cookie"))
-                    return text, columns, refused, address, cookies
+                    return text, columns, address, cookies
                 await asyncio.sleep(0.2)  # polling the page until the table is drawn
 
 
 def test_chromium_needs_the_token_then_draws_the_keys_table(
     web_server: WebServer, tmp_path: Path
 ) -> None:
-    text, columns, refused, address, cookies = asyncio.run(
+    text, columns, address, cookies = asyncio.run(
         _screen_text(web_server, tmp_path / "chromium-profile")
     )
-    assert "token" in refused and KEY_NAME not in refused  # without it: a refusal, no terminal
     row = next(line for line in text.splitlines() if KEY_NAME in line)
     assert "active" in row and "never" in row  # the key's row, with its columns
     assert columns > 80  # the terminal was fitted to the browser window, not the 80-column default
