@@ -68,11 +68,19 @@ def test_web_command_serves_the_keys_table_with_the_same_data_dir(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "TICOS_HOME"}  # only --data-dir says where
     server = start_web(
-        [str(SCRIPT), "web", "--port", str(port), "--data-dir", str(data)], port, env
+        [str(SCRIPT), "web", "--port", str(port), "--data-dir", str(data)],
+        port,
+        env,
+        tmp_path / "web",
     )
     try:
         text = asyncio.run(
-            read_until(f"ws://127.0.0.1:{port}/ws", ["Your API Keys", KEY_NAME], origin=server.url)
+            read_until(
+                f"ws://127.0.0.1:{port}/ws",
+                ["Your API Keys", KEY_NAME],
+                origin=server.url,
+                cookie=server.cookie,
+            )
         )
         assert "1 key" in text
     finally:

@@ -19,10 +19,16 @@ def plain(data: bytes) -> str:
 
 
 async def read_until(
-    ws_url: str, wanted: list[str], *, origin: str | None = None, timeout: float = 60
+    ws_url: str,
+    wanted: list[str],
+    *,
+    origin: str | None = None,
+    cookie: dict[str, str] | None = None,
+    timeout: float = 60,
 ) -> str:
     """Connect like the browser does, and collect the terminal's text until it holds `wanted`."""
     headers = {"Origin": origin} if origin else {}
+    headers |= cookie or {}
     received = b""
     async with (
         aiohttp.ClientSession() as session,

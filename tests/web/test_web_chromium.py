@@ -1,11 +1,13 @@
-"""A real browser loads the web mode's page and its terminal draws the keys table."""
+"""A real browser and the web mode's lock: without the token the page gives nothing; the printed
+address (with the token) sets the cookie, leaves the address bar clean, and the terminal draws
+the keys table."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
-from .cdp import chromium
+from .cdp import Page, chromium
 from .conftest import KEY_NAME, WebServer
 
 # textual-serve keeps its xterm.js terminal in a closure; the test's copy of the page script
@@ -24,8 +26,20 @@ _SCREEN = """(() => {
 })()"""
 
 
-async def _screen_text(url: str, profile: Path) -> tuple[str, int]:
+async def _without_token(page: Page, url: str) -> str:
+    await page.send("Page.navigate", url=url + "/")
+    async with asyncio.timeout(30):
+        while await page.evaluate("document.readyState") != "complete":
+            await asyncio.sleep(0.05)  # polling the page until it has loaded
+    return str(await page.evaluate("document.body ? document.body.innerText : ''"))
+
+
+async def _screen_text(server: WebServer, profile: Path) -> tuple[str, int, str, str]:
     async with chromium(profile) as page:
+        refused = await _without_token(page, server.url)
+        # Without the token: a refusal, and no terminal (textual-serve's script never loads).
+        assert "token" in refused and KEY_NAME not in refused, refused[:300]
+        assert await page.evaluate("typeof window.ticosTerminal") == "undefined"
         await page.send(
             "Fetch.enable",
             patterns=[
@@ -34,7 +48,7 @@ async def _screen_text(url: str, profile: Path) -> tuple[str, int]:
                 {"urlPattern": "https://fonts.*", "requestStage": "Request"},
             ],
         )
-        await page.send("Page.navigate", url=url + "/")
+        await page.send("Page.navigate", url=f"{server.url}/?token={server.token}")
         async with asyncio.timeout(90):
             while True:
                 event = await page.events.get()
@@ -56,12 +70,20 @@ async def _screen_text(url: str, profile: Path) -> tuple[str, int]:
                 text = str(await page.evaluate(_SCREEN) or "")
                 if "Your API Keys" in text and KEY_NAME in text:
                     columns = int(await page.evaluate("window.ticosTerminal.cols"))
-                    return text, columns
+                    address = str(await page.evaluate("location.href"))
+                    cookies = str(await page.evaluate("document.cookie"))
+                    return text, columns, address, cookies
                 await asyncio.sleep(0.2)  # polling the page until the table is drawn
 
 
-def test_chromium_draws_the_keys_table(web_server: WebServer, tmp_path: Path) -> None:
-    text, columns = asyncio.run(_screen_text(web_server.url, tmp_path / "chromium-profile"))
+def test_chromium_needs_the_token_then_draws_the_keys_table(
+    web_server: WebServer, tmp_path: Path
+) -> None:
+    text, columns, address, cookies = asyncio.run(
+        _screen_text(web_server, tmp_path / "chromium-profile")
+    )
     row = next(line for line in text.splitlines() if KEY_NAME in line)
     assert "active" in row and "never" in row  # the key's row, with its columns
     assert columns > 80  # the terminal was fitted to the browser window, not the 80-column default
+    assert address == web_server.url + "/"  # the token left the address bar (and the history)
+    assert cookies == ""  # the cookie is HttpOnly: the page's scripts cannot read it

@@ -33,12 +33,14 @@ def fake_wayland_clipboard(folder: Path) -> Path:
     return record
 
 
-async def copy_in_browser(ws_url: str, origin: str) -> bytes:
+async def copy_in_browser(ws_url: str, origin: str, cookie: dict[str, str]) -> bytes:
     """Wait for the key's row, press `c` (copy its id), return the stream until it says "Copied"."""
     received = b""
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(ws_url + "?width=100&height=30", headers={"Origin": origin}) as ws,
+        session.ws_connect(
+            ws_url + "?width=100&height=30", headers={"Origin": origin, **cookie}
+        ) as ws,
         asyncio.timeout(60),
     ):
         await ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
@@ -67,9 +69,11 @@ def test_copy_in_the_browser_uses_the_browser_clipboard(
     }
     port = free_port()
     code = f"import sys; from ticos_tui.cli.web import serve_web; sys.exit(serve_web(port={port}))"
-    server = start_web([sys.executable, "-c", code], port, env)
+    server = start_web([sys.executable, "-c", code], port, env, tmp_path / "web")
     try:
-        stream = asyncio.run(copy_in_browser(f"ws://127.0.0.1:{port}/ws", server.url))
+        stream = asyncio.run(
+            copy_in_browser(f"ws://127.0.0.1:{port}/ws", server.url, server.cookie)
+        )
     finally:
         stop(server)
     assert not record.exists(), "the id went to the server's clipboard"

@@ -16,11 +16,15 @@ from .terminal import read_until
 
 
 def test_page_and_websocket_show_the_keys_table(web_server: WebServer) -> None:
-    page = httpx.get(web_server.url + "/", timeout=10)
+    page = httpx.get(web_server.url + "/", headers=web_server.cookie, timeout=10)
     assert page.status_code == 200
     ws_url = f"ws://127.0.0.1:{web_server.port}/ws"
     assert ws_url in page.text  # the page's terminal connects back to this server
-    text = asyncio.run(read_until(ws_url, ["Your API Keys", KEY_NAME], origin=web_server.url))
+    text = asyncio.run(
+        read_until(
+            ws_url, ["Your API Keys", KEY_NAME], origin=web_server.url, cookie=web_server.cookie
+        )
+    )
     assert "1 key" in text
 
 

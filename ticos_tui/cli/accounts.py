@@ -54,6 +54,9 @@ def web(args: argparse.Namespace) -> int:
         base_url=resolved.base_url if resolved.mode == "remote" else None,
         data_dir=resolved.data_dir,
         timeout=getattr(args, "timeout", None),
+        token_file=args.token_file,
+        max_sessions=args.max_sessions,
+        header_timeout=args.header_timeout,
     )
 
 

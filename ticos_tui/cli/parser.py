@@ -14,6 +14,7 @@ from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.output import PROG
 from ticos_tui.cli.scan.options import add_scan_parser
 from ticos_tui.cli.serve_options import add_database_url_option, add_serve_options
+from ticos_tui.cli.web.options import add_web_options
 from ticos_tui.core.scopes import SCOPES
 
 # The commands' modules, imported only by the command that runs (see Handler).
@@ -146,10 +147,11 @@ def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
     web.add_argument(
         "--public",
         action="store_true",
-        help="allow a non-loopback --host: the page has no login, anyone who reaches it "
-        "controls the account",
+        help="allow a non-loopback --host: anyone who has the printed address (its token) "
+        "controls the account; put https in front of it",
     )
     web.add_argument("--public-url", metavar="URL", help="the address browsers use, behind a proxy")
+    add_web_options(web)
 
 
 def _completion(parsed: argparse.Namespace) -> int:

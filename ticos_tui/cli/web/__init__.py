@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ticos_tui.cli.serve_options import HEADER_TIMEOUT
+from ticos_tui.cli.web.options import MAX_SESSIONS
 from ticos_tui.core.errors import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -19,9 +21,13 @@ MISSING_EXTRA = (
     "install it with: pip install 'ticos-tui[web]'"
 )
 PUBLIC_WARNING = (
-    "Warning: the web page has no login. Anyone who can reach {url} controls this "
-    "Ticos account: they can create, roll and revoke its keys. Serve it only on a network "
-    "you trust, or behind a proxy that asks for a login."
+    "Warning: {url} is reachable from other machines. Anyone who learns its token (printed "
+    "below, and sent in every request: use https in front of it) controls this Ticos account: "
+    "they can create, roll and revoke its keys."
+)
+ANNOUNCE = (
+    "ticos-tui in the browser: open {url}/?token={token}\n"
+    "(once: the browser then keeps a cookie; the token is the key to this account)"
 )
 
 
@@ -92,33 +98,43 @@ def app_command(
 
 def _server_class() -> type:
     try:
-        from aiohttp import web
-        from textual_serve.server import Server
+        import aiohttp  # noqa: F401
+        import textual_serve.server  # noqa: F401
     except ImportError:
         raise UsageError(MISSING_EXTRA) from None
-
-    class GuardedServer(Server):
-        """textual-serve's server, answering only requests addressed to it (see allowed_hosts)."""
-
-        allowed: frozenset[str] = frozenset()
-
-        def _refuse(self, request: web.Request) -> None:
-            if not request_allowed(request.headers, self.allowed):
-                raise web.HTTPForbidden(text="This address is not served here.")
-
-        async def handle_index(self, request: web.Request) -> Any:
-            self._refuse(request)
-            return await super().handle_index(request)
-
-        async def handle_websocket(self, request: web.Request) -> Any:
-            self._refuse(request)
-            return await super().handle_websocket(request)
-
-        async def handle_download(self, request: web.Request) -> Any:
-            self._refuse(request)
-            return await super().handle_download(request)
+    from ticos_tui.cli.web.server import GuardedServer
 
     return GuardedServer
+
+
+def build_server(
+    command: str,
+    host: str,
+    port: int,
+    *,
+    url: str,
+    token: str,
+    max_sessions: int = MAX_SESSIONS,
+    header_timeout: float = HEADER_TIMEOUT,
+) -> Any:
+    """The guarded textual-serve server that runs `command` for each browser tab (not started)."""
+    if max_sessions < 1:
+        raise UsageError(f"--max-sessions must be at least 1, not {max_sessions}")
+    if header_timeout <= 0:
+        raise UsageError(f"--header-timeout must be positive, not {header_timeout:g}")
+    allowed = allowed_hosts(host, port, url)
+    return _server_class()(
+        command,
+        token=token,
+        allowed=lambda headers: request_allowed(headers, allowed),
+        max_sessions=max_sessions,
+        header_timeout=header_timeout,
+        announce=ANNOUNCE.format(url=url, token=token),
+        host=host,
+        port=port,
+        title="ticos-tui",
+        public_url=url,
+    )
 
 
 def serve_web(
@@ -130,32 +146,40 @@ def serve_web(
     base_url: str | None = None,
     data_dir: Path | None = None,
     timeout: float | None = None,
+    token_file: Path | None = None,
+    max_sessions: int = MAX_SESSIONS,
+    header_timeout: float = HEADER_TIMEOUT,
 ) -> int:
     """Serve the TUI to browsers until Ctrl-C; returns the exit code.
 
+    The token comes from `token_file`, else TICOS_WEB_TOKEN, else is made for this launch; it is
+    printed once, in the address to open (see ticos_tui.cli.web.guard).
+
     Raises:
-        UsageError: textual-serve is missing, the port is 0, or a non-loopback host
-            was asked for without `public=True`.
+        UsageError: textual-serve is missing, the port is 0, a non-loopback host was asked
+            for without `public=True`, or a token file or a limit is not usable.
     """
     if port == 0:
         raise UsageError("the web mode needs a fixed port (the page embeds it); use --port N")
     if not is_loopback(host) and not public:
         raise UsageError(
-            f"{host} is reachable from other machines, and the web page has no login; "
-            "add --public if anyone who reaches that address may control this account"
+            f"{host} is reachable from other machines; "
+            "add --public if anyone who has the printed address may control this account"
         )
     url = page_url(host, port, public_url)
-    server_class = _server_class()
-    server = server_class(
+    _server_class()  # the extra is missing: say so before anything else
+    from ticos_tui.cli.web.guard import load_token
+
+    server = build_server(
         app_command(base_url=base_url, data_dir=data_dir, timeout=timeout),
-        host=host,
-        port=port,
-        title="ticos-tui",
-        public_url=url,
+        host,
+        port,
+        url=url,
+        token=load_token(token_file),
+        max_sessions=max_sessions,
+        header_timeout=header_timeout,
     )
-    server.allowed = allowed_hosts(host, port, url)
     if not is_loopback(host):
         print(PUBLIC_WARNING.format(url=url), file=sys.stderr, flush=True)
-    print(f"ticos-tui in the browser: {url}", file=sys.stderr, flush=True)
     server.serve()
     return 0
