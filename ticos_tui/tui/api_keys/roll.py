@@ -14,8 +14,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.models import KEEP_LIFETIME, ApiKey, KeepLifetime
+from ticos_tui.present import lifetime_text
 from ticos_tui.sanitize import literal, visible
-from ticos_tui.timefmt import Clock, now_utc, relative
+from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.create import EXPIRY_CHOICES, expiry_from_choice
 from ticos_tui.tui.dialogs import Dialog
 
@@ -36,9 +37,12 @@ class RollChoice:
 
 def lifetime_label(key: ApiKey, now: datetime) -> str:
     """The first expiry choice: the old key's lifetime again, from now."""
-    if key.expires_at is None:
-        return "Never, like the old key"
-    return f"Same lifetime as the old key: {relative(now + (key.expires_at - key.created_at), now)}"
+    lifetime = lifetime_text(key)
+    return (
+        "Never, like the old key"
+        if lifetime is None
+        else f"Same lifetime as the old key: {lifetime}"
+    )
 
 
 class RollKeyDialog(Dialog[RollChoice | None]):
