@@ -52,6 +52,7 @@ class RollKeyDialog(Dialog[RollChoice | None]):
     RollKeyDialog > Vertical { width: 68; border: thick $warning 60%; }
     RollKeyDialog OptionList { height: auto; margin: 0 0 1 0; }
     RollKeyDialog .field-label { margin-top: 1; }
+    RollKeyDialog.-short OptionList { margin: 0; }
     RollKeyDialog .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -93,7 +94,9 @@ class RollKeyDialog(Dialog[RollChoice | None]):
                 *[Option(label, id=value) for label, value in EXPIRY_CHOICES if value != "date"],
                 id="expiry",
             )
-            yield Static(Text("tab: next list · enter: roll · escape: cancel"), classes="hint")
+            yield Static(
+                Text("tab: next list · enter: roll · escape: cancel"), classes="hint short-hidden"
+            )
 
     def on_mount(self) -> None:
         self._start()

@@ -1,0 +1,67 @@
+"""Every dialog fits 80×24 whole, without a scrollbar, and 60×20 too (issue 20)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.containers import ScrollableContainer
+
+from tests.tui.fakes import FakeClient, sample_keys
+from tests.tui.helpers import loaded, wait_until
+from ticos_tui.tui.dialogs import Dialog
+
+OPENINGS = {
+    "create": ("n",),
+    "rename": ("e",),
+    "revoke": ("d",),
+    "delete": ("delete",),
+    "roll": ("o",),
+    "key-created": ("n", *"Nightly", "enter"),
+    "env-file": ("n", *"Nightly", "enter", "a"),
+    "help": ("question_mark",),
+    "review": ("v",),
+}
+
+
+def _review_keys():
+    """Keys the review has something to say about, so its list is not empty."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from tests.tui.fakes import NOW
+
+    keys = sample_keys(5)
+    keys[0] = replace(keys[0], created_at=NOW - timedelta(days=40), last_used_at=None)
+    keys[2] = replace(keys[2], expires_at=NOW + timedelta(days=2))
+    return keys
+
+
+def misfits(screen: Dialog) -> list[str]:
+    """What of the dialog on top is outside the screen, or scrolls."""
+    frame = screen.query_one("Dialog > Vertical, Dialog > VerticalScroll")
+    room = screen.region
+    problems = []
+    hints = screen.query_one("KeyHints")
+    if frame.region.y < room.y or frame.region.right > room.right or frame.region.x < room.x:
+        problems.append(f"frame {frame.region} outside {room}")
+    if frame.region.bottom > hints.region.y:
+        problems.append(f"frame {frame.region} under the hints line at {hints.region.y}")
+    for scroller in [frame, *screen.query(ScrollableContainer)]:
+        if scroller.max_scroll_y > 0 and scroller.display:
+            problems.append(f"{scroller} scrolls by {scroller.max_scroll_y}")
+    return problems
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("dialog", list(OPENINGS))
+async def test_each_dialog_fits_whole(fake_app, copied, dialog, size) -> None:
+    app = fake_app(FakeClient(_review_keys()))
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        start = app.screen
+        for key in OPENINGS[dialog]:
+            await pilot.press(key)
+            await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is not start and isinstance(app.screen, Dialog))
+        await wait_until(pilot, lambda: bool(app.screen.query("KeyHints")))
+        await pilot.pause()
+        assert misfits(app.screen) == []
