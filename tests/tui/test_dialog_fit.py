@@ -65,3 +65,29 @@ async def test_each_dialog_fits_whole(fake_app, copied, dialog, size) -> None:
         await wait_until(pilot, lambda: bool(app.screen.query("KeyHints")))
         await pilot.pause()
         assert misfits(app.screen) == []
+
+
+async def test_review_reasons_keep_their_indent_at_60_columns(fake_app) -> None:
+    from ticos_tui.tui.api_keys.review import ReviewScreen
+
+    app = fake_app(FakeClient(_review_keys()))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await loaded(pilot)
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await wait_until(pilot, lambda: bool(app.screen.query("#review-items")))
+        await pilot.pause()
+        items = app.screen.query_one("#review-items")
+        lines = [strip.text for strip in items.render_lines(items.region.reset_offset)]
+        bullets = [i for i, line in enumerate(lines) if line.lstrip().startswith("•")]
+        assert bullets, lines
+        indent = lines[bullets[0]].index("•")
+        continued = [
+            line
+            for line in lines
+            if line.strip() and "•" not in line and "key_" not in line  # not a name, not a bullet
+        ]
+        assert continued, lines  # a reason too long for 60 columns goes on
+        for line in continued:
+            # A reason's next line starts under its words, not at the left edge.
+            assert line[: indent + 2].strip() == "", lines
