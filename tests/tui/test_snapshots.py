@@ -297,3 +297,34 @@ def test_filter_hints(snap_compare, fake_app, size) -> None:
     assert snap_compare(
         fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=filtering
     )
+
+
+_DIALOGS = {
+    "rename": ("e",),
+    "delete": ("delete",),
+    "roll": ("o",),
+    "key-created": ("n", *"Nightly", "enter"),
+    "env-file": ("n", *"Nightly", "enter", "a"),
+    "review": ("v",),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("dialog", list(_DIALOGS))
+def test_dialog_whole_at_sizes(snap_compare, fake_app, dialog, size) -> None:
+    """Each dialog whole at 120×35, 80×24 and 60×20: no scrollbar, no cut button (issue 20)."""
+    from ticos_tui.tui.dialogs import Dialog
+
+    async def opened(pilot) -> None:
+        await _keys_shown(pilot)
+        start = pilot.app.screen
+        for key in _DIALOGS[dialog]:
+            await pilot.press(key)
+            await pilot.pause()
+        await wait_until(
+            pilot, lambda: pilot.app.screen is not start and isinstance(pilot.app.screen, Dialog)
+        )
+        await wait_until(pilot, lambda: pilot.app.screen.query("KeyHints"))
+        await pilot.pause()
+
+    assert snap_compare(fake_app(FakeClient(sample_keys())), terminal_size=size, run_before=opened)
