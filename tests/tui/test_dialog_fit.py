@@ -9,16 +9,17 @@ from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import loaded, wait_until
 from ticos_tui.tui.dialogs import Dialog
 
+# dialog: (the class that shows it, the keys that open it)
 OPENINGS = {
-    "create": ("n",),
-    "rename": ("e",),
-    "revoke": ("d",),
-    "delete": ("delete",),
-    "roll": ("o",),
-    "key-created": ("n", *"Nightly", "enter"),
-    "env-file": ("n", *"Nightly", "enter", "a"),
-    "help": ("question_mark",),
-    "review": ("v",),
+    "create": ("CreateKeyDialog", ("n",)),
+    "rename": ("RenameKeyDialog", ("e",)),
+    "revoke": ("ConfirmDialog", ("d",)),
+    "delete": ("ConfirmDialog", ("delete",)),
+    "roll": ("RollKeyDialog", ("o",)),
+    "key-created": ("KeyCreatedDialog", ("n", *"Nightly", "enter")),
+    "env-file": ("EnvFileDialog", ("n", *"Nightly", "enter", "a")),
+    "help": ("HelpScreen", ("question_mark",)),
+    "review": ("ReviewScreen", ("v",)),
 }
 
 
@@ -57,11 +58,11 @@ async def test_each_dialog_fits_whole(fake_app, copied, dialog, size) -> None:
     app = fake_app(FakeClient(_review_keys()))
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
-        start = app.screen
-        for key in OPENINGS[dialog]:
+        shown, keys = OPENINGS[dialog]
+        for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        await wait_until(pilot, lambda: app.screen is not start and isinstance(app.screen, Dialog))
+        await wait_until(pilot, lambda: type(app.screen).__name__ == shown)
         await wait_until(pilot, lambda: bool(app.screen.query("KeyHints")))
         await pilot.pause()
         assert misfits(app.screen) == []
