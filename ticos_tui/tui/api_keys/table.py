@@ -49,8 +49,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
     ApiKeysTable {
         height: 1fr;
         background: $surface;
-        scrollbar-gutter: stable;
-        scrollbar-size-vertical: 1;  /* a cell more for the name: all seven columns at 120 */
+        scrollbar-gutter: stable; scrollbar-size-vertical: 1;  /* all seven columns at 120 */
         overflow-x: hidden;
     }
     ApiKeysTable > .api-keys-table--header { text-style: bold; color: $text; background: $panel; }
