@@ -157,3 +157,17 @@ def test_review_ages_read_as_the_keys_table_columns() -> None:
         "other": (f"last used {last_used_text(idle, NOW)}",),
     }
     assert found["other"] == ("last used 3 months ago",)
+
+
+def test_a_key_lifetime_reads_as_its_expiry_did_when_made() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from tests.tui.fakes import sample_keys
+    from ticos_tui.core.present import expires_text, lifetime_text
+
+    made = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    key = replace(sample_keys(1)[0], created_at=made, expires_at=made + timedelta(days=30))
+    assert lifetime_text(key) == "30 days"
+    assert expires_text(key, made + timedelta(seconds=5)) == f"in {lifetime_text(key)}"
+    assert lifetime_text(replace(key, expires_at=None)) is None

@@ -75,7 +75,7 @@ def test_create_with_scopes_and_expiry(cli) -> None:  # type: ignore[no-untyped-
     assert is_well_formed_key(key)
     assert data["scopes"] == ["api_keys:read", "usage:read"] and data["expires_at"]
     row = cli("keys", "list").out.splitlines()[1]
-    assert "api_keys:read, usage:read" in row and "in 4 weeks" in row
+    assert "api_keys:read, usage:read" in row and "in 30 days" in row
 
 
 @pytest.mark.parametrize("verb", ["revoke", "delete"])

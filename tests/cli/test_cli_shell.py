@@ -72,7 +72,7 @@ def test_keys_get_prints_the_key_readably_or_as_json(cli) -> None:  # type: igno
     fields = dict(line.split(":", 1) for line in text.out.splitlines())
     assert fields["Name"].strip() == "Reader [b]x[/b]" and fields["ID"].strip() == made["id"]
     assert fields["Scopes"].strip() == "api_keys:read" and fields["Status"].strip() == "active"
-    assert fields["Expires"].strip().startswith("in 4 weeks (")
+    assert fields["Expires"].strip().startswith("in 30 days (")
     assert fields["Last used"].strip() == "never"
 
 

@@ -44,7 +44,7 @@ def reasons(*keys: ApiKey, **kw: object) -> dict[str, tuple[str, ...]]:
 
 def test_never_used_after_seven_days() -> None:
     found = reasons(key("old", age=12 * DAY), key("new", age=6 * DAY))
-    assert found == {"old": ("never used, created 2 weeks ago",)}
+    assert found == {"old": ("never used, created 12 days ago",)}
 
 
 def test_not_used_for_ninety_days() -> None:

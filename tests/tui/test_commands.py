@@ -56,3 +56,22 @@ async def test_sort_by_each_column_is_a_command(fake_app: AppFactory) -> None:
         for query, column in (("sort by name", "name"), ("sort by status", "status")):
             await run_command(app, pilot, query)
             await wait_until(pilot, lambda c=column: keys_table.sort_column == c)
+
+
+async def test_the_palette_shows_key_names_as_the_hints_do(fake_app: AppFactory) -> None:
+    """`Delete · del / ⌫`, not `key delete,backspace` (issue 20)."""
+    from ticos_tui.tui.commands import KeysCommands
+
+    app = fake_app(FakeClient(sample_keys()))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        provider = KeysCommands(app.screen_stack[-2])
+        helps = {command.title: command.help for command in provider.commands()}
+        delete = next(help for title, help in helps.items() if title.startswith("Delete"))
+        assert delete == "Delete · del / ⌫", helps
+        assert all(
+            " key " not in help and "," not in help.split("·")[-1] for help in helps.values()
+        )
+        assert any(help.endswith("· ?") for help in helps.values())

@@ -68,3 +68,20 @@ async def test_while_typing_a_filter_the_keys_of_the_input_show(fake_app: AppFac
             assert hint in shown
         assert "Create" not in shown and "/ Filter" not in shown
         assert "q Quit" not in shown.replace("^q Quit", "")
+
+
+async def test_the_most_used_actions_keep_their_place_at_each_width(fake_app: AppFactory) -> None:
+    """At 80 columns Create, Revoke, Rename, Filter and the sidebar stay; at 120 Review too (issue 20)."""
+    wanted = {
+        (120, 35): ("n Create", "e Rename", "d Revoke", "/ Filter", "o Roll", "v Review"),
+        (80, 24): ("n Create", "e Rename", "d Revoke", "/ Filter", "b Sidebar"),
+        (60, 20): ("n Create", "d Revoke", "b Sidebar"),
+    }
+    for size, expected in wanted.items():
+        app = fake_app(FakeClient(sample_keys()))
+        async with app.run_test(size=size) as pilot:
+            await loaded(pilot)
+            await pilot.pause()
+            shown = hints(app)
+            for hint in (*expected, "? Help", "q Quit"):
+                assert hint in shown, (size, shown)

@@ -157,7 +157,7 @@ async def test_help_opens_at_the_top_with_the_keys_of_where_it_opens(
     fake_app: Callable[..., TicosApp],
 ) -> None:
     app = fake_app(FakeClient(sample_keys(3)))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 32)) as pilot:  # tall enough to scroll, not short
         await loaded(pilot)
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))

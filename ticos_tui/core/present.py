@@ -13,7 +13,7 @@ from functools import cache
 
 from ticos_tui.core.models import ApiKey
 from ticos_tui.core.sanitize import visible
-from ticos_tui.core.timefmt import exact, relative, spans
+from ticos_tui.core.timefmt import duration, exact, relative, spans
 
 __all__ = [
     "FULL_ACCESS",
@@ -27,6 +27,7 @@ __all__ = [
     "is_expired",
     "key_fields",
     "last_used_text",
+    "lifetime_text",
     "lineage_marker",
     "lineage_text",
     "quoted",
@@ -119,6 +120,13 @@ def expires_text(key: ApiKey, now: datetime, width: int | None = None) -> str:
         text = f"expired {relative(key.expires_at, now)}"
         return text if width is None or _cells(text) <= width else "expired"
     return relative(key.expires_at, now)
+
+
+def lifetime_text(key: ApiKey) -> str | None:
+    """How long `key` works from when it was made ("30 days", as the table's "in 30 days"); None: forever."""
+    if key.expires_at is None:
+        return None
+    return duration(key.expires_at - key.created_at) or "under a minute"
 
 
 @cache

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeAlias
 
+# (seconds, unit, counts up to): a count that rounds to the limit reads as the next unit up.
+# Days up to 59, no weeks: expiries are chosen in days (7, 30, 90), and a 30-day key a
+# second old must read "in 30 days" as it did when made, not "in 4 weeks".
 _UNITS = (
-    (365 * 86400, "year"),
-    (30 * 86400, "month"),
-    (7 * 86400, "week"),
-    (86400, "day"),
-    (3600, "hour"),
-    (60, "minute"),
+    (365 * 86400, "year", 0),
+    (30 * 86400, "month", 12),
+    (86400, "day", 60),
+    (3600, "hour", 24),
+    (60, "minute", 60),
 )
 
 
@@ -25,16 +27,23 @@ def now_utc() -> datetime:
 
 
 def _span(seconds: float) -> str:
-    for index, (size, unit) in enumerate(_UNITS):
-        if seconds >= size:
-            # Nearest, not floor: a key made to expire in 5 days reads "in 5 days", not "in 4";
-            # and 59.9 minutes reads "1 hour", not "60 minutes".
-            count = int(seconds / size + 0.5)
-            if index and count * size >= _UNITS[index - 1][0]:
-                size, unit = _UNITS[index - 1]
-                count = int(seconds / size + 0.5)
+    if seconds < 60:
+        return ""
+    # The smallest unit whose count stays under its limit. Nearest, not floor: a key made to
+    # expire in 5 days reads "in 5 days", not "in 4"; and 59.9 minutes reads "1 hour".
+    for size, unit, limit in reversed(_UNITS):
+        count = int(seconds / size + 0.5)
+        if count < limit or not limit:
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return ""
+
+
+def duration(span: timedelta) -> str:
+    """A length of time as `relative` words it: "30 days", "3 months", "1 year"; "" under a minute.
+
+    A key's lifetime reads with it, so "the same lifetime" and the table's "in 30 days" agree.
+    """
+    return _span(abs(span.total_seconds()))
 
 
 def spans() -> list[str]:
@@ -43,7 +52,7 @@ def spans() -> list[str]:
     Columns are sized from these, so no time `relative` makes is ever cut.
     """
     found: list[str] = []
-    for size, unit in _UNITS:
+    for size, unit, _limit in _UNITS:
         count = 1
         while count < 100:
             text = _span(count * size)

@@ -6,12 +6,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.query import NoMatches
 
 from ticos_tui.tui.api_keys.columns import COLUMNS, SORTABLE
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
+
+
+def key_names(app: App[object], binding: Binding) -> str:
+    """A binding's keys as the hints line shows them: `del / ⌫` for "delete,backspace"."""
+    if binding.key_display:
+        return binding.key_display
+    keys = [key.strip() for key in binding.key.split(",")]
+    return " / ".join(app.get_key_display(Binding(key, binding.action)) for key in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,7 @@ class KeysCommands(Provider):
                 continue
             yield Command(
                 binding.tooltip or binding.description,
-                f"{binding.description} · key {app.get_key_display(binding)}",
+                f"{binding.description} · {key_names(app, binding)}",
                 partial(pane.run_action, binding.action),
             )
         titles = {column.key: column.title for column in COLUMNS}
@@ -47,11 +56,13 @@ class KeysCommands(Provider):
             )
         yield Command(
             "Account menu",
-            "Account Settings, Quit · key ctrl+a",
+            f"Account Settings, Quit · {key_names(app, Binding('ctrl+a', ''))}",
             partial(app.run_action, "account_menu"),
         )
         yield Command(
-            "Help: every key", "The keys that work here · key ?", partial(app.run_action, "help")
+            "Help: every key",
+            f"The keys that work here · {key_names(app, Binding('question_mark', ''))}",
+            partial(app.run_action, "help"),
         )
 
     async def discover(self) -> Hits:

@@ -56,15 +56,38 @@ class Dialog(ModalScreen[ResultType]):
         border: thick $primary 60%; background: $surface;
     }
     Dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    /* Short terminals: no blank rows inside the frame, fields without borders (`compact`). */
+    Dialog.-short > Vertical, Dialog.-short > VerticalScroll { padding: 0 2; }
+    Dialog.-short .dialog-title { margin-bottom: 0; }
+    Dialog.-short .field-label { margin-top: 0; }
+    Dialog.-short .short-hidden, Dialog.-compact .compact-hidden { display: none; }
     """
     NARROW = 80
     """Below this many columns the dialog has the class `-narrow`: rows of choices stack, labels shorten."""
+    SHORT = 30
+    """Below this many rows the dialog has the class `-short`: no blank rows, it fits 80×24 whole."""
+    COMPACT = 22
+    """Below this many rows fields and buttons also lose their borders: it fits 60×20 whole."""
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < self.NARROW
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             self.narrow_changed(narrow)
+        self.set_class(event.size.height < self.SHORT, "-short")
+        compact = event.size.height < self.COMPACT
+        if compact != self.has_class("-compact"):
+            self.set_class(compact, "-compact")
+            self.compact_fields()
+
+    def compact_fields(self) -> None:
+        """Buttons, fields and lists without borders on a very short terminal (Textual's `compact`).
+
+        A dialog that mounts such a widget later calls it again.
+        """
+        compact = self.has_class("-compact")
+        for widget in self.query("Button, Input, Select, OptionList, SelectionList"):
+            widget.compact = compact  # type: ignore[attr-defined]
 
     def narrow_changed(self, narrow: bool) -> None:
         """The terminal crossed `NARROW`: a dialog whose labels need shortening does it here."""

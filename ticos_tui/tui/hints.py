@@ -9,7 +9,7 @@ out (they type). The palette, help and quit are pinned right and never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -29,6 +29,7 @@ class Hint:
     display: str
     description: str
     enabled: bool = True
+    action: str = ""
 
 
 class KeyHints(Widget):
@@ -36,10 +37,17 @@ class KeyHints(Widget):
     KeyHints { dock: bottom; height: 1; background: $panel; color: $text-muted; }
     """
 
-    def __init__(self, extra: ExtraHints | Iterable[tuple[str, str]] = ()) -> None:
-        """`extra`: (key, what it does) for keys that are no binding (enter, tab), shown first."""
+    def __init__(
+        self, extra: ExtraHints | Iterable[tuple[str, str]] = (), *, priority: Sequence[str] = ()
+    ) -> None:
+        """`extra`: (key, what it does) for keys that are no binding (enter, tab), shown first.
+
+        `priority`: actions that keep their place first, in this order, when the line is short
+        of room; the others follow in the bindings' order. The line shows them in that order.
+        """
         super().__init__()
         self._extra = extra if callable(extra) else (lambda fixed=tuple(extra): fixed)
+        self._priority = {action: rank for rank, action in enumerate(priority)}
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
 
     def on_mount(self) -> None:
@@ -73,7 +81,9 @@ class KeyHints(Widget):
                 pinned[action] = Hint(key, app.get_key_display(binding), description, enabled)
             elif binding.show:
                 seen.add(action)
-                shown.append(Hint(key, app.get_key_display(binding), binding.description, enabled))
+                shown.append(
+                    Hint(key, app.get_key_display(binding), binding.description, enabled, action)
+                )
         if "quit" not in pinned and not screen.is_modal:
             pinned["quit"] = self._hint(
                 "ctrl+q", "Quit"
@@ -92,13 +102,23 @@ class KeyHints(Widget):
 
         right = [piece(hint) for hint in pinned]
         room = self.size.width - sum(len(text) for text in right)
-        left: list[tuple[Hint, Text]] = []
-        for hint in shown:
-            text = piece(hint)
-            if len(text) > room:
-                break  # whole hints drop from the end; none is cut mid-word
-            left.append((hint, text))
-            room -= len(text)
+        # Extra hints first, then by priority, then in the bindings' order: whole hints that do
+        # not fit are left out (none is cut mid-word), and the kept ones keep their order.
+        ranked = sorted(
+            range(len(shown)),
+            key=lambda i: (
+                shown[i].action != "",
+                self._priority.get(shown[i].action, len(self._priority)),
+                i,
+            ),
+        )
+        kept: set[int] = set()
+        for index in ranked:
+            width = len(piece(shown[index]))
+            if width <= room:
+                kept.add(index)
+                room -= width
+        left = [(hint, piece(hint)) for i, hint in enumerate(shown) if i in kept]
         line = Text(no_wrap=True, overflow="crop")
         self._spans = []
         for index, (hint, text) in enumerate([*left, *zip(pinned, right, strict=True)]):

@@ -58,9 +58,9 @@ async def test_no_cell_cuts_its_own_text(fake_app, size: tuple[int, int]) -> Non
             assert "in 59 minutes" in first
 
 
-async def test_at_120_columns_the_name_and_the_scopes_read_whole(fake_app) -> None:
+async def test_at_160_columns_the_name_and_the_scopes_read_whole(fake_app) -> None:
     app = fake_app(FakeClient(_keys()))
-    async with app.run_test(size=(120, 35)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await loaded(pilot)
         tbl = table(app)
         first = row_text(tbl, 0)
@@ -101,9 +101,9 @@ async def test_every_sort_is_shown_in_the_header_or_the_count_line(fake_app, siz
         assert seen == {"created", "name", "last_used", "status", "expires"}
 
 
-async def test_the_default_sort_on_a_hidden_column_is_named_at_80_columns(fake_app) -> None:
+async def test_the_default_sort_on_a_hidden_column_is_named_at_60_columns(fake_app) -> None:
     app = fake_app(FakeClient(sample_keys(5)))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(60, 20)) as pilot:
         await loaded(pilot)
         tbl = table(app)
         assert all(c.key != "created" for c, _w in tbl.shown_columns)
@@ -149,3 +149,44 @@ async def test_help_lists_how_to_reverse_the_sort(fake_app) -> None:
             "S" in bindings
             and "revers" in (bindings["S"].tooltip + bindings["S"].description).lower()
         )
+
+
+_PAGE = ["name", "key", "created", "last_used", "status"]
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((120, 35), [*_PAGE, "expires", "scopes"]),
+        ((100, 30), _PAGE),
+        ((80, 24), _PAGE),
+        ((60, 20), ["name", "key", "status"]),
+    ],
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else None,
+)
+async def test_the_page_columns_show_at_each_width(fake_app, size, expected) -> None:
+    """The five columns of the page from 80 columns up; expiry and scopes as width allows (issue 20)."""
+    app = fake_app(FakeClient(_keys()))
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        tbl = table(app)
+        keys = [column.key for column, _w in tbl.shown_columns]
+        assert all(key in keys for key in expected), (size, keys)
+        if size[0] >= 80:
+            assert keys[: len(_PAGE)] == _PAGE
+        header = tbl.render_line(0).text
+        for column, _w in tbl.shown_columns:
+            assert column.title in header
+
+
+@pytest.mark.parametrize("size", [(160, 40), (120, 35), (100, 30), (80, 24), (60, 20)])
+async def test_the_name_takes_the_width_left_over(fake_app, size) -> None:
+    app = fake_app(FakeClient(_keys()))
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        tbl = table(app)
+        layout = tbl.shown_columns
+        used = 1 + sum(width for _c, width in layout) + 2 * (len(layout) - 1)
+        assert used == tbl.scrollable_content_region.width, layout
+        name = dict((c.key, w) for c, w in layout)["name"]
+        assert name >= 18, layout  # "Nightly Batch Scr…" at the least

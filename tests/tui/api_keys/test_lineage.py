@@ -25,7 +25,7 @@ async def _seed_roll(settings: Settings) -> tuple[str, str, str]:
 async def test_lineage_is_shown_and_l_goes_to_the_related_key(settings: Settings) -> None:
     old, new, twin = await _seed_roll(settings)
     app = make_app(settings)
-    async with app.run_test(size=(120, 35)) as pilot:
+    async with app.run_test(size=(160, 35)) as pilot:  # the marker whole beside the name
         await loaded(pilot)
         tbl = table(app)
         rows = {key.id: i for i, key in enumerate(tbl.rows)}

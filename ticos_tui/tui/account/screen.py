@@ -14,6 +14,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
@@ -27,15 +28,32 @@ from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.hints import KeyHints
 
 SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"))  # (id, title), as in the sidebar
+# Who keeps a place in a narrow hints line, first to last (the line keeps the bindings' order).
+HINT_PRIORITY = (
+    "clear_filter",
+    "create",
+    "revoke",
+    "toggle_sidebar",
+    "rename",
+    "filter",
+    "copy_id",
+    "roll",
+    "review",
+    "sort",
+    "delete",
+    "refresh",
+)
 
 
 class AccountSettingsScreen(Screen[None]):
     """The account's settings; loads the profile itself through the backend it is handed."""
 
     DEFAULT_CSS = """
-    AccountSettingsScreen #sidebar-column { width: 14; border-right: solid $panel-lighten-2; background: $surface; }
+    AccountSettingsScreen #sidebar-column { width: 12; border-right: solid $panel-lighten-2; background: $surface; }
     AccountSettingsScreen #sidebar { height: 1fr; border: none; background: $surface; padding: 1 0 0 0; }
     AccountSettingsScreen #sections { width: 1fr; }
+    /* Below FOLD_BELOW columns the table gets the width; `b` shows the sidebar again. */
+    AccountSettingsScreen.-folded #sidebar-column { display: none; }
     /* On short terminals the table gets the rows: usage shrinks to one line. */
     AccountSettingsScreen.-short KeyDetails #usage-row { height: 1; margin-top: 0; }
     AccountSettingsScreen.-short KeyDetails #usage-sparkline { height: 1; }
@@ -47,7 +65,15 @@ class AccountSettingsScreen(Screen[None]):
         Binding(
             "ctrl+c", "copy_or_quit", "Quit", show=False, tooltip="Quit (copies a selection first)"
         ),
+        Binding(
+            "b",
+            "toggle_sidebar",
+            "Sidebar",
+            tooltip="Show or hide the sidebar: Profile and API Keys (↑ ↓ pick one)",
+        ),
     ]
+    FOLD_BELOW = 100
+    """Narrower than this many columns, the sidebar starts folded away."""
 
     def __init__(
         self,
@@ -66,6 +92,7 @@ class AccountSettingsScreen(Screen[None]):
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._profile = ProfilePane(clock=clock, id="profile")  # mounted when first shown
+        self._sidebar_wanted: bool | None = None  # `b` chose; None: as the width has it
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -79,10 +106,13 @@ class AccountSettingsScreen(Screen[None]):
                     clock=self._clock,
                     id="api-keys",
                 )
-        yield KeyHints(lambda: self.query_one(ApiKeysPane).key_hints())
+        yield KeyHints(
+            lambda: self.query_one(ApiKeysPane).key_hints(),
+            priority=HINT_PRIORITY,
+        )
 
     def on_mount(self) -> None:
-        self._fit(self.app.size.height)  # before the first frame: it is drawn to fit
+        self._fit(self.app.size)  # before the first frame: it is drawn to fit
         self.load_account()
 
     async def compose_rest(self) -> None:
@@ -118,10 +148,26 @@ class AccountSettingsScreen(Screen[None]):
             self.app.exit()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.height)
+        self._fit(event.size)
 
-    def _fit(self, height: int) -> None:
-        self.set_class(height < 30, "-short")
+    def _fit(self, size: Size) -> None:
+        self.set_class(size.height < 30, "-short")
+        folded = (
+            size.width < self.FOLD_BELOW
+            if self._sidebar_wanted is None
+            else not self._sidebar_wanted
+        )
+        self.set_class(folded, "-folded")
+
+    def action_toggle_sidebar(self) -> None:
+        """Fold the sidebar away, or show it and put the focus on it (Profile is a key away)."""
+        self._sidebar_wanted = self.has_class("-folded")
+        self._fit(self.app.size)
+        sidebar = self.query("#sidebar")
+        if self._sidebar_wanted and sidebar:
+            sidebar.first().focus()
+        elif not self._sidebar_wanted and sidebar and self.focused is sidebar.first():
+            self.focus_next()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "sidebar" and event.option.id:

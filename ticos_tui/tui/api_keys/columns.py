@@ -62,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda k, now, w: relative(k.created_at, now),
         lambda k: (k.created_at, k.id),
         sort_reverse=True,
-        drop_order=5,  # the details line says when; the count line says when it is the sort
+        drop_order=2,  # below 80 columns only: the details line says when
     ),
     Column(
         "last_used",
@@ -71,7 +71,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda k, now, w: relative(k.last_used_at, now),
         lambda k: k.last_used_at or _FAR_PAST.replace(tzinfo=k.created_at.tzinfo),
         sort_reverse=True,
-        drop_order=2,
+        drop_order=1,
     ),
     Column(
         "status",
@@ -102,15 +102,16 @@ COLUMNS: tuple[Column, ...] = (
 )
 SORTABLE = ("created", "name", "last_used", "status", "expires")
 GAP = 2  # cells between two columns
-_MIN_NAME = 20  # narrower, the least needed column goes (at 120 columns: Created)
+MIN_NAME = 18
+"""Narrower, a column goes (scopes, then expiry; below 80 columns created, then last used)."""
 _GROW_ORDER = ("scopes", "expires")  # who gets width past a comfortable name, first to last
 _COMFORTABLE_NAME = 32  # wider than this, spare width first lets scopes and expiry read in full
 
 
 def fit_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit `width` cells, with their widths.
+    """The columns that fit `width` cells, with their widths; the name takes what is left over.
 
-    Columns are dropped (highest `drop_order` first) until the name has `_MIN_NAME` cells;
+    Columns are dropped (highest `drop_order` first) until the name has `MIN_NAME` cells;
     the spare width then goes to the name up to `_COMFORTABLE_NAME`, then to the columns
     that `grow`, then to the name again.
     """
@@ -118,12 +119,12 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
     while True:
         fixed = sum(c.width for c in columns if c.key != "name") + GAP * (len(columns) - 1)
         droppable = [c for c in columns if c.drop_order]
-        if width - fixed >= _MIN_NAME or not droppable:
+        if width - fixed >= MIN_NAME or not droppable:
             break
         columns.remove(max(droppable, key=lambda c: c.drop_order))
     widths = {c.key: c.width for c in columns}
     spare = max(width - fixed, 4)
-    widths["name"] = min(spare, max(_COMFORTABLE_NAME, _MIN_NAME))
+    widths["name"] = min(spare, _COMFORTABLE_NAME)
     spare -= widths["name"]
     for column in sorted(columns, key=lambda c: _GROW_ORDER.index(c.key) if c.grow else 0):
         if column.grow and spare > 0:

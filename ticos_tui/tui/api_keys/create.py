@@ -85,7 +85,8 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
     CreateKeyDialog #expiry { width: 100%; }
     CreateKeyDialog #expiry-date { display: none; }
     CreateKeyDialog.-expiry-date #expiry-date { display: block; }
-    CreateKeyDialog #options-problem { color: $error; height: auto; }
+    CreateKeyDialog #options-problem { color: $error; height: auto; display: none; }
+    CreateKeyDialog #options-problem.-shown { display: block; }
     """
 
     title_text = "Create New API Key"
@@ -143,11 +144,13 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
                     id="scopes",
                 ),
             )
+            self.compact_fields()
 
     def _show_date(self) -> None:
         if not self.query("#expiry-date"):
             field = Input(placeholder="YYYY-MM-DD", id="expiry-date", max_length=10)
             self.query_one(VerticalScroll).mount(field, after=self.query_one("#expiry", Select))
+            self.compact_fields()
 
     @property
     def custom_scopes(self) -> bool:
@@ -172,7 +175,9 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
         if self.scopes() == []:
             problem = "Choose at least one scope, or pick Full access."
         problem = problem or self._expiry()[1]
-        self.query_one("#options-problem", Static).update(Text(problem or ""))
+        shown = self.query_one("#options-problem", Static)
+        shown.update(Text(problem or ""))
+        shown.set_class(problem is not None, "-shown")
         return problem
 
     @on(RadioSet.Changed, "#access")

@@ -14,16 +14,40 @@ from textual.widgets import Static
 from ticos_tui.core.models import ApiKey, UsageDay
 from ticos_tui.core.present import lineage_text, scopes_summary
 from ticos_tui.core.sanitize import literal
-from ticos_tui.core.timefmt import Clock, exact, now_utc, relative
+from ticos_tui.core.timefmt import Clock, exact, now_utc
 
 if TYPE_CHECKING:
     from textual.widgets import Sparkline
 
 
-def describe(key: ApiKey) -> Text:
-    """Two lines about `key` with exact UTC times, for the details panel."""
+_SEP = "  ·  "
+
+
+def _lines(units: Sequence[Text], width: int | None) -> Text:
+    """`units` joined by " · ", a new line where the next would pass `width`: never wrapped inside one.
+
+    A timestamp ("created 2026-11-25 12:00:00 UTC") is one unit: a narrow panel breaks between
+    units, so no value is split over two lines (a unit wider than the panel still wraps).
+    """
+    out = Text()
+    used = 0
+    for index, unit in enumerate(units):
+        if index and width is not None and used + len(_SEP) + unit.cell_len > width:
+            out.append("\n")
+            used = 0
+        elif index:
+            out.append(_SEP)
+            used += len(_SEP)
+        out.append_text(unit)
+        used += unit.cell_len
+    return out
+
+
+def describe(key: ApiKey, width: int | None = None) -> Text:
+    """Lines about `key` with exact UTC times, for the details panel `width` cells wide."""
     scopes = scopes_summary(key)
-    line1 = literal(f"{key.name}  ·  {key.id}  ·  scopes: {scopes}")
+    # Every unit from the server, not just the name, shows literally.
+    first = [literal(key.name), literal(key.id), literal(f"scopes: {scopes}")]
     parts = [f"created {exact(key.created_at)}", f"last used {exact(key.last_used_at)}"]
     if key.revoked_at:
         parts.append(f"revoked {exact(key.revoked_at)}")
@@ -32,7 +56,9 @@ def describe(key: ApiKey) -> Text:
         parts.append(f"{verb} {exact(key.expires_at)}")
     else:
         parts.append("never expires")
-    text = Text.assemble(line1, "\n", Text("  ·  ".join(parts), style="dim"))
+    times = _lines([Text(part) for part in parts], width)
+    times.stylize("dim")
+    text = Text.assemble(_lines(first, width), "\n", times)
     lineage = lineage_text(key)
     if lineage:  # the ids in full, and the key that goes to the other key
         text.append(f"\n{lineage}  (l: go to it)")
@@ -47,11 +73,10 @@ def related_id(key: ApiKey | None) -> str | None:
 
 
 def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:
+    """ "112 requests in the last 30 days": the details line above says when it was last used."""
     total = sum(day.requests for day in days)
     return Text(
-        f"{total:,} request{'s' if total != 1 else ''} in the last {len(days)} days"
-        f" · last used {relative(key.last_used_at, now, never='never')}",
-        style="dim",
+        f"{total:,} request{'s' if total != 1 else ''} in the last {len(days)} days", style="dim"
     )
 
 
@@ -67,8 +92,9 @@ class KeyDetails(Vertical):
     KeyDetails { height: auto; max-height: 9; padding: 0 1; border-top: solid $panel-lighten-2; }
     KeyDetails #details-text { height: auto; }
     KeyDetails #usage-row { height: 2; margin-top: 1; }
-    KeyDetails #usage-sparkline { width: 32; height: 2; margin-right: 2; }
-    KeyDetails #usage-text { width: 1fr; height: 2; }
+    /* The words keep their width (never cut); the sparkline gives way on a narrow terminal. */
+    KeyDetails #usage-sparkline { width: 1fr; max-width: 32; height: 2; margin-right: 2; }
+    KeyDetails #usage-text { width: auto; max-width: 100%; height: 2; }
     """
 
     def __init__(self, *, clock: Clock = now_utc, id: str | None = None) -> None:
@@ -76,6 +102,7 @@ class KeyDetails(Vertical):
         self._clock = clock
         self._key_id: str | None = None  # whose usage is shown (or loading)
         self._details = Text("")
+        self._key: ApiKey | None = None
         self._usage: list[int] | None = None  # requests per day; None: no sparkline
         self._usage_text = Text("")
         self._sparkline: Sparkline | None = None
@@ -106,9 +133,8 @@ class KeyDetails(Vertical):
 
     def show_key(self, key: ApiKey | None) -> None:
         """Show `key`; the same key again (its data refreshed) keeps its usage on screen."""
-        self._details = describe(key) if key is not None else Text("No key selected.", style="dim")
-        for static in self.query("#details-text").results(Static):  # none until composed
-            static.update(self._details)
+        self._key = key
+        self._show_details()
         key_id = key.id if key is not None else None
         if key_id == self._key_id and key_id is not None:
             return
@@ -116,6 +142,18 @@ class KeyDetails(Vertical):
         self._usage = None
         self._usage_text = Text("Usage: loading…", style="dim") if key else Text("")
         self._show_usage()
+
+    def _show_details(self) -> None:
+        key = self._key
+        width = self.content_region.width or None
+        self._details = (
+            describe(key, width) if key is not None else Text("No key selected.", style="dim")
+        )
+        for static in self.query("#details-text").results(Static):  # none until composed
+            static.update(self._details)
+
+    def on_resize(self) -> None:
+        self._show_details()
 
     def show_usage(self, key: ApiKey, days: Sequence[UsageDay]) -> None:
         self._usage = [day.requests for day in days]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from textual.widgets import Input
+from textual.widgets.input import Selection
+
 from ticos_tui.core.models import ApiKey
 from ticos_tui.core.sanitize import visible
 from ticos_tui.tui.dialogs import NameDialog
@@ -24,6 +27,17 @@ class RenameKeyDialog(NameDialog[ApiKey]):
         self._rename = rename
         # The name comes from a server: an Input shows control characters raw, so start visible.
         self._start_over(visible(key.name))
+        if self.is_mounted:
+            self._select_name()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._select_name()
+
+    def _select_name(self) -> None:
+        """The old name selected: typing replaces it; an arrow or end keeps it to edit."""
+        name = self.query_one("#name", Input)
+        name.selection = Selection(0, len(name.value))
 
     async def perform(self, name: str) -> ApiKey:
         if name == self._key.name:

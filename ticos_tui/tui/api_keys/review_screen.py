@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -70,12 +72,16 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
 
     @staticmethod
     def _option(item: ReviewItem) -> Option:
-        prompt = Text.assemble(
+        title = Text.assemble(
             literal(item.key.name, style="bold"), visible(f"  {item.key.snippet}  {item.key.id}")
         )
+        # A grid, so a reason that wraps goes on under its words, not at the left edge.
+        reasons = Table.grid()
+        reasons.add_column(width=4, no_wrap=True)
+        reasons.add_column()
         for reason in item.reasons:
-            prompt.append(f"\n  • {reason}", style="")
-        return Option(prompt, id=item.key.id)
+            reasons.add_row("  • ", Text(reason))
+        return Option(Group(title, reasons), id=item.key.id)
 
     @staticmethod
     def _hint(item: ReviewItem | None) -> Text:

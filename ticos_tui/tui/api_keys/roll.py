@@ -14,8 +14,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ticos_tui.core.models import KEEP_LIFETIME, ApiKey, KeepLifetime
+from ticos_tui.core.present import lifetime_text
 from ticos_tui.core.sanitize import literal, visible
-from ticos_tui.core.timefmt import Clock, now_utc, relative
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.create import EXPIRY_CHOICES, expiry_from_choice
 from ticos_tui.tui.dialogs import Dialog
 
@@ -36,9 +37,12 @@ class RollChoice:
 
 def lifetime_label(key: ApiKey, now: datetime) -> str:
     """The first expiry choice: the old key's lifetime again, from now."""
-    if key.expires_at is None:
-        return "Never, like the old key"
-    return f"Same lifetime as the old key: {relative(now + (key.expires_at - key.created_at), now)}"
+    lifetime = lifetime_text(key)
+    return (
+        "Never, like the old key"
+        if lifetime is None
+        else f"Same lifetime as the old key: {lifetime}"
+    )
 
 
 class RollKeyDialog(Dialog[RollChoice | None]):
@@ -48,6 +52,7 @@ class RollKeyDialog(Dialog[RollChoice | None]):
     RollKeyDialog > Vertical { width: 68; border: thick $warning 60%; }
     RollKeyDialog OptionList { height: auto; margin: 0 0 1 0; }
     RollKeyDialog .field-label { margin-top: 1; }
+    RollKeyDialog.-short OptionList { margin: 0; }
     RollKeyDialog .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -89,7 +94,9 @@ class RollKeyDialog(Dialog[RollChoice | None]):
                 *[Option(label, id=value) for label, value in EXPIRY_CHOICES if value != "date"],
                 id="expiry",
             )
-            yield Static(Text("tab: next list · enter: roll · escape: cancel"), classes="hint")
+            yield Static(
+                Text("tab: next list · enter: roll · escape: cancel"), classes="hint short-hidden"
+            )
 
     def on_mount(self) -> None:
         self._start()

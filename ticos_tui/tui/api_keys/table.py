@@ -49,7 +49,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
     ApiKeysTable {
         height: 1fr;
         background: $surface;
-        scrollbar-gutter: stable;
+        scrollbar-gutter: stable; scrollbar-size-vertical: 1;  /* all seven columns at 120 */
         overflow-x: hidden;
     }
     ApiKeysTable > .api-keys-table--header { text-style: bold; color: $text; background: $panel; }
