@@ -24,7 +24,7 @@ from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
 from ticos_tui.tui.hand_over import HandOver, in_thread
-from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
+from ticos_tui.tui.type_ahead import KeyFollower, KeyGate, KeyReleased
 
 if TYPE_CHECKING:
     from ticos_tui.prefetch import KeysAhead
@@ -86,24 +86,32 @@ class TicosApp(App[None]):
         self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
-        self._type_ahead = TypeAhead(self)
+        self.key_gate = KeyGate(self)
 
     # ---- keys -------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         # One key at a time: a key typed right after `n` goes to the dialog `n` opens.
-        if not TypeAhead.applies(event):
+        if not KeyGate.applies(event):
             await super().on_event(event)
-            return
-        if self._type_ahead.hold(event):
-            return
+        elif not self.key_gate.waiting(event):
+            await self._send_key(event)
+
+    async def _send_key(self, event: events.Event) -> None:
         target = self.focused or self.screen
         await super().on_event(event)
-        self._type_ahead.follow(target)
+        self.key_gate.sent(target)
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self.key_gate.screen_changed)
+
+    @on(KeyReleased)
+    async def _key_released(self, released: KeyReleased) -> None:
+        await self._send_key(released.event)
 
     @on(KeyFollower)
     def _key_handled(self, follower: KeyFollower) -> None:
-        self._type_ahead.arrived(follower)
+        self.key_gate.arrived(follower)
 
     # ---- client -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from ticos_tui.errors import TicosError
 from ticos_tui.sanitize import literal
 from ticos_tui.tui.hints import KeyHints
+from ticos_tui.tui.type_ahead import key_gate
 from ticos_tui.validation import name_problem
 
 ResultType = TypeVar("ResultType")
@@ -280,6 +281,9 @@ class NameDialog(Dialog[T | None]):
         if self.busy or not self._validate(value):
             return  # a second enter while the request runs is ignored
         self._set_busy(True)
+        gate = key_gate(self.app)
+        if gate is not None:  # keys typed now are for what the answer opens (see `answered`)
+            gate.hold(self)
         self._run(value.strip())
 
     def _set_busy(self, busy: bool) -> None:
@@ -310,6 +314,9 @@ class NameDialog(Dialog[T | None]):
             self.show_error(str(err))
             self.query_one("#name", Input).focus()
             self._validate(self.query_one("#name", Input).value)
+            gate = key_gate(self.app)
+            if gate is not None:  # the keys typed meanwhile: for this dialog again
+                gate.release(self)
             return
         self.dismiss(result)
 

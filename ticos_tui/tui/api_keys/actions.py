@@ -20,6 +20,7 @@ from ticos_tui.models import ApiKey, CreatedKey
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.loading import KeysLoading
+from ticos_tui.tui.type_ahead import answered
 
 if TYPE_CHECKING:
     from ticos_tui.tui.api_keys.roll import RollChoice
@@ -67,9 +68,8 @@ class KeyActions(KeysLoading):
             client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        self.app.push_screen(
-            kept(self.app, CreateKeyDialog, create, clock=self._clock), self._created
-        )
+        dialog = kept(self.app, CreateKeyDialog, create, clock=self._clock)
+        self.app.push_screen(dialog, answered(self.app, dialog, self._created))
 
     def _created(self, created: CreatedKey | None) -> None:
         from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
@@ -92,9 +92,11 @@ class KeyActions(KeysLoading):
         async def rename(key_id: str, name: str) -> ApiKey:
             return await (await self._get_backend()).rename_key(key_id, name)
 
-        self.app.push_screen(
-            kept(self.app, RenameKeyDialog, key, rename), lambda new: self._renamed(key, new)
-        )
+        def renamed(new: ApiKey | None) -> None:
+            self._renamed(key, new)
+
+        dialog = kept(self.app, RenameKeyDialog, key, rename)
+        self.app.push_screen(dialog, answered(self.app, dialog, renamed))
 
     def _renamed(self, key: ApiKey, updated: ApiKey | None) -> None:
         if updated is None:
