@@ -11,8 +11,10 @@ would make the user wait twice.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,6 +66,16 @@ class KeysAhead:
         self._ended = True
         self._pipe.close()
         os.waitpid(self._pid, 0)
+
+    def close(self) -> None:
+        """The app is done: a child still fetching is ended, and reaped."""
+        if self._ended:
+            return
+        self._ended = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGTERM)
+        os.waitpid(self._pid, 0)
+        self._pipe.close()
 
 
 def start(settings: Settings) -> KeysAhead | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -30,18 +29,6 @@ if TYPE_CHECKING:
     from ticos_tui.prefetch import KeysAhead
 
 BackendFactory = Callable[[], KeysBackend]
-
-
-def _collect_from_now_on() -> None:
-    """After the first frame: the garbage collector on, everything alive so far out of its way.
-
-    Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the collector
-    stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms). `ticos-tui` turns
-    the collector off until this point (cli/launch.py); the little garbage start-up made is
-    frozen with the rest rather than paid for with a full collection on the UI thread.
-    """
-    gc.freeze()
-    gc.enable()
 
 
 class TicosApp(App[None]):
@@ -71,8 +58,10 @@ class TicosApp(App[None]):
         timeout: float = 10.0,
         keys_ahead: KeysAhead | None = None,
         clock: Clock = now_utc,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._on_ready = on_ready  # the process owner's, once the first frame is drawn
         self.settings = settings
         self._clock = clock  # handed down to the screens and the dialogs that need the time
         self._refresh_interval = refresh_interval
@@ -194,7 +183,8 @@ class TicosApp(App[None]):
                 await main.compose_rest()
         finally:
             self._painted.set()  # opening the client imports httpx and the service: now
-        _collect_from_now_on()
+        if self._on_ready is not None:
+            self._on_ready()
 
     # ---- theme, remembered in config.toml ----------------------------------------------
 
@@ -247,10 +237,6 @@ class TicosApp(App[None]):
         from ticos_tui.tui import help  # noqa: F401
         from ticos_tui.tui.account import menu  # noqa: F401
 
-    @on(ApiKeysPane.KeysLoaded)
-    def _keys_loaded(self) -> None:
-        gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too
-
     @on(AppHeader.AvatarPressed)
     def _avatar_pressed(self) -> None:
         self.action_account_menu()
@@ -284,13 +270,15 @@ def make_app(
     timeout: float = 10.0,
     keys_ahead: KeysAhead | None = None,
     clock: Clock = now_utc,
+    on_ready: Callable[[], None] | None = None,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
     `timeout` is the longest the app waits for any one answer, retries included;
     `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`);
-    `clock`: where the app reads the time ("3 days ago", the review, expiry choices).
+    `clock`: where the app reads the time ("3 days ago", the review, expiry choices);
+    `on_ready`: called once the first frame is drawn (the process owner's, e.g. the collector).
     """
     if settings is None:
         from ticos_tui.config import resolve_settings
@@ -303,4 +291,5 @@ def make_app(
         timeout=timeout,
         keys_ahead=keys_ahead,
         clock=clock,
+        on_ready=on_ready,
     )
