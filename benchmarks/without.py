@@ -3,7 +3,6 @@
 Each piece of start-up machinery stays only while a same-run comparison shows what it buys
 (startup.py and dialogs.py run these beside the shipped app, in alternating rounds):
 
-  prefetch   no child process fetching the first page (the app's own client loads the keys)
   collector  the garbage collector left on through start-up, nothing frozen
   kept       every dialog built anew on each opening, as a plain Textual app does
 """
@@ -14,7 +13,7 @@ import sys
 import types
 from typing import Any
 
-PIECES = ("prefetch", "collector", "kept")
+PIECES = ("collector", "kept")
 
 
 def _build_anew(_app: object, cls: Any, *args: Any, **kwargs: Any) -> Any:
@@ -26,11 +25,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     piece, rest = argv[0], argv[1:]
-    if piece == "prefetch":
-        from ticos_tui import prefetch
-
-        prefetch.start = lambda settings: None
-    elif piece == "collector":
+    if piece == "collector":
         from ticos_tui.cli import launch
 
         def nothing() -> None:

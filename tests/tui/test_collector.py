@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 
 from tests.tui.helpers import wait_until
-from ticos_tui import prefetch
 from ticos_tui.cli import launch
 from ticos_tui.config import Settings
 from ticos_tui.tui import app as tui_app
@@ -52,7 +51,6 @@ def test_ticos_tui_starts_the_app_with_the_collector_off(
             seen.append(gc.isenabled())
 
     monkeypatch.setattr(launch, "settings", lambda args: settings)
-    monkeypatch.setattr(prefetch, "start", lambda resolved: None)
     monkeypatch.setattr(tui_app, "make_app", lambda *a, **k: Recorder())
     monkeypatch.setattr(launch, "_end_on_hangup", lambda app: None)
     monkeypatch.setattr(launch, "_has_terminal", lambda: True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import App
@@ -22,13 +23,28 @@ from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.pane import REFRESH_INTERVAL, ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
-from ticos_tui.tui.hand_over import HandOver, in_thread
 from ticos_tui.tui.type_ahead import KeyFollower, KeyGate, KeyReleased
 
-if TYPE_CHECKING:
-    from ticos_tui.prefetch import KeysAhead
-
 BackendFactory = Callable[[], KeysBackend]
+R = TypeVar("R")
+
+
+def in_thread(work: Callable[[], R], name: str) -> Future[R]:
+    """Run `work` in a daemon thread; its result or exception lands in the future.
+
+    The future is running from the start, so a cancelled wait for it never cancels the work.
+    """
+    future: Future[R] = Future()
+    future.set_running_or_notify_cancel()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as err:  # handed to whoever awaits the future
+            future.set_exception(err)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class TicosApp(App[None]):
@@ -56,7 +72,6 @@ class TicosApp(App[None]):
         client_factory: BackendFactory | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         timeout: float = 10.0,
-        keys_ahead: KeysAhead | None = None,
         clock: Clock = now_utc,
         on_ready: Callable[[], None] | None = None,
     ) -> None:
@@ -70,8 +85,6 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
-        self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
-        self._painted = asyncio.Event()  # the first frame is drawn, the rest of the screen mounted
         self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
@@ -119,12 +132,6 @@ class TicosApp(App[None]):
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
-                if self._opening is None and self._ahead is not None:
-                    # The child may be creating the local account and its token: open after
-                    # its first page. And after the first frame: opening imports httpx and the
-                    # service, which would hold the GIL while the screen is drawn.
-                    await self._ahead.began.wait()
-                    await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
                 try:
@@ -157,16 +164,12 @@ class TicosApp(App[None]):
         only once the app's start-up batch ends, after it has laid out and rendered it once
         for nothing.
         """
-        if self._ahead is not None:
-            self._ahead.start()  # the child's first page: in by the time the keys pane composes
-        else:
-            # Start opening the client now, while the screen composes: it is ready sooner.
-            self._opening = self._opening or self._start_opening()
+        # Start opening the client now, while the screen composes: it is ready sooner.
+        self._opening = self._opening or self._start_opening()
         self._restore_theme()  # before the screen's styles are worked out, not after
         self._main_screen = AccountSettingsScreen(
             self.settings.mode_label,
             self.get_client,
-            self._ahead,
             refresh_interval=self._refresh_interval,
             clock=self._clock,
         )
@@ -182,9 +185,8 @@ class TicosApp(App[None]):
             if main is not None and main.is_attached:  # (not when quitting already)
                 await main.compose_rest()
         finally:
-            self._painted.set()  # opening the client imports httpx and the service: now
-        if self._on_ready is not None:
-            self._on_ready()
+            if self._on_ready is not None:
+                self._on_ready()
 
     # ---- theme, remembered in config.toml ----------------------------------------------
 
@@ -268,7 +270,6 @@ def make_app(
     client_factory: BackendFactory | None = None,
     refresh_interval: float | None = REFRESH_INTERVAL,
     timeout: float = 10.0,
-    keys_ahead: KeysAhead | None = None,
     clock: Clock = now_utc,
     on_ready: Callable[[], None] | None = None,
 ) -> TicosApp:
@@ -276,7 +277,6 @@ def make_app(
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
     `timeout` is the longest the app waits for any one answer, retries included;
-    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.prefetch.start`);
     `clock`: where the app reads the time ("3 days ago", the review, expiry choices);
     `on_ready`: called once the first frame is drawn (the process owner's, e.g. the collector).
     """
@@ -289,7 +289,6 @@ def make_app(
         client_factory=client_factory,
         refresh_interval=refresh_interval,
         timeout=timeout,
-        keys_ahead=keys_ahead,
         clock=clock,
         on_ready=on_ready,
     )

@@ -18,10 +18,9 @@ from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label
 
-from ticos_tui.backend import GetBackend, PagesAhead
+from ticos_tui.backend import GetBackend
 from ticos_tui.errors import TicosError
 from ticos_tui.models import ApiKey, UsageDay
-from ticos_tui.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 from ticos_tui.review import ReviewItem
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.timefmt import Clock, now_utc
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 
 REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+FIRST_PAGE_SIZE = 100  # a screenful: drawn at once, the rest streams in after
+PAGE_SIZE = 1000
 
 
 def import_dialogs() -> None:
@@ -56,7 +57,6 @@ class KeysLoading(Vertical):
         self,
         get_backend: GetBackend,
         *,
-        pages_ahead: PagesAhead | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         clock: Clock = now_utc,
         id: str | None = None,
@@ -68,9 +68,6 @@ class KeysLoading(Vertical):
         super().__init__(id=id)
         self._clock = clock
         self._get_backend = get_backend
-        self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
-        self._first_page: list[ApiKey] | None = None  # the child's, in before the pane composed
-        self._first_in = False  # the first page is in the table (or the empty view is up)
         self.loaded = False
         self._state = "keys-loading"  # the view wanted in the body (it may still be mounting)
         self._views: dict[str, Widget] = {}  # the views composed so far, by id
@@ -86,16 +83,6 @@ class KeysLoading(Vertical):
     @property
     def table(self) -> ApiKeysTable:
         return self.query_one(ApiKeysTable)
-
-    def _first_view(self) -> str:
-        """The body's view in the first frame: takes the child's first page if it is in already."""
-        if self._pages_ahead is not None:
-            self._first_page = self._pages_ahead.arrived()
-        if self._first_page is None:
-            self._state = "keys-loading"
-        else:
-            self._state = "keys-table" if self._first_page else "keys-empty"
-        return self._state
 
     def _new_view(self, state: str) -> Widget:
         """The view of `state` (not the table), composed now and kept for next time."""
@@ -127,7 +114,8 @@ class KeysLoading(Vertical):
         if mounting is not None:
             await mounting
             self._mounting.pop(state, None)
-        if self._state == state:
+        view = self._views.get(state)
+        if self._state == state and (view is None or view.is_attached):  # (not when quitting)
             self._switch(state)
 
     def _switch(self, state: str) -> None:
@@ -161,28 +149,8 @@ class KeysLoading(Vertical):
         """Fetch every key page by page; the first page shows at once, the rest stream in."""
         table = self.table
         first_load = not self.loaded
-        if first_load and not self._first_in:
+        if first_load:
             self._show("keys-loading")
-        pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
-        if first_load and pages_ahead is not None:
-            shown = self._first_in  # in the first frame already (see `on_mount`)
-            if shown:
-                await self._first_page_drawn()
-            try:
-                async for page in pages_ahead.pages():
-                    if shown:
-                        table.append_keys(page)
-                        self._update_count()
-                    else:
-                        await self._first_page_in(page)
-                        shown = True
-                    await asyncio.sleep(0)
-            except ChildFailed:
-                # The client loads them; what is shown stays until its last page replaces it.
-                first_load = not shown
-            else:
-                await self._all_in()
-                return
         try:
             client = await self._get_backend()
             pages: list[ApiKey] = []
@@ -290,7 +258,6 @@ class KeysLoading(Vertical):
         self.table.append_keys(page)
         self._show("keys-table" if self.table.total else "keys-empty")
         self._update_count()
-        self._first_in = True
         self.post_message(self.KeysShown())
 
     async def _first_page_in(self, page: list[ApiKey]) -> None:
