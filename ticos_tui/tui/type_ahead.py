@@ -55,6 +55,7 @@ class KeyGate:
         self._in_flight = False  # a key has gone out and the next must wait
         self._target: MessagePump | None = None  # where the key in flight went
         self._holds: set[object] = set()  # dialogs whose request is under way
+        self._answered: set[object] = set()  # dialogs whose result callback releases their hold
 
     @staticmethod
     def applies(event: events.Event) -> bool:
@@ -91,10 +92,22 @@ class KeyGate:
             self._settle()
 
     def hold(self, owner: object) -> None:
-        """Keys wait until `release(owner)`: `owner`'s request decides where they go."""
-        self._holds.add(owner)
+        """Keys wait until `release(owner)`: `owner`'s request decides where they go.
 
-    def release(self, owner: object) -> None:
+        Only for a dialog pushed with `answered` (its result callback releases the hold): any
+        other owner holds nothing, so no key can wait for a release that never comes.
+        """
+        if owner in self._answered:
+            self._holds.add(owner)
+
+    def answer_releases(self, dialog: object) -> None:
+        """`dialog`'s result callback will release its hold (see `answered`)."""
+        self._answered.add(dialog)
+
+    def release(self, owner: object, *, answered: bool = False) -> None:
+        """Let the keys `owner` held go (`answered`: its result callback has run)."""
+        if answered:
+            self._answered.discard(owner)
         if owner in self._holds:
             self._holds.discard(owner)
             self._after_screen(self._next)
@@ -143,12 +156,15 @@ def key_gate(app: App[Any]) -> KeyGate | None:
 def answered(app: App[Any], dialog: object, callback: Callable[[R], object]) -> Callable[[R], None]:
     """`callback` for a dialog's result, letting the keys held by the dialog's request go after it."""
 
+    gate = key_gate(app)
+    if gate is not None:
+        gate.answer_releases(dialog)
+
     def run(result: R) -> None:
         try:
             callback(result)
         finally:
-            gate = key_gate(app)
             if gate is not None:
-                gate.release(dialog)
+                gate.release(dialog, answered=True)
 
     return run

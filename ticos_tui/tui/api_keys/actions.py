@@ -19,7 +19,7 @@ from ticos_tui.errors import Conflict, TicosError
 from ticos_tui.models import ApiKey, CreatedKey
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.loading import KeysLoading
+from ticos_tui.tui.api_keys.loading import Body, KeysLoading
 from ticos_tui.tui.type_ahead import answered
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class KeyActions(KeysLoading):
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
-        self._show("keys-table")
+        self._show(Body.TABLE)
         self._update_count()
         self.app.push_screen(KeyCreatedDialog(created))
 
@@ -189,7 +189,7 @@ class KeyActions(KeysLoading):
         self.table.remove_key(key.id)
         self._update_count()
         if not self.table.total:
-            self._show("keys-empty")
+            self._show(Body.EMPTY)
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
 
     def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:

@@ -22,6 +22,7 @@ from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.loading import (
     REFRESH_BACKOFF_CAP,
     REFRESH_INTERVAL,
+    Body,
     import_dialogs,
 )
 from ticos_tui.tui.api_keys.table import ApiKeysTable
@@ -100,9 +101,9 @@ class ApiKeysPane(KeyActions):
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
         )
-        with ContentSwitcher(initial="keys-loading", id="keys-body"):
-            yield self._new_view("keys-loading")
-            yield ApiKeysTable(clock=self._clock, id="keys-table")
+        with ContentSwitcher(initial=Body.LOADING.value, id="keys-body"):
+            yield self._new_view(Body.LOADING)
+            yield ApiKeysTable(clock=self._clock, id=Body.TABLE.value)
         yield KeyDetails(clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
