@@ -295,14 +295,11 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, new: int) -> None:
         top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        if round(self.scroll_y) == top:
-            # Only the row the cursor left and the one it reached change (line 0: the header).
-            width = self.size.width
-            self.refresh(*(Region(0, row - top + 1, width, 1) for row in {old, new}))
-        else:
+        if round(self.scroll_y) != top:
             self.refresh()
-        # Posted when the key or its data changes (an update is a new ApiKey), not on every
-        # recompute, so details panels stay current without redrawing for nothing.
+        else:  # only the rows the cursor left and reached change (line 0 is the header)
+            self.refresh(*(Region(0, r - top + 1, self.size.width, 1) for r in {old, new}))
+        # When the key or its data (a new ApiKey) changes, not on every recompute.
         key = self.selected_key
         if key is not self._highlighted:
             self._highlighted = key
