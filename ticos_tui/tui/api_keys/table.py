@@ -21,6 +21,7 @@ from ticos_tui.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
 
 _MOVE = "Move through the keys"
+_NONE_YET = object()  # no `Highlighted` posted yet: the first one goes out, even for no key
 
 
 class ApiKeysTable(ScrollView, can_focus=True):
@@ -112,7 +113,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._now = clock()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
         self._sort_was_in_header: bool | None = None
-        self._highlighted: ApiKey | None = None  # the key the last `Highlighted` was about
+        self._highlighted: object = _NONE_YET  # the last `Highlighted`'s key
         self.generation = 0
         """Counts every change of the keys held, so a slow background fetch can tell it is stale."""
 
