@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import select
 import signal
 import sys
@@ -49,7 +50,9 @@ def tui(args: argparse.Namespace) -> int:
 
 
 def _has_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """A terminal on stdin and stdout, or a Textual driver of its own that needs none
+    (`ticos-tui web`: textual-serve names its web driver, which speaks over pipes)."""
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def collect_from_now_on() -> None:
