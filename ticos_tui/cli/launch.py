@@ -36,8 +36,10 @@ def tui(args: argparse.Namespace) -> int:
     # Importing Textual and composing the screen allocate ~100k objects that live as long as
     # the app; the collector would scan them over and over before anything is drawn. It is
     # off until the first frame (`collect_from_now_on`, called by the app's Ready handler).
-    # Same run, 5 interleaved rounds on a pty (`python -m benchmarks startup`), collector left
-    # on: first frame 0.825 -> 1.226 s (1.33x), 10,000 keys all browsable 1.53 -> 2.24 s (1.21x).
+    # Same-run rounds on a pty (`python -m benchmarks startup`, 5 rounds; without: collector
+    # left on). Quiet machine: 10,000 keys first screenful 0.401 -> 0.477 s (1.15x), all
+    # browsable 0.609 -> 0.696 s (1.13x, range 1.10-1.16); 100 keys' first frame the same
+    # (0.99x). Loaded machine: 1.21-1.35x in one run, 0.88-1.24x (ranges 0.5-2.8) in another.
     gc.disable()
     try:
         from ticos_tui.tui.app import make_app  # Textual: only when the TUI opens
