@@ -129,7 +129,8 @@ def median_plain(argv: list[str], env: dict[str, str], runs: int) -> float:
 # The forked prefetch child (keys fetched on the other core, pickled over a pipe) was taken
 # out after the same-run comparison showed it bought nothing here: without it, 5 rounds,
 # first frame 0.825 -> 0.689 s (0.80x), 10,000 keys first screenful 0.780 -> 0.872 s (1.13x),
-# all browsable 1.528 -> 1.473 s (0.88x); ranges 0.58-1.52, i.e. within the noise.
+# all browsable 1.528 -> 1.473 s (0.88x); ranges 0.58-1.52, i.e. within the noise. A second
+# run: 0.79x, 1.02x, 0.97x, 0.90x (ranges 0.37-1.62).
 PIECES_AT_START = ("collector",)
 Rows = list[tuple[str, ...]]
 
