@@ -108,8 +108,12 @@ def _press(session: PtySession, key: bytes, marker: bytes) -> float:
     return seconds
 
 
-def measure(presses: int) -> list[tuple[str, list[float], list[float]]]:
-    """Per key: (what, floor times, ticos times); the first of each list is the cold press."""
+Result = tuple[str, list[float], list[float], list[float]]
+
+
+def measure(presses: int) -> list[Result]:
+    """Per key: (what, floor times, ticos times, ticos-without-kept-dialogs times); the first of
+    each list is the cold press."""
     from benchmarks.startup import ticos_command
 
     tmp = Path(tempfile.mkdtemp(prefix="ticos-dialogs-bench-"))
@@ -120,20 +124,29 @@ def measure(presses: int) -> list[tuple[str, list[float], list[float]]]:
         script.write_text(FLOOR_APP)
         floor = PtySession([sys.executable, str(script)], isolated_env(tmp))
         ticos = PtySession(ticos_command(), isolated_env(tmp, data_dir))
+        # The same app with every dialog built anew on each opening (benchmarks/without.py).
+        anew = PtySession(
+            [sys.executable, "-m", "benchmarks.without", "kept"], isolated_env(tmp, data_dir)
+        )
         try:
             floor.wait_for(b"floor ready")
             ticos.wait_for(f"{KEYS_COUNT} keys".encode())
+            anew.wait_for(f"{KEYS_COUNT} keys".encode())
             results = []
             for key, what, marker in PRESSES:
-                floor_times, ticos_times = [], []
+                floor_times: list[float] = []
+                ticos_times: list[float] = []
+                anew_times: list[float] = []
                 for _ in range(presses + 1):
                     floor_times.append(_press(floor, key, f"Floor dialog {key.decode()}".encode()))
                     ticos_times.append(_press(ticos, key, marker))
-                results.append((what, floor_times, ticos_times))
+                    anew_times.append(_press(anew, key, marker))
+                results.append((what, floor_times, ticos_times, anew_times))
             return results
         finally:
             floor.close()
             ticos.close()
+            anew.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -142,11 +155,12 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-def report(results: list[tuple[str, list[float], list[float]]], presses: int) -> None:
+def report(results: list[Result], presses: int) -> None:
     rows = []
-    for what, floor_times, ticos_times in results:
+    for what, floor_times, ticos_times, anew_times in results:
         floor_median = statistics.median(floor_times[1:])
         ticos_median = statistics.median(ticos_times[1:])
+        anew_median = statistics.median(anew_times[1:])
         ratio = ticos_median / floor_median
         rows.append(
             (
@@ -157,6 +171,8 @@ def report(results: list[tuple[str, list[float], list[float]]], presses: int) ->
                 _ms(ticos_times[0]),
                 _ms(floor_times[0]),
                 f"{ticos_times[0] / floor_times[0]:.2f}x",
+                _ms(anew_median),
+                f"{anew_median / ticos_median:.2f}x",
                 f"<= {LIMIT}x: {verdict(ratio, LIMIT)}",
             )
         )
@@ -172,6 +188,8 @@ def report(results: list[tuple[str, list[float], list[float]]], presses: int) ->
             "cold ms",
             "bare cold ms",
             "cold ratio",
+            "built anew ms",
+            "anew / kept",
             "target",
         ),
         rows,

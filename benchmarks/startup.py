@@ -126,8 +126,45 @@ def median_plain(argv: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(run_plain(argv, env) for _ in range(runs))
 
 
-def measure(runs: int) -> tuple[list[Figure], list[tuple[str, ...]]]:
-    """The figures, and rows on the ready app (`benchmarks.ready_app`) exiting when keys are up."""
+# The forked prefetch child (keys fetched on the other core, pickled over a pipe) was taken
+# out after the same-run comparison showed it bought nothing here: without it, 5 rounds,
+# first frame 0.825 -> 0.689 s (0.80x), 10,000 keys first screenful 0.780 -> 0.872 s (1.13x),
+# all browsable 1.528 -> 1.473 s (0.88x); ranges 0.58-1.52, i.e. within the noise. A second
+# run: 0.79x, 1.02x, 0.97x, 0.90x (ranges 0.37-1.62).
+PIECES_AT_START = ("collector",)
+Rows = list[tuple[str, ...]]
+
+
+def _pieces(runs_of: dict[str, list[PtyRun]]) -> list[tuple[str, ...]]:
+    """Per piece and figure: shipped vs without, medians of the same rounds, and their ratio."""
+    rows: Rows = []
+    for piece in PIECES_AT_START:
+        for count, marker, label in (
+            ("100 keys", FRAME_MARKER, "first frame"),
+            ("100 keys", KEYS_MARKER, "keys on screen"),
+            ("10,000 keys", KEYS_MARKER, "first screenful"),
+            ("10,000 keys", ALL_MARKER, "all browsable"),
+        ):
+            shipped = [r.seen[marker] for r in runs_of[count]]
+            without = [r.seen[marker] for r in runs_of[f"{count}, no {piece}"]]
+            ratios = [w / s for s, w in zip(shipped, without, strict=True)]
+            rows.append(
+                (
+                    piece,
+                    f"{count}: {label}",
+                    f"{statistics.median(shipped):.3f}",
+                    f"{statistics.median(without):.3f}",
+                    f"{statistics.median(ratios):.2f}x",
+                    f"{min(ratios):.2f}-{max(ratios):.2f}",
+                )
+            )
+    return rows
+
+
+def measure(runs: int) -> tuple[list[Figure], Rows, Rows]:
+    """The figures, rows on the ready app (`benchmarks.ready_app`) exiting when keys are up, and
+    rows on what each start-up piece buys (`benchmarks.without`)."""
+    pieces: Rows = []
     tmp = Path(tempfile.mkdtemp(prefix="ticos-startup-bench-"))
     try:
         bare_script = tmp / "bare_textual.py"
@@ -151,23 +188,32 @@ def measure(runs: int) -> tuple[list[Figure], list[tuple[str, ...]]]:
         env_10k = isolated_env(tmp, dirs[10_000])
         marks = [FRAME_MARKER, KEYS_MARKER]
         both = [KEYS_MARKER, ALL_MARKER]  # one run: the first key drawn, then the final count
-        runs_of = _rounds(
-            {
-                "bare": (
-                    lambda: run_in_pty([py, str(bare_script)], env, [BARE_MARKER]),
-                    [BARE_MARKER],
-                ),
-                "100 keys": (
-                    lambda: run_in_pty(cmd, env_100, marks, hang_up_when_seen=True),
-                    marks,
-                ),
-                "10,000 keys": (
-                    lambda: run_in_pty(cmd, env_10k, both, hang_up_when_seen=True),
-                    both,
-                ),
-            },
-            runs,
-        )
+        runners: dict[str, Runner] = {
+            "bare": (
+                lambda: run_in_pty([py, str(bare_script)], env, [BARE_MARKER]),
+                [BARE_MARKER],
+            ),
+            "100 keys": (
+                lambda: run_in_pty(cmd, env_100, marks, hang_up_when_seen=True),
+                marks,
+            ),
+            "10,000 keys": (
+                lambda: run_in_pty(cmd, env_10k, both, hang_up_when_seen=True),
+                both,
+            ),
+        }
+        for piece in PIECES_AT_START:  # the same app with one piece taken out, in the same rounds
+            without = [py, "-m", "benchmarks.without", piece]
+            runners[f"100 keys, no {piece}"] = (
+                lambda w=without: run_in_pty(w, env_100, marks, hang_up_when_seen=True),  # type: ignore[misc]
+                marks,
+            )
+            runners[f"10,000 keys, no {piece}"] = (
+                lambda w=without: run_in_pty(w, env_10k, both, hang_up_when_seen=True),  # type: ignore[misc]
+                both,
+            )
+        runs_of = _rounds(runners, runs)
+        pieces.extend(_pieces(runs_of))
         floor = runs_of["bare"]
         bare = _figure("bare Textual app, one Label (floor)", floor, BARE_MARKER)
         bare.target = "floor"
@@ -206,12 +252,12 @@ def measure(runs: int) -> tuple[list[Figure], list[tuple[str, ...]]]:
                     f"{sum(r.ready is not None for r in results)} of {checks}",
                 )
             )
-        return figures, hooks
+        return figures, hooks, pieces
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def report(figures: list[Figure], hooks: list[tuple[str, ...]], runs: int) -> None:
+def report(figures: list[Figure], hooks: Rows, pieces: Rows, runs: int) -> None:
     bare = next(f for f in figures if f.target == "floor")
     rows = []
     for f in figures:
@@ -241,6 +287,12 @@ def report(figures: list[Figure], hooks: list[tuple[str, ...]], runs: int) -> No
         ("run", "exit s", "drew it before exiting", "READY line on the terminal"),
         hooks,
     )
+    print_table(
+        "What each start-up piece buys: the shipped app and the same app without it "
+        "(benchmarks/without.py) in the same rounds; ratio > 1: the piece saves time",
+        ("piece", "figure", "shipped s", "without s", "without / shipped", "range"),
+        pieces,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,8 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs per figure")
     args = parser.parse_args([] if argv is None else argv)
     runs = 3 if args.quick else max(args.runs, 1)
-    figures, hooks = measure(runs)
-    report(figures, hooks, runs)
+    figures, hooks, pieces = measure(runs)
+    report(figures, hooks, pieces, runs)
     return 0
 
 

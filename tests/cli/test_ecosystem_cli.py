@@ -77,7 +77,7 @@ def test_web_command_serves_the_keys_table_with_the_same_data_dir(
         text = asyncio.run(
             read_until(
                 f"ws://127.0.0.1:{port}/ws",
-                ["Your API Keys", KEY_NAME],
+                ["Your API Keys", KEY_NAME, "1 key"],  # the count once the list is in
                 origin=server.url,
                 cookie=server.cookie,
             )

@@ -101,16 +101,20 @@ REACHED_THE_TUI = "REACHED-THE-TUI"
 def loaded_before_the_tui(argv: list[str]) -> list[str]:
     """The modules `main(argv)` has imported when it first imports the TUI app (or Textual).
 
-    The real path, stopped at that import; without os.fork, so no prefetch child is started.
+    The real path, stopped at that import, on a terminal (the TUI refuses without one).
     """
     probe = f"""
 import os, sys
 del os.fork
+report = os.fdopen(os.dup(1), "w")
+_master, terminal = os.openpty()
+os.dup2(terminal, 0)
+os.dup2(terminal, 1)
 
 class StopAtTheTui:
     def find_spec(self, name, path=None, target=None):
-        if name == "ticos_tui.tui.app" or name.partition(".")[0] == "textual":
-            print({REACHED_THE_TUI!r}, name, *sys.modules, flush=True)
+        if name == "ticos_tui.tui" or name.partition(".")[0] == "textual":
+            print({REACHED_THE_TUI!r}, name, *sys.modules, file=report, flush=True)
             os._exit(0)
         return None
 
@@ -122,7 +126,7 @@ main({argv!r})
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     marker, reached, *modules = proc.stdout.split() or [""]
-    assert marker == REACHED_THE_TUI and reached == "ticos_tui.tui.app", proc.stdout + proc.stderr
+    assert marker == REACHED_THE_TUI and reached == "ticos_tui.tui", proc.stdout + proc.stderr
     return modules
 
 

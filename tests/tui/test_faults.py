@@ -311,7 +311,7 @@ async def test_the_timeout_bounds_the_wait_and_the_message_says_how_long(
 
 def test_the_tui_command_hands_its_timeout_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import ticos_tui.tui.app as tui_app
-    from ticos_tui.cli import main
+    from ticos_tui.cli import launch, main
 
     given: dict[str, object] = {}
 
@@ -324,5 +324,7 @@ def test_the_tui_command_hands_its_timeout_to_the_app(monkeypatch: pytest.Monkey
         return NotRun()
 
     monkeypatch.setattr(tui_app, "make_app", fake_make_app)
+    monkeypatch.setattr(launch, "_has_terminal", lambda: True)  # as on a terminal
+    monkeypatch.setattr(launch, "_end_on_hangup", lambda app: None)
     assert main(["--timeout", "2"]) == 0
     assert given["timeout"] == 2.0

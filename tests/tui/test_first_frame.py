@@ -22,14 +22,12 @@ from textual.widgets import LoadingIndicator, OptionList, Sparkline
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import burst, loaded, pane, rendered, settle, table, wait_until
-from ticos_tui.core.models import ApiKey
 from ticos_tui.settings.config import Settings
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.views import EMPTY_TEXT
 from ticos_tui.tui.app import TicosApp
 from ticos_tui.tui.dialogs import ConfirmDialog
-from ticos_tui.tui.startup.hand_over import HandOver
 
 
 def screen_text(app: TicosApp) -> str:
@@ -87,67 +85,20 @@ class FirstFrameApp(TicosApp):
             self.call_later(self._then, self)
 
 
-class Ahead:
-    """The child's pages, already in (as they are by the time the screen composes)."""
-
-    def __init__(self, pages: list[list[ApiKey]]) -> None:
-        self.pages = list(pages)
-
-    def next_page(self) -> list[ApiKey] | None:
-        return self.pages.pop(0) if self.pages else None
-
-
 def first_frame_app(
     settings: Settings,
     client: FakeClient,
     *,
-    ahead: list[list[ApiKey]] | None = None,
     then: Callable[[TicosApp], None] | None = None,
 ) -> FirstFrameApp:
     app = FirstFrameApp(
         settings,
         client_factory=lambda: client,
-        keys_ahead=Ahead(ahead) if ahead is not None else None,  # type: ignore[arg-type]
         refresh_interval=None,
         then=then,
     )
     app.animation_level = "none"
     return app
-
-
-async def test_the_first_frame_has_the_header_and_the_keys_handed_over(settings: Settings) -> None:
-    keys = sample_keys(12)
-    app = first_frame_app(settings, FakeClient([]), ahead=[keys[:10], keys[10:]])
-    async with app.run_test(size=(120, 35)) as pilot:
-        await loaded(pilot)
-    first = app.first
-    assert "◆ Ticos" in first.text and "Your API Keys" in first.text
-    assert first.rows >= 10 and "Nightly Batch Script" in first.text and "Staging web" in first.text
-    assert "Loading…" not in first.text.replace("so far, loading…", "")
-    # Final from the first frame: the header shows the sort, the count line need not say it.
-    assert "sorted by" not in first.text
-    # Only what the first frame shows was composed for it.
-    assert first.widgets.isdisjoint({"sidebar", "sparkline", "profile", "loading", "keys-error"})
-
-
-async def test_a_page_in_while_the_pane_composes_is_in_the_first_frame(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Not in when the pane chose its view (loading), in by the time it mounted: drawn at once."""
-    keys = sample_keys()
-    asked: list[int] = []
-    arrived = HandOver.arrived
-
-    def late(self: HandOver) -> list[ApiKey] | None:
-        asked.append(1)
-        return None if len(asked) == 1 else arrived(self)
-
-    monkeypatch.setattr(HandOver, "arrived", late)
-    app = first_frame_app(settings, FakeClient([]), ahead=[keys])
-    async with app.run_test(size=(120, 35)) as pilot:
-        await loaded(pilot)
-    assert len(asked) >= 2
-    assert app.first.rows == len(keys) and "Nightly Batch Script" in app.first.text
 
 
 async def test_keys_not_in_yet_show_loading_in_the_first_frame(settings: Settings) -> None:
@@ -162,7 +113,7 @@ async def test_keys_not_in_yet_show_loading_in_the_first_frame(settings: Setting
 
 async def test_the_sidebar_and_usage_arrive_after_the_first_frame(settings: Settings) -> None:
     keys = sample_keys()
-    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    app = first_frame_app(settings, FakeClient(keys))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))
@@ -183,7 +134,7 @@ async def test_the_table_keeps_its_place_and_size_when_the_rest_arrives(
     settings: Settings, size: tuple[int, int]
 ) -> None:
     keys = sample_keys()
-    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    app = first_frame_app(settings, FakeClient(keys))
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         details = pane(app)
@@ -197,9 +148,7 @@ async def test_a_key_moved_to_before_the_details_are_in_shows_in_them(
     settings: Settings,
 ) -> None:
     keys = sample_keys()
-    app = first_frame_app(
-        settings, FakeClient(keys), ahead=[keys], then=lambda a: burst(a, "j", "j")
-    )
+    app = first_frame_app(settings, FakeClient(keys), then=lambda a: burst(a, "j", "j"))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await wait_until(pilot, lambda: table(app).cursor_row == 2)
@@ -214,9 +163,7 @@ async def test_a_key_moved_to_before_the_details_are_in_shows_in_them(
 
 async def test_n_pressed_on_the_first_frame_opens_the_create_dialog(settings: Settings) -> None:
     keys = sample_keys()
-    app = first_frame_app(
-        settings, FakeClient(keys), ahead=[keys], then=lambda a: burst(a, "n", *"Early")
-    )
+    app = first_frame_app(settings, FakeClient(keys), then=lambda a: burst(a, "n", *"Early"))
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
         dialog = app.screen
@@ -226,7 +173,7 @@ async def test_n_pressed_on_the_first_frame_opens_the_create_dialog(settings: Se
 
 async def test_profile_composed_when_first_shown_with_the_account(settings: Settings) -> None:
     keys = sample_keys()
-    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    app = first_frame_app(settings, FakeClient(keys))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await settle(pilot)  # the account is in: the header has its initials
@@ -242,7 +189,7 @@ async def test_profile_composed_when_first_shown_with_the_account(settings: Sett
 
 
 async def test_the_empty_view_appears_when_due(settings: Settings) -> None:
-    app = first_frame_app(settings, FakeClient([]), ahead=[[]])
+    app = first_frame_app(settings, FakeClient([]))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await wait_until(pilot, lambda: pane(app).query_one("#keys-body").current == "keys-empty")
@@ -252,7 +199,7 @@ async def test_the_empty_view_appears_when_due(settings: Settings) -> None:
 
 async def test_the_empty_view_appears_when_the_last_key_goes(settings: Settings) -> None:
     keys = sample_keys(1)
-    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    app = first_frame_app(settings, FakeClient(keys))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         assert "keys-empty" not in app.first.widgets
@@ -269,7 +216,7 @@ async def test_the_error_view_appears_when_the_load_fails_and_retry_loads(
     from ticos_tui.core.errors import ConnectionFailed
 
     client = FakeClient(sample_keys(), fail_load=ConnectionFailed("the server is down (test)"))
-    app = first_frame_app(settings, client, ahead=None)
+    app = first_frame_app(settings, client)
     async with app.run_test(size=(120, 35)) as pilot:
         body = pane(app).query_one("#keys-body")
         await wait_until(pilot, lambda: body.current == "keys-error")
@@ -287,7 +234,7 @@ async def test_tab_order_is_the_same_once_the_rest_is_in(settings: Settings) -> 
     from ticos_tui.core.errors import ConnectionFailed
 
     keys = sample_keys()
-    app = first_frame_app(settings, FakeClient(keys), ahead=[keys])
+    app = first_frame_app(settings, FakeClient(keys))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         await wait_until(pilot, lambda: bool(app.screen.query("#sidebar")))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from tests.tui.fakes import FakeClient, sample_keys
 from tests.tui.helpers import burst, loaded, pane, table, wait_until
+from ticos_tui.core.errors import TicosError
+from ticos_tui.core.models import CreatedKey
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
@@ -96,3 +100,38 @@ def name_typed(app: TicosApp) -> str | None:
         return None
     found = app.screen.query("#name")
     return str(found.first().value) if found else None
+
+
+class RefusingClient(FakeClient):
+    """Refuses each create once `answer` is set: the request is in flight until then."""
+
+    def __init__(self) -> None:
+        super().__init__(sample_keys())
+        self.answer = asyncio.Event()
+        self.asked = 0
+
+    async def create_key(self, name: str, **kwargs: Any) -> CreatedKey:
+        self.asked += 1
+        await self.answer.wait()
+        self.answer.clear()
+        raise TicosError(f"the name {name} is taken")
+
+
+async def test_keys_typed_while_a_create_fails_go_back_to_the_dialog(
+    fake_app: AppFactory,
+) -> None:
+    client = RefusingClient()
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "n", *"dup", "enter", "x", "enter", "y")
+        await wait_until(pilot, lambda: client.asked == 1)
+        await pilot.pause()
+        assert name_typed(app) == "dup"  # held while the request runs: not typed, not lost
+        client.answer.set()  # refused: x goes to the name, enter sends it again, y waits
+        await wait_until(pilot, lambda: client.asked == 2)
+        await pilot.pause()
+        assert name_typed(app) == "dupx"
+        client.answer.set()
+        await wait_until(pilot, lambda: name_typed(app) == "dupxy")
+        assert isinstance(app.screen, CreateKeyDialog)

@@ -85,15 +85,3 @@ class EventsPage(Protocol):
 
 GetBackend = Callable[[], Awaitable[KeysBackend]]
 """How a screen or pane reaches the backend: the app opens it on first use and hands this down."""
-
-
-class PagesAhead(Protocol):
-    """The pages of keys fetched ahead by a child (see `ticos_tui.tui.startup.prefetch`), in order."""
-
-    def arrived(self) -> list[ApiKey] | None:
-        """The next page if it is here already, taken; None when it is not (never waits)."""
-        ...
-
-    def pages(self) -> AsyncIterator[list[ApiKey]]:
-        """The pages not taken yet, as they arrive; raises the prefetch's `ChildFailed`."""
-        ...

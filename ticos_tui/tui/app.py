@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import App
@@ -24,25 +24,28 @@ from ticos_tui.tui.account.screen import AccountSettingsScreen
 from ticos_tui.tui.api_keys.loading import REFRESH_INTERVAL
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
-from ticos_tui.tui.startup.hand_over import HandOver, in_thread
-from ticos_tui.tui.type_ahead import KeyFollower, TypeAhead
-
-if TYPE_CHECKING:
-    from ticos_tui.tui.startup.prefetch import KeysAhead
+from ticos_tui.tui.type_ahead import KeyFollower, KeyGate, KeyReleased
 
 BackendFactory = Callable[[], KeysBackend]
+R = TypeVar("R")
 
 
-def _collect_from_now_on() -> None:
-    """After the first frame: the garbage collector on, everything alive so far out of its way.
+def in_thread(work: Callable[[], R], name: str) -> Future[R]:
+    """Run `work` in a daemon thread; its result or exception lands in the future.
 
-    Start-up leaves ~100k long-lived objects (widgets, styles, modules); frozen, the collector
-    stops re-scanning them while 10,000 keys load (max stall 93 -> 57 ms). `ticos-tui` turns
-    the collector off until this point (cli/launch.py); the little garbage start-up made is
-    frozen with the rest rather than paid for with a full collection on the UI thread.
+    The future is running from the start, so a cancelled wait for it never cancels the work.
     """
-    gc.freeze()
-    gc.enable()
+    future: Future[R] = Future()
+    future.set_running_or_notify_cancel()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as err:  # handed to whoever awaits the future
+            future.set_exception(err)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class TicosApp(App[None]):
@@ -70,10 +73,11 @@ class TicosApp(App[None]):
         client_factory: BackendFactory | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         timeout: float = 10.0,
-        keys_ahead: KeysAhead | None = None,
         clock: Clock = now_utc,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._on_ready = on_ready  # the process owner's, once the first frame is drawn
         self.settings = settings
         self._clock = clock  # handed down to the screens and the dialogs that need the time
         self._refresh_interval = refresh_interval
@@ -82,29 +86,35 @@ class TicosApp(App[None]):
         self._client: KeysBackend | None = None
         self._connect_lock = asyncio.Lock()
         self._opening: Future[KeysBackend] | None = None
-        self._ahead = HandOver(keys_ahead) if keys_ahead is not None else None
-        self._painted = asyncio.Event()  # the first frame is drawn, the rest of the screen mounted
         self._main_screen: AccountSettingsScreen | None = None  # the first screen
         self._saved_theme: str | None = None  # the theme config.toml holds, as far as we know
         self._theme_save: Timer | None = None
-        self._type_ahead = TypeAhead(self)
+        self.key_gate = KeyGate(self)
 
     # ---- keys -------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         # One key at a time: a key typed right after `n` goes to the dialog `n` opens.
-        if not TypeAhead.applies(event):
+        if not KeyGate.applies(event):
             await super().on_event(event)
-            return
-        if self._type_ahead.hold(event):
-            return
+        elif not self.key_gate.waiting(event):
+            await self._send_key(event)
+
+    async def _send_key(self, event: events.Event) -> None:
         target = self.focused or self.screen
         await super().on_event(event)
-        self._type_ahead.follow(target)
+        self.key_gate.sent(target)
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self.key_gate.screen_changed)
+
+    @on(KeyReleased)
+    async def _key_released(self, released: KeyReleased) -> None:
+        await self._send_key(released.event)
 
     @on(KeyFollower)
     def _key_handled(self, follower: KeyFollower) -> None:
-        self._type_ahead.arrived(follower)
+        self.key_gate.arrived(follower)
 
     # ---- client -----------------------------------------------------------------------
 
@@ -123,12 +133,6 @@ class TicosApp(App[None]):
         """The client, opened in a thread on first use (and again after a failure)."""
         async with self._connect_lock:
             if self._client is None:
-                if self._opening is None and self._ahead is not None:
-                    # The child may be creating the local account and its token: open after
-                    # its first page. And after the first frame: opening imports httpx and the
-                    # service, which would hold the GIL while the screen is drawn.
-                    await self._ahead.began.wait()
-                    await self._painted.wait()
                 if self._opening is None:
                     self._opening = self._start_opening()
                 try:
@@ -161,16 +165,12 @@ class TicosApp(App[None]):
         only once the app's start-up batch ends, after it has laid out and rendered it once
         for nothing.
         """
-        if self._ahead is not None:
-            self._ahead.start()  # the child's first page: in by the time the keys pane composes
-        else:
-            # Start opening the client now, while the screen composes: it is ready sooner.
-            self._opening = self._opening or self._start_opening()
+        # Start opening the client now, while the screen composes: it is ready sooner.
+        self._opening = self._opening or self._start_opening()
         self._restore_theme()  # before the screen's styles are worked out, not after
         self._main_screen = AccountSettingsScreen(
             self.settings.mode_label,
             self.get_client,
-            self._ahead,
             refresh_interval=self._refresh_interval,
             clock=self._clock,
         )
@@ -186,8 +186,8 @@ class TicosApp(App[None]):
             if main is not None and main.is_attached:  # (not when quitting already)
                 await main.compose_rest()
         finally:
-            self._painted.set()  # opening the client imports httpx and the service: now
-        _collect_from_now_on()
+            if self._on_ready is not None:
+                self._on_ready()
 
     # ---- theme, remembered in config.toml ----------------------------------------------
 
@@ -240,10 +240,6 @@ class TicosApp(App[None]):
         from ticos_tui.tui import help  # noqa: F401
         from ticos_tui.tui.account import menu  # noqa: F401
 
-    @on(ApiKeysPane.KeysLoaded)
-    def _keys_loaded(self) -> None:
-        gc.freeze()  # the loaded keys live as long as the screen: stop re-scanning them too
-
     @on(AppHeader.AvatarPressed)
     def _avatar_pressed(self) -> None:
         self.action_account_menu()
@@ -275,15 +271,15 @@ def make_app(
     client_factory: BackendFactory | None = None,
     refresh_interval: float | None = REFRESH_INTERVAL,
     timeout: float = 10.0,
-    keys_ahead: KeysAhead | None = None,
     clock: Clock = now_utc,
+    on_ready: Callable[[], None] | None = None,
 ) -> TicosApp:
     """The app for `settings` (resolved from the environment when None).
 
     `refresh_interval`: seconds between quiet refreshes of the keys list (None: only on `r`);
     `timeout` is the longest the app waits for any one answer, retries included;
-    `keys_ahead`: the keys being fetched by a child process (`ticos_tui.tui.startup.prefetch.start`);
-    `clock`: where the app reads the time ("3 days ago", the review, expiry choices).
+    `clock`: where the app reads the time ("3 days ago", the review, expiry choices);
+    `on_ready`: called once the first frame is drawn (the process owner's, e.g. the collector).
     """
     if settings is None:
         from ticos_tui.settings.config import resolve_settings
@@ -294,6 +290,6 @@ def make_app(
         client_factory=client_factory,
         refresh_interval=refresh_interval,
         timeout=timeout,
-        keys_ahead=keys_ahead,
         clock=clock,
+        on_ready=on_ready,
     )

@@ -1,112 +1,170 @@
-"""TypeAhead: keys typed faster than the screen changes still reach the screen they were typed for.
+"""KeyGate: every key of a burst reaches the screen that would have had it typed slowly.
 
-Textual hands a key to the focused widget, and the key's binding runs only once the key
-has bubbled back up to the App, through one message queue per widget. Keys that arrive
-meanwhile are already on their way to the old focus: `n` then "Fast" would sort the table
-instead of naming the new key. So the App lets one key (or paste) through at a time: the
-next waits until the last has bubbled all the way up, its binding has run, and the screen
-it opened (or the widget it focused) is in place.
+A paste, tmux `send-keys` or a laggy link delivers several keys in one read, Enter included.
+Textual hands each key to whatever has the focus as it arrives, but what a key does (a binding
+that pushes a dialog, an Input's Enter posting `Submitted` whose handler moves the focus, a
+request whose answer opens the next dialog) happens later, through the message queues of the
+widgets involved. So the App lets one key through at a time and holds the rest until the last
+one has finished, all driven by messages (no timer):
+
+1. the key goes to the focused widget, and a `KeyFollower` right behind it; the follower bubbles
+   up behind the key, so when it reaches the App the key's bindings have run;
+2. a second follower goes the same way, behind whatever those bindings posted to the widget
+   (an Input's `Submitted`, a Button's `Pressed`): when it is back, their handlers have run;
+3. then the next key waits once more behind the current screen's queue (a screen just pushed
+   mounts and sets its focus first) and the App's (where `focus()` lands).
+
+A dialog whose answer takes a request (create, rename) holds the keys from its submit until its
+result callback has run (`hold` / `answered`): keys typed meanwhile reach the dialog that answer
+opens (`n`, a name, Enter, `c` copies the new key), or the page it returns to.
 """
 
 from __future__ import annotations
 
-import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.message import Message
-from textual.timer import Timer
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.screen import Screen
 
-# A key whose widget closes under it (enter on a dialog's button) never bubbles up: after
-# this long (or as soon as its widget is gone) the next key goes anyway.
-_GIVE_UP_AFTER = 1.0
+R = TypeVar("R")
 
 
 class KeyFollower(Message):
-    """Posted behind a key to the widget it went to; reaching the App, it says the key is done."""
+    """Posted behind a key to the widget it went to; reaching the App, it says that round is done."""
 
-    def __init__(self, serial: int) -> None:
+    def __init__(self, serial: int, last: bool) -> None:
         super().__init__()
         self.serial = serial
+        self.last = last
 
 
-class TypeAhead:
-    """Holds the keys that arrive while an earlier one is still on its way."""
+class KeyGate:
+    """The keys that arrive while an earlier one, or a dialog's request, is still under way."""
 
     def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._held: deque[events.Event] = deque()
         self._serial = 0
         self._in_flight = False  # a key has gone out and the next must wait
-        self._expected: int | None = None  # the follower still to come back, if any
-        self._target: MessagePump | None = None
-        self._since = 0.0
-        self._watch: Timer | None = None
+        self._target: MessagePump | None = None  # where the key in flight went
+        self._holds: set[object] = set()  # dialogs whose request is under way
+        self._answered: set[object] = set()  # dialogs whose result callback releases their hold
 
     @staticmethod
     def applies(event: events.Event) -> bool:
         """A key or paste straight from the terminal (not one bubbling back up)."""
         return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
-    def hold(self, event: events.Event) -> bool:
-        """Keep `event` back when a key is in flight; True when it was kept."""
-        if not self._in_flight:
+    def waiting(self, event: events.Event) -> bool:
+        """Queue `event` when it must wait its turn; True when it was queued."""
+        if not (self._in_flight or self._holds or self._held):
             return False
         self._held.append(event)
         return True
 
-    def follow(self, target: MessagePump) -> None:
-        """The key just went to `target`: hold the next ones until it has been handled."""
+    def sent(self, target: MessagePump) -> None:
+        """The key just went to `target`: the next ones wait until it has been handled."""
         self._serial += 1
         self._in_flight = True
-        self._expected = self._serial
         self._target = target
-        self._since = time.monotonic()
-        if self._watch is None:
-            self._watch = self._app.set_interval(0.05, self._check, name="type-ahead")
-        else:
-            self._watch.resume()
-        if not target.post_message(KeyFollower(self._serial)):
-            self._settle()  # the widget is closing: nothing will come back up
+        self._follow(last=False)
 
     def arrived(self, follower: KeyFollower) -> None:
-        """A follower reached the App: its key's bindings have run."""
-        if follower.serial == self._expected:
+        """A follower reached the App: its round of handlers has run."""
+        if follower.serial != self._serial or not self._in_flight or self._target is None:
+            return
+        if follower.last:
+            self._settle()
+        else:
+            self._follow(last=True)
+
+    def screen_changed(self, _screen: Screen[Any]) -> None:
+        """A screen was pushed or popped: a follower behind a widget that went with it is lost."""
+        target = self._target
+        if self._in_flight and target is not None and not getattr(target, "is_attached", False):
             self._settle()
 
-    def _check(self) -> None:
-        if not self._in_flight:
-            if self._watch is not None:
-                self._watch.pause()
-            return
-        if time.monotonic() - self._since > _GIVE_UP_AFTER:
-            self._app.call_later(self._release, self._serial)
-            return
+    def hold(self, owner: object) -> None:
+        """Keys wait until `release(owner)`: `owner`'s request decides where they go.
+
+        Only for a dialog pushed with `answered` (its result callback releases the hold): any
+        other owner holds nothing, so no key can wait for a release that never comes.
+        """
+        if owner in self._answered:
+            self._holds.add(owner)
+
+    def answer_releases(self, dialog: object) -> None:
+        """`dialog`'s result callback will release its hold (see `answered`)."""
+        self._answered.add(dialog)
+
+    def release(self, owner: object, *, answered: bool = False) -> None:
+        """Let the keys `owner` held go (`answered`: its result callback has run)."""
+        if answered:
+            self._answered.discard(owner)
+        if owner in self._holds:
+            self._holds.discard(owner)
+            self._after_screen(self._next)
+
+    def _follow(self, *, last: bool) -> None:
         target = self._target
-        if self._expected is not None and getattr(target, "is_attached", True) is False:
-            self._settle()  # its widget went away with the key: the follower is lost with it
+        if target is None or not target.post_message(KeyFollower(self._serial, last)):
+            self._settle()  # the widget is closing: nothing will come back up
 
     def _settle(self) -> None:
-        """Let the next key go once the screen that is current now has mounted and set its focus."""
-        self._expected = None
         self._target = None
         serial = self._serial
 
-        def after_screen() -> None:
-            # `focus()` is applied by a callback on the App's queue: go behind it.
-            self._app.call_later(self._release, serial)
+        def done() -> None:
+            if self._in_flight and serial == self._serial:
+                self._in_flight = False
+                self._next()
 
-        self._app.screen.call_later(after_screen)
+        self._after_screen(done)
 
-    async def _release(self, serial: int) -> None:
-        if not self._in_flight or serial != self._serial:
-            return  # released already (by the watch, or by the follower)
-        self._in_flight = False
-        self._expected = None
-        if self._held:
-            await self._app.on_event(self._held.popleft())
+    def _after_screen(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the current screen has mounted and the App has applied its focus."""
+        app = self._app
+        app.screen.call_later(lambda: app.call_later(callback))
+
+    def _next(self) -> None:
+        if self._in_flight or self._holds or not self._held:
+            return
+        self._in_flight = True  # its turn: a key read meanwhile goes behind it
+        self._app.post_message(KeyReleased(self._held.popleft()))
+
+
+class KeyReleased(Message):
+    """A held key's turn: the App sends it on like a key just read from the terminal."""
+
+    def __init__(self, event: events.Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+def key_gate(app: App[Any]) -> KeyGate | None:
+    gate = getattr(app, "key_gate", None)
+    return gate if isinstance(gate, KeyGate) else None
+
+
+def answered(app: App[Any], dialog: object, callback: Callable[[R], object]) -> Callable[[R], None]:
+    """`callback` for a dialog's result, letting the keys held by the dialog's request go after it."""
+
+    gate = key_gate(app)
+    if gate is not None:
+        gate.answer_releases(dialog)
+
+    def run(result: R) -> None:
+        try:
+            callback(result)
+        finally:
+            if gate is not None:
+                gate.release(dialog, answered=True)
+
+    return run

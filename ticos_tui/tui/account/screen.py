@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
-from ticos_tui.client.backend import GetBackend, PagesAhead
+from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import TicosError
 from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.account.header import AppHeader
@@ -79,7 +79,6 @@ class AccountSettingsScreen(Screen[None]):
         self,
         mode: str,
         get_backend: GetBackend,
-        pages_ahead: PagesAhead | None = None,
         *,
         refresh_interval: float | None = None,
         clock: Clock = now_utc,
@@ -88,7 +87,6 @@ class AccountSettingsScreen(Screen[None]):
         super().__init__()
         self._mode = mode
         self._get_backend = get_backend
-        self._pages_ahead = pages_ahead
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._profile = ProfilePane(clock=clock, id="profile")  # mounted when first shown
@@ -101,7 +99,6 @@ class AccountSettingsScreen(Screen[None]):
             with ContentSwitcher(initial="api-keys", id="sections"):
                 yield ApiKeysPane(
                     self._get_backend,
-                    pages_ahead=self._pages_ahead,
                     refresh_interval=self._refresh_interval,
                     clock=self._clock,
                     id="api-keys",

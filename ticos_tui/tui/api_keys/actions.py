@@ -19,7 +19,8 @@ from ticos_tui.core.errors import Conflict, TicosError
 from ticos_tui.core.models import ApiKey, CreatedKey
 from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.loading import KeysLoading
+from ticos_tui.tui.api_keys.loading import Body, KeysLoading
+from ticos_tui.tui.type_ahead import answered
 
 if TYPE_CHECKING:
     from ticos_tui.tui.api_keys.roll import RollChoice
@@ -67,9 +68,8 @@ class KeyActions(KeysLoading):
             client = await self._get_backend()
             return await client.create_key(name, scopes=scopes, expires_at=expires_at)
 
-        self.app.push_screen(
-            kept(self.app, CreateKeyDialog, create, clock=self._clock), self._created
-        )
+        dialog = kept(self.app, CreateKeyDialog, create, clock=self._clock)
+        self.app.push_screen(dialog, answered(self.app, dialog, self._created))
 
     def _created(self, created: CreatedKey | None) -> None:
         from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
@@ -77,7 +77,7 @@ class KeyActions(KeysLoading):
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
-        self._show("keys-table")
+        self._show(Body.TABLE)
         self._update_count()
         self.app.push_screen(KeyCreatedDialog(created))
 
@@ -92,9 +92,11 @@ class KeyActions(KeysLoading):
         async def rename(key_id: str, name: str) -> ApiKey:
             return await (await self._get_backend()).rename_key(key_id, name)
 
-        self.app.push_screen(
-            kept(self.app, RenameKeyDialog, key, rename), lambda new: self._renamed(key, new)
-        )
+        def renamed(new: ApiKey | None) -> None:
+            self._renamed(key, new)
+
+        dialog = kept(self.app, RenameKeyDialog, key, rename)
+        self.app.push_screen(dialog, answered(self.app, dialog, renamed))
 
     def _renamed(self, key: ApiKey, updated: ApiKey | None) -> None:
         if updated is None:
@@ -187,7 +189,7 @@ class KeyActions(KeysLoading):
         self.table.remove_key(key.id)
         self._update_count()
         if not self.table.total:
-            self._show("keys-empty")
+            self._show(Body.EMPTY)
         self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
 
     def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label
 
-from ticos_tui.client.backend import GetBackend, PagesAhead
+from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import TicosError
 from ticos_tui.core.models import ApiKey, UsageDay
 from ticos_tui.core.review import ReviewItem
@@ -27,13 +28,28 @@ from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 from ticos_tui.tui.api_keys.views import EmptyView, ErrorView, LoadingView
-from ticos_tui.tui.startup.prefetch import FIRST_PAGE_SIZE, PAGE_SIZE, ChildFailed
 
 if TYPE_CHECKING:
     from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 
 REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Used stays current)
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
+FIRST_PAGE_SIZE = 100  # a screenful: drawn at once, the rest streams in after
+PAGE_SIZE = 1000
+
+
+class Body(StrEnum):
+    """What the pane's body shows: one state, named by the id of the view that shows it."""
+
+    LOADING = "keys-loading"
+    TABLE = "keys-table"
+    EMPTY = "keys-empty"
+    ERROR = "keys-error"
+
+    @classmethod
+    def for_keys(cls, total: int) -> Body:
+        """The list as it stands: the table, or the empty view when there are no keys."""
+        return cls.TABLE if total else cls.EMPTY
 
 
 def import_dialogs() -> None:
@@ -56,7 +72,6 @@ class KeysLoading(Vertical):
         self,
         get_backend: GetBackend,
         *,
-        pages_ahead: PagesAhead | None = None,
         refresh_interval: float | None = REFRESH_INTERVAL,
         clock: Clock = now_utc,
         id: str | None = None,
@@ -68,13 +83,10 @@ class KeysLoading(Vertical):
         super().__init__(id=id)
         self._clock = clock
         self._get_backend = get_backend
-        self._pages_ahead = pages_ahead  # the first load's pages, fetched by a child process
-        self._first_page: list[ApiKey] | None = None  # the child's, in before the pane composed
-        self._first_in = False  # the first page is in the table (or the empty view is up)
         self.loaded = False
-        self._state = "keys-loading"  # the view wanted in the body (it may still be mounting)
-        self._views: dict[str, Widget] = {}  # the views composed so far, by id
-        self._mounting: dict[str, AwaitMount] = {}  # those still being mounted
+        self._state = Body.LOADING  # the view wanted in the body (it may still be mounting)
+        self._views: dict[Body, Widget] = {}  # the views composed so far, by id
+        self._mounting: dict[Body, AwaitMount] = {}  # those still being mounted
         self._error_text = Text("")
         self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
         self._usage_loading: str | None = None  # the key whose usage is being fetched
@@ -87,32 +99,22 @@ class KeysLoading(Vertical):
     def table(self) -> ApiKeysTable:
         return self.query_one(ApiKeysTable)
 
-    def _first_view(self) -> str:
-        """The body's view in the first frame: takes the child's first page if it is in already."""
-        if self._pages_ahead is not None:
-            self._first_page = self._pages_ahead.arrived()
-        if self._first_page is None:
-            self._state = "keys-loading"
-        else:
-            self._state = "keys-table" if self._first_page else "keys-empty"
-        return self._state
-
-    def _new_view(self, state: str) -> Widget:
+    def _new_view(self, state: Body) -> Widget:
         """The view of `state` (not the table), composed now and kept for next time."""
         view: Widget
-        if state == "keys-loading":
-            view = LoadingView(id=state)
-        elif state == "keys-empty":
-            view = EmptyView(id=state)
+        if state is Body.LOADING:
+            view = LoadingView(id=state.value)
+        elif state is Body.EMPTY:
+            view = EmptyView(id=state.value)
         else:
-            view = ErrorView(self._error_text, id=state)
+            view = ErrorView(self._error_text, id=state.value)
         self._views[state] = view
         return view
 
-    def _show(self, state: str) -> None:
+    def _show(self, state: Body) -> None:
         """Show `state` in the body; a view shown for the first time is mounted, then shown."""
         self._state = state
-        if state != "keys-table" and state not in self._views:
+        if state is not Body.TABLE and state not in self._views:
             view = self._new_view(state)
             view.display = False  # the switcher shows it once it is in
             self._mounting[state] = self.query_one("#keys-body").mount(view, before=self.table)
@@ -121,21 +123,22 @@ class KeysLoading(Vertical):
             self._switch(state)
         # else: still mounting; `_shown` shows it if it is still the one wanted
 
-    async def _shown(self, state: str) -> None:
+    async def _shown(self, state: Body) -> None:
         """Wait until the view of `state` is in; show it if it is still the one wanted."""
         mounting = self._mounting.get(state)
         if mounting is not None:
             await mounting
             self._mounting.pop(state, None)
-        if self._state == state:
+        view = self._views.get(state)
+        if self._state == state and (view is None or view.is_attached):  # (not when quitting)
             self._switch(state)
 
-    def _switch(self, state: str) -> None:
-        self.query_one("#keys-body", ContentSwitcher).current = state
+    def _switch(self, state: Body) -> None:
+        self.query_one("#keys-body", ContentSwitcher).current = state.value
         # Focused at once, not from the App's queue: on the first frame, that frame shows it
         # (no second drawing of the screen for the focus alone).
         focused = self.screen.focused
-        if state == "keys-table":
+        if state is Body.TABLE:
             if not isinstance(focused, Input):
                 self.screen.set_focus(self.table)
         elif focused is None or isinstance(focused, ApiKeysTable):
@@ -161,28 +164,8 @@ class KeysLoading(Vertical):
         """Fetch every key page by page; the first page shows at once, the rest stream in."""
         table = self.table
         first_load = not self.loaded
-        if first_load and not self._first_in:
-            self._show("keys-loading")
-        pages_ahead, self._pages_ahead = self._pages_ahead, None  # for the first load only
-        if first_load and pages_ahead is not None:
-            shown = self._first_in  # in the first frame already (see `on_mount`)
-            if shown:
-                await self._first_page_drawn()
-            try:
-                async for page in pages_ahead.pages():
-                    if shown:
-                        table.append_keys(page)
-                        self._update_count()
-                    else:
-                        await self._first_page_in(page)
-                        shown = True
-                    await asyncio.sleep(0)
-            except ChildFailed:
-                # The client loads them; what is shown stays until its last page replaces it.
-                first_load = not shown
-            else:
-                await self._all_in()
-                return
+        if first_load:
+            self._show(Body.LOADING)
         try:
             client = await self._get_backend()
             pages: list[ApiKey] = []
@@ -211,7 +194,7 @@ class KeysLoading(Vertical):
         await self._all_in()
 
     async def _all_in(self) -> None:
-        state = "keys-table" if self.table.total else "keys-empty"
+        state = Body.for_keys(self.table.total)
         self._show(state)
         await self._shown(state)  # "loaded": its view is on screen
         self.loaded = True
@@ -275,8 +258,8 @@ class KeysLoading(Vertical):
         table.replace_keys(keys)
         self._update_count()
         state = self._state
-        if state in ("keys-table", "keys-empty"):
-            wanted = "keys-table" if table.total else "keys-empty"
+        if state in (Body.TABLE, Body.EMPTY):
+            wanted = Body.for_keys(table.total)
             if state != wanted:
                 self._show(wanted)
 
@@ -288,9 +271,8 @@ class KeysLoading(Vertical):
     def _show_first_page(self, page: list[ApiKey]) -> None:
         # A key created while the list loads is kept: it is the newest, first.
         self.table.append_keys(page)
-        self._show("keys-table" if self.table.total else "keys-empty")
+        self._show(Body.for_keys(self.table.total))
         self._update_count()
-        self._first_in = True
         self.post_message(self.KeysShown())
 
     async def _first_page_in(self, page: list[ApiKey]) -> None:
@@ -320,15 +302,15 @@ class KeysLoading(Vertical):
                 markup=False,
                 timeout=8,
             )
-            self._show("keys-table")
+            self._show(Body.TABLE)
             return
         # Our words keep their line break; only the server's part is made visible.
         self._error_text = Text.assemble("Could not load your API keys.\n", literal(message))
-        view = self._views.get("keys-error")
+        view = self._views.get(Body.ERROR)
         if isinstance(view, ErrorView):
             view.show(self._error_text)
         self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
-        self._show("keys-error")
+        self._show(Body.ERROR)
 
     # ---- the selected key ---------------------------------------------------------------
 

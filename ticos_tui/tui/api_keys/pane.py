@@ -19,6 +19,9 @@ from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.tui.api_keys.actions import KeyActions
 from ticos_tui.tui.api_keys.details import KeyDetails, related_id
+from ticos_tui.tui.api_keys.loading import (
+    Body,
+)
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 
 
@@ -101,22 +104,14 @@ class ApiKeysPane(KeyActions):
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
         )
-        first = self._first_view()
-        with ContentSwitcher(initial=first, id="keys-body"):
-            if first != "keys-table":
-                yield self._new_view(first)
-            yield ApiKeysTable(clock=self._clock, id="keys-table")
+        with ContentSwitcher(initial=Body.LOADING.value, id="keys-body"):
+            yield self._new_view(Body.LOADING)
+            yield ApiKeysTable(clock=self._clock, id=Body.TABLE.value)
         yield KeyDetails(clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
-        first, self._first_page = self._first_page, None
-        if first is None and self._pages_ahead is not None:
-            first = self._pages_ahead.arrived()  # in while the pane composed: still in time
-        if first is not None:  # before the first frame is drawn: it shows them
-            self._show_first_page(first)
-        else:
-            self._switch(self._state)
-            self._update_count()
+        self._switch(self._state)
+        self._update_count()
         self.load_keys()
         if self._refresh_interval:
             self.set_interval(self._refresh_interval, self.refresh_if_due)

@@ -9,7 +9,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -21,6 +21,7 @@ from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
 
 _MOVE = "Move through the keys"
+_NONE_YET = object()  # no `Highlighted` posted yet: the first one goes out, even for no key
 
 
 class ApiKeysTable(ScrollView, can_focus=True):
@@ -112,6 +113,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         self._now = clock()
         self._columns: tuple[int, list[tuple[Column, int]]] = (-1, [])  # (width, layout) cache
         self._sort_was_in_header: bool | None = None
+        self._highlighted: object = _NONE_YET  # the last `Highlighted`'s key
         self.generation = 0
         """Counts every change of the keys held, so a slow background fetch can tell it is stale."""
 
@@ -291,11 +293,18 @@ class ApiKeysTable(ScrollView, can_focus=True):
     def validate_cursor_row(self, value: int) -> int:
         return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
 
-    def watch_cursor_row(self, value: int) -> None:
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
-        # Posted on every change of key or of its data, so details panels stay current.
-        self.post_message(self.Highlighted(self, self.selected_key))
+        if round(self.scroll_y) != top:
+            self.refresh()
+        else:  # only the rows the cursor left and reached change (line 0 is the header)
+            self.refresh(*(Region(0, r - top + 1, self.size.width, 1) for r in {old, new}))
+        # When the key or its data (a new ApiKey) changes, not on every recompute.
+        key = self.selected_key
+        if key is not self._highlighted:
+            self._highlighted = key
+            self.post_message(self.Highlighted(self, key))
 
     def _scroll_cursor_into_view(self) -> None:
         height = max(self.scrollable_content_region.height - 1, 1)

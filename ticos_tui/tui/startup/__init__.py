@@ -1,1 +1,0 @@
-"""What exists for start-up latency: the key prefetch and its hand-over."""
