@@ -55,8 +55,8 @@ async def test_revoked_or_deleted_key_is_refused_at_once(
         ("Basic dXNlcjpwYXNz", "malformed"),
         ("Bearer tk_short", "malformed"),
         ("Bearer " + "tst_" + "x" * 10, "malformed"),
-        ("Bearer " + generate_key(), "unknown"),
-        ("Bearer " + generate_token(), "unknown"),
+        pytest.param("Bearer " + generate_key(), "unknown", id="Bearer-fresh-key-unknown"),
+        pytest.param("Bearer " + generate_token(), "unknown", id="Bearer-fresh-token-unknown"),
     ],
 )
 async def test_bad_credentials_get_401_saying_why(
