@@ -89,7 +89,7 @@ async def _run(data_dir: Path, kills: int, seed: int) -> int:
 
 
 async def test_sigkill_loses_nothing_acknowledged(data_dir: Path) -> None:
-    await _run(data_dir, kills=2, seed=1)  # --slow kills 15 times
+    await _run(data_dir, kills=3, seed=1)  # --slow kills 15 times
 
 
 @pytest.mark.slow
