@@ -8,7 +8,6 @@ pytest.mark.parametrize("backend", ["sqlite"])`.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -27,12 +26,6 @@ from ticos_tui.service.stores import open_store
 
 ClientFactory = Callable[..., httpx.AsyncClient]
 AppFactory = Callable[..., Starlette]
-
-# The crash and load tests reuse the benchmarks' helpers for a served instance.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
 
 @pytest.fixture
 def data_dir(isolated_env: dict[str, Path]) -> Path:
