@@ -65,7 +65,7 @@ class PgStore:
         self.clock = clock
         self.write_timeout = write_timeout
         self._clock = Clock(clock)
-        self.uses = UsageBuffer(FLUSH_INTERVAL)
+        self.uses = UsageBuffer(FLUSH_INTERVAL, clock)
         self._pool: AsyncConnectionPool | None = None
         self._reachable = True  # False since a call found the database unreachable
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None

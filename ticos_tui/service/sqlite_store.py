@@ -58,7 +58,7 @@ class Store(SqliteConnections):
         # Parsed scopes by their JSON text: a pure function of the text, not of a key, so it
         # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
-        self.uses = UsageBuffer(FLUSH_INTERVAL)  # coalesced uses (see usage.py)
+        self.uses = UsageBuffer(FLUSH_INTERVAL, clock)  # coalesced uses (see usage.py)
         self._flush_lock = threading.Lock()  # one flush at a time
         self._clock = Clock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 Usage = dict[tuple[str, str], int]  # (key id, day) -> requests
 
@@ -19,14 +20,15 @@ Usage = dict[tuple[str, str], int]  # (key id, day) -> requests
 class UsageBuffer:
     """Uses not written yet; safe to call from threads and from the event loop (no I/O)."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, clock: Callable[[], float] = time.time) -> None:
         self.interval = interval
+        self.clock = clock  # the store's clock
         self._pending_last_used: dict[str, str] = {}
         self._pending_usage: Usage = {}
         self._flight_last_used: dict[str, str] = {}
         self._flight_usage: Usage = {}
         self._lock = threading.Lock()  # the four dicts above; held for microseconds
-        self._last_flush = time.monotonic()
+        self._last_flush = clock()
 
     def record(self, key_id: str, now: str) -> None:
         """Count one use of `key_id` at `now` (the contract's time text)."""
@@ -37,14 +39,14 @@ class UsageBuffer:
             pending[slot] = pending.get(slot, 0) + 1
 
     def due(self) -> bool:
-        return bool(self._pending_last_used) and (
-            time.monotonic() - self._last_flush >= self.interval
-        )
+        # A clock set back counts as due, so a step back in time never holds uses back.
+        since = self.clock() - self._last_flush
+        return bool(self._pending_last_used) and not 0 <= since < self.interval
 
     def take(self) -> tuple[dict[str, str], Usage] | None:
         """Move the pending uses in flight for a flush; None when there are none."""
         with self._lock:
-            self._last_flush = time.monotonic()
+            self._last_flush = self.clock()
             if not self._pending_last_used:
                 return None
             last_used, self._pending_last_used = self._pending_last_used, {}
