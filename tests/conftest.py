@@ -103,6 +103,7 @@ class PostgresCluster:
         self.data = self.base / "data"
         self.port = _free_port()
         self.as_user: list[str] = []
+        self.started = False
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
@@ -125,11 +126,21 @@ class PostgresCluster:
         self._run(_postgres_bin("pg_ctl"), "-D", str(self.data), "-w", "-t", "60", *args)
 
     def start(self) -> None:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
-        self._pg_ctl("-l", str(self.base / "server.log"), "-o", options, "start")
+        """Start on `port`; if another process (another xdist worker) took it meanwhile, start
+        on a new free port (only before the first start: a restart keeps its port)."""
+        for attempt in range(3):
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            )
+            try:
+                self._pg_ctl("-l", str(self.base / "server.log"), "-o", options, "start")
+                self.started = True
+                return
+            except RuntimeError:
+                if self.started or attempt == 2:
+                    raise
+                self.port = _free_port()
 
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "stop")
