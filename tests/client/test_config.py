@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.client.test_credentials_keyring import fake_keyring  # noqa: F401  # a fixture
 from ticos_tui import credentials
 from ticos_tui.config import Settings, normalize_base_url, resolve_data_dir, resolve_settings
 from ticos_tui.errors import ConfigError
@@ -112,38 +113,18 @@ def test_file_fallback_is_private_and_per_url(isolated_env: dict[str, Path]) -> 
     assert not path.exists()
 
 
-class MemoryKeyring:
-    """Stands in for the `keyring` module with a working backend."""
+@pytest.mark.usefixtures("fake_keyring")  # a `keyring` package that works, on sys.path
+def test_keyring_is_preferred_when_it_works(isolated_env: dict[str, Path]) -> None:
+    import keyring
 
-    def __init__(self) -> None:
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_keyring(self) -> object:
-        return self
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.store.get((service, user))
-
-    def set_password(self, service: str, user: str, secret: str) -> None:
-        self.store[(service, user)] = secret
-
-    def delete_password(self, service: str, user: str) -> None:
-        del self.store[(service, user)]
-
-
-def test_keyring_is_preferred_when_it_works(
-    isolated_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ring = MemoryKeyring()
-    monkeypatch.setattr(credentials, "_keyring", lambda: ring)
     where = credentials.store_token("http://k.test/v1", "tst_k")
     assert where.startswith("keyring (")
-    assert ring.store == {("ticos-tui", "http://k.test/v1"): "tst_k"}
+    assert keyring.STORE == {("ticos-tui", "http://k.test/v1"): "tst_k"}  # type: ignore[attr-defined]
     assert "tst_k" not in (isolated_env["config"] / "credentials.json").read_text()
     settings = resolve_settings(base_url="http://k.test")
     assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
     assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")
-    assert ring.store == {}
+    assert keyring.STORE == {}  # type: ignore[attr-defined]
 
 
 def test_real_keyring_without_backend_falls_back() -> None:
