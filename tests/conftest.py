@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -49,6 +50,20 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, P
     # No OS keyring in tests: credentials go to the 0600 file fallback.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return {"data": data, "config": config}
+
+
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """Logging as it was before the test: a command run in-process (`serve`) sets up the process's
+    logging, a handler on the root logger writing to this test's captured stderr; left there, the
+    next test's log records would go to that closed stream ("Logging error: I/O operation on
+    closed file")."""
+    loggers = [logging.getLogger(), logging.getLogger("ticos_tui")]
+    saved = [(logger, list(logger.handlers), logger.level) for logger in loggers]
+    yield
+    for logger, handlers, level in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
 
 
 @pytest.fixture
