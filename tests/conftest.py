@@ -188,7 +188,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
-    """One PostgreSQL server for the session; tests get a schema each (`scratch_url`)."""
+    """One PostgreSQL server for the session; tests get a schema each (`scratch_url`).
+
+    Under pytest-xdist (`-n auto`) each worker is a session of its own: its own server, folder
+    and port, so workers share nothing."""
     cluster = PostgresCluster()
     yield cluster
     cluster.remove()
