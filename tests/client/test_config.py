@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.client.test_credentials_keyring import fake_keyring  # noqa: F401  # a fixture
 from ticos_tui import credentials
 from ticos_tui.config import Settings, normalize_base_url, resolve_data_dir, resolve_settings
 from ticos_tui.errors import ConfigError
@@ -111,20 +110,6 @@ def test_file_fallback_is_private_and_per_url(isolated_env: dict[str, Path]) -> 
     assert credentials.load_token("http://a.test/v1") is None
     assert credentials.forget_token("http://b.test/v1")
     assert not path.exists()
-
-
-@pytest.mark.usefixtures("fake_keyring")  # a `keyring` package that works, on sys.path
-def test_keyring_is_preferred_when_it_works(isolated_env: dict[str, Path]) -> None:
-    import keyring
-
-    where = credentials.store_token("http://k.test/v1", "tst_k")
-    assert where.startswith("keyring (")
-    assert keyring.STORE == {("ticos-tui", "http://k.test/v1"): "tst_k"}  # type: ignore[attr-defined]
-    assert "tst_k" not in (isolated_env["config"] / "credentials.json").read_text()
-    settings = resolve_settings(base_url="http://k.test")
-    assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
-    assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")
-    assert keyring.STORE == {}  # type: ignore[attr-defined]
 
 
 def test_real_keyring_without_backend_falls_back() -> None:
