@@ -127,7 +127,8 @@ class KeysLoading(Vertical):
         if mounting is not None:
             await mounting
             self._mounting.pop(state, None)
-        if self._state == state:
+        # Not if the app closed meanwhile: a view whose mount was cut short is not there to show.
+        if self._state == state and self._views[state].is_attached:
             self._switch(state)
 
     def _switch(self, state: str) -> None:
