@@ -127,8 +127,7 @@ class KeysLoading(Vertical):
         if mounting is not None:
             await mounting
             self._mounting.pop(state, None)
-        # Not if the app closed meanwhile: a view whose mount was cut short is not there to show.
-        if self._state == state and self._views[state].is_attached:
+        if self._state == state:
             self._switch(state)
 
     def _switch(self, state: str) -> None:
