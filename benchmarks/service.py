@@ -21,15 +21,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.floor import hammer, start_hello
 from tests import seeding
-from tests.served import (
-    Connection,
-    Timings,
-    build_request,
-    hammer,
-    start_hello,
-    start_service,
-)
+from tests.served import Connection, Timings, build_request, start_service
 
 KEYS = 10_000
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -49,6 +50,20 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, P
     # No OS keyring in tests: credentials go to the 0600 file fallback.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return {"data": data, "config": config}
+
+
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """Logging as it was before the test: a command run in-process (`serve`) sets up the process's
+    logging, a handler on the root logger writing to this test's captured stderr; left there, the
+    next test's log records would go to that closed stream ("Logging error: I/O operation on
+    closed file")."""
+    loggers = [logging.getLogger(), logging.getLogger("ticos_tui")]
+    saved = [(logger, list(logger.handlers), logger.level) for logger in loggers]
+    yield
+    for logger, handlers, level in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
 
 
 @pytest.fixture
@@ -103,6 +118,7 @@ class PostgresCluster:
         self.data = self.base / "data"
         self.port = _free_port()
         self.as_user: list[str] = []
+        self.started = False
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
@@ -125,11 +141,21 @@ class PostgresCluster:
         self._run(_postgres_bin("pg_ctl"), "-D", str(self.data), "-w", "-t", "60", *args)
 
     def start(self) -> None:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
-        self._pg_ctl("-l", str(self.base / "server.log"), "-o", options, "start")
+        """Start on `port`; if another process (another xdist worker) took it meanwhile, start
+        on a new free port (only before the first start: a restart keeps its port)."""
+        for attempt in range(3):
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            )
+            try:
+                self._pg_ctl("-l", str(self.base / "server.log"), "-o", options, "start")
+                self.started = True
+                return
+            except RuntimeError:
+                if self.started or attempt == 2:
+                    raise
+                self.port = _free_port()
 
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "stop")
@@ -162,7 +188,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
-    """One PostgreSQL server for the session; tests get a schema each (`scratch_url`)."""
+    """One PostgreSQL server for the session; tests get a schema each (`scratch_url`).
+
+    Under pytest-xdist (`-n auto`) each worker is a session of its own: its own server, folder
+    and port, so workers share nothing."""
     cluster = PostgresCluster()
     yield cluster
     cluster.remove()

@@ -1,5 +1,6 @@
-"""Serving the service on loopback for tests and benchmarks: a `serve` process, a bare ASGI floor,
-and a minimal keep-alive HTTP/1.1 client light enough not to be the bottleneck."""
+"""Serving the service on loopback for tests (and benchmarks, which import this module; tests never
+import benchmarks): a `serve` process and a minimal keep-alive HTTP/1.1 client light enough not to
+be the bottleneck."""
 
 from __future__ import annotations
 
@@ -125,36 +126,6 @@ def start_service(
     return Served(proc, port, data_dir)
 
 
-async def hello_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """The bare ASGI "hello world" the service is compared with."""
-    if scope["type"] != "http":
-        return
-    body = b'{"hello":"world"}'
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"17")]})  # fmt: skip
-    await send({"type": "http.response.body", "body": body})
-
-
-def start_hello() -> tuple[subprocess.Popen[bytes], int]:
-    """The bare app under uvicorn with the same settings `serve` uses."""
-    port = free_port()
-    code = (
-        "import uvicorn; from tests.served import hello_app; "
-        f"uvicorn.run(hello_app, host='{HOST}', port={port}, access_log=False, log_level='warning', lifespan='off')"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("hello-world server did not start")
-
-
 def build_request(method: str, path: str, token: str | None = None, body: Any = None) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
     payload = b""
@@ -211,28 +182,3 @@ class Timings:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
-async def hammer(
-    port: int, raw: bytes, *, connections: int, seconds: float, max_requests: int
-) -> Timings:
-    """The same request over `connections` keep-alive connections, bounded in time and count."""
-    timings = Timings()
-    deadline = time.perf_counter() + seconds
-    remaining = [max_requests]
-
-    async def worker() -> None:
-        conn = await Connection.open(port)
-        try:
-            while remaining[0] > 0 and time.perf_counter() < deadline:
-                remaining[0] -= 1
-                started = time.perf_counter()
-                status, _ = await conn.request(raw)
-                timings.add(time.perf_counter() - started, status)
-        finally:
-            conn.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    timings.elapsed = time.perf_counter() - started
-    return timings

@@ -117,40 +117,6 @@ def test_file_fallback_is_private_and_per_url(isolated_env: dict[str, Path]) -> 
     assert not path.exists()
 
 
-class MemoryKeyring:
-    """Stands in for the `keyring` module with a working backend."""
-
-    def __init__(self) -> None:
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_keyring(self) -> object:
-        return self
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.store.get((service, user))
-
-    def set_password(self, service: str, user: str, secret: str) -> None:
-        self.store[(service, user)] = secret
-
-    def delete_password(self, service: str, user: str) -> None:
-        del self.store[(service, user)]
-
-
-def test_keyring_is_preferred_when_it_works(
-    isolated_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ring = MemoryKeyring()
-    monkeypatch.setattr(credentials, "_keyring", lambda: ring)
-    where = credentials.store_token("http://k.test/v1", "tst_k")
-    assert where.startswith("keyring (")
-    assert ring.store == {("ticos-tui", "http://k.test/v1"): "tst_k"}
-    assert "tst_k" not in (isolated_env["config"] / "credentials.json").read_text()
-    settings = resolve_settings(base_url="http://k.test")
-    assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
-    assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")
-    assert ring.store == {}
-
-
 def test_real_keyring_without_backend_falls_back() -> None:
     # conftest sets PYTHON_KEYRING_BACKEND to keyring's fail backend.
     assert credentials._keyring() is None

@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from ticos_tui.settings import credentials
+from ticos_tui.settings.config import resolve_settings
 
 FAKE_KEYRING = """
 import json
@@ -147,3 +148,17 @@ def test_a_login_stored_in_the_keyring_before_markers_is_still_found(
     # Found once, remembered: the file now says where it is, without the token.
     text = (isolated_env["config"] / "credentials.json").read_text()
     assert json.loads(text)["keyring"] == [URL] and "tst_legacy" not in text
+
+
+@pytest.mark.usefixtures("fake_keyring")  # a `keyring` package that works, on sys.path
+def test_keyring_is_preferred_when_it_works(isolated_env: dict[str, Path]) -> None:
+    import keyring
+
+    where = credentials.store_token("http://k.test/v1", "tst_k")
+    assert where.startswith("keyring (")
+    assert keyring.STORE == {("ticos-tui", "http://k.test/v1"): "tst_k"}  # type: ignore[attr-defined]
+    assert "tst_k" not in (isolated_env["config"] / "credentials.json").read_text()
+    settings = resolve_settings(base_url="http://k.test")
+    assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
+    assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")
+    assert keyring.STORE == {}  # type: ignore[attr-defined]

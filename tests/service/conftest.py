@@ -8,7 +8,7 @@ pytest.mark.parametrize("backend", ["sqlite"])`.
 from __future__ import annotations
 
 import asyncio
-import sys
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -27,11 +27,6 @@ from ticos_tui.service.store.factory import open_store
 
 ClientFactory = Callable[..., httpx.AsyncClient]
 AppFactory = Callable[..., Starlette]
-
-# The crash and load tests reuse the benchmarks' helpers for a served instance.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
 
 @pytest.fixture
@@ -127,3 +122,23 @@ async def create_key(client: httpx.AsyncClient, name: str = "k", **fields: objec
     response = await client.post("/v1/api-keys", json={"name": name, **fields})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+class MovingClock:
+    """The wall clock plus an offset a test moves: time passes for the app without waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def client_of(app: Starlette, credential: str | None = None, address: str = "127.0.0.1"):
+    """A client of `app` (close it: `async with`) with a credential, from a client address."""
+    headers = {"Authorization": f"Bearer {credential}"} if credential else {}
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://ticos.test", headers=headers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import httpx
@@ -10,22 +9,25 @@ import pytest
 
 from ticos_tui.core.keyformat import generate_key, generate_token
 
-from .conftest import AppFactory, ClientFactory, create_key
+from .conftest import AppFactory, ClientFactory, MovingClock, client_of, create_key
 
 
 async def test_created_key_authenticates_and_last_used_moves(
-    client: httpx.AsyncClient, make_client: ClientFactory
+    make_app: AppFactory, token: str
 ) -> None:
-    created = await create_key(client)
-    as_key = make_client(created["key"])
-    assert (await as_key.get("/v1/api-keys")).status_code == 200
-    first = (await client.get(f"/v1/api-keys/{created['id']}")).json()["last_used_at"]
-    assert first is not None
-    used = time.strptime(first, "%Y-%m-%dT%H:%M:%SZ")
-    assert abs(time.mktime(used) - time.mktime(time.gmtime())) <= 2
-    await asyncio.sleep(1.1)
-    assert (await as_key.get("/v1/account")).status_code == 200
-    second = (await client.get(f"/v1/api-keys/{created['id']}")).json()["last_used_at"]
+    clock = MovingClock()
+    app = make_app(clock=clock)
+    async with client_of(app, token) as client:
+        created = await create_key(client)
+        async with client_of(app, created["key"]) as as_key:
+            assert (await as_key.get("/v1/api-keys")).status_code == 200
+            first = (await client.get(f"/v1/api-keys/{created['id']}")).json()["last_used_at"]
+            assert first is not None
+            used = time.strptime(first, "%Y-%m-%dT%H:%M:%SZ")
+            assert abs(time.mktime(used) - time.mktime(time.gmtime())) <= 2
+            clock.advance(1.1)  # the app's time passes; the test does not wait for it
+            assert (await as_key.get("/v1/account")).status_code == 200
+            second = (await client.get(f"/v1/api-keys/{created['id']}")).json()["last_used_at"]
     assert second > first
 
 
@@ -55,8 +57,8 @@ async def test_revoked_or_deleted_key_is_refused_at_once(
         ("Basic dXNlcjpwYXNz", "malformed"),
         ("Bearer tk_short", "malformed"),
         ("Bearer " + "tst_" + "x" * 10, "malformed"),
-        ("Bearer " + generate_key(), "unknown"),
-        ("Bearer " + generate_token(), "unknown"),
+        pytest.param("Bearer " + generate_key(), "unknown", id="Bearer-fresh-key-unknown"),
+        pytest.param("Bearer " + generate_token(), "unknown", id="Bearer-fresh-token-unknown"),
     ],
 )
 async def test_bad_credentials_get_401_saying_why(
@@ -174,14 +176,15 @@ async def test_throttle_after_repeated_failures_spares_other_clients(
 
 
 async def test_invalid_verifications_count_as_failures(make_app: AppFactory, token: str) -> None:
-    app = make_app(failed_auth_limit=3, failed_auth_window=0.5)
+    clock = MovingClock()
+    app = make_app(failed_auth_limit=3, failed_auth_window=0.5, clock=clock)
     transport = httpx.ASGITransport(app=app, client=("10.0.0.9", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as anonymous:
         results = [
             await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"}) for _ in range(4)
         ]
         assert [r.status_code for r in results] == [200, 200, 200, 429]
-        await asyncio.sleep(0.6)
+        clock.advance(0.6)  # past the window, without waiting for it
         assert (
             await anonymous.post("/v1/api-keys/verify", json={"key": "tk_guess"})
         ).status_code == 200

@@ -14,10 +14,20 @@ from tests.served import start_service
 
 
 async def _clients_until_killed(
-    base_url: str, token: str, kill_after: float, served, acked: dict
+    base_url: str, token: str, kill_at: int, served, acked: dict
 ) -> None:
+    """Eight clients write until the service is SIGKILLed, at the `kill_at`th acknowledged write
+    of this round (an event, not a time: the same point in the run on a fast or a busy machine),
+    while the others' writes are in flight."""
     headers = {"Authorization": f"Bearer {token}"}
     stop = asyncio.Event()
+    due = asyncio.Event()
+    writes = [0]
+
+    def acknowledged() -> None:
+        writes[0] += 1
+        if writes[0] >= kill_at:
+            due.set()
 
     async def client(n: int) -> None:
         rng = random.Random(n)
@@ -33,6 +43,7 @@ async def _clients_until_killed(
                             body = r.json()
                             acked["created"][body["id"]] = body["key"]
                             mine.append(body["id"])
+                            acknowledged()
                     elif roll < 0.8:
                         key_id = rng.choice(mine)
                         r = await http.patch(f"/v1/api-keys/{key_id}", json={"name": f"r{n}"})
@@ -41,16 +52,23 @@ async def _clients_until_killed(
                         r = await http.post(f"/v1/api-keys/{key_id}/revoke")
                         if r.status_code == 200:
                             acked["revoked"].add(key_id)
+                            acknowledged()
                 except httpx.HTTPError:
                     return  # the server was killed under this request: it was never acknowledged
                 assert r is not None and r.status_code < 500, r.text if r is not None else ""
 
     async def killer() -> None:
-        await asyncio.sleep(kill_after)
+        await due.wait()
         served.kill()
         stop.set()
 
-    await asyncio.gather(killer(), *(client(n) for n in range(8)))
+    async def clients() -> None:
+        try:
+            await asyncio.gather(*(client(n) for n in range(8)))
+        finally:
+            due.set()  # every client stopped (the service died of itself?): no more to wait for
+
+    await asyncio.gather(killer(), clients())
 
 
 async def _check(base_url: str, token: str, acked: dict) -> None:
@@ -74,9 +92,7 @@ async def _run(data_dir: Path, kills: int, seed: int) -> int:
     token = served.token()
     try:
         for _ in range(kills):
-            await _clients_until_killed(
-                served.base_url, token, rng.uniform(0.2, 1.2), served, acked
-            )
+            await _clients_until_killed(served.base_url, token, rng.randint(10, 150), served, acked)
             served = start_service(data_dir, port=None)
             conn = sqlite3.connect(data_dir / "ticos.db")
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -89,7 +105,7 @@ async def _run(data_dir: Path, kills: int, seed: int) -> int:
 
 
 async def test_sigkill_loses_nothing_acknowledged(data_dir: Path) -> None:
-    await _run(data_dir, kills=2, seed=1)  # --slow kills 15 times
+    await _run(data_dir, kills=3, seed=1)  # --slow kills 15 times
 
 
 @pytest.mark.slow

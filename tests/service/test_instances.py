@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from tests.served import Served, start_service
+from tests.waiting import described
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -61,7 +62,7 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> No
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
+            pytest.fail(f"waited {timeout} s for: {described(check)}")
         await asyncio.sleep(0.1)
 
 

@@ -18,7 +18,7 @@ from ticos_tui.service.bootstrap import create_account, local_session_token
 from ticos_tui.service.store.schema_sqlite import SCHEMA_VERSION, migrate
 from ticos_tui.service.store.sqlite import Store
 
-from .conftest import ClientFactory, create_key
+from .conftest import AppFactory, ClientFactory, MovingClock, client_of, create_key
 
 
 def test_local_session_token_is_created_once_and_reused(data_dir: Path) -> None:
@@ -144,13 +144,16 @@ async def test_paging_ten_thousand_keys_sees_each_once(client: httpx.AsyncClient
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # reads the SQLite file
 async def test_uses_are_written_within_two_seconds_without_reads(
-    data_dir: Path, client: httpx.AsyncClient, make_client: ClientFactory
+    data_dir: Path, make_app: AppFactory, token: str
 ) -> None:
-    created = await create_key(client)
-    as_key = make_client(created["key"])
-    await as_key.get("/v1/api-keys")
-    await asyncio.sleep(1.05)
-    await as_key.get("/v1/api-keys")  # the next request after a second flushes
+    clock = MovingClock()
+    app = make_app(clock=clock)
+    async with client_of(app, token) as client:
+        created = await create_key(client)
+        async with client_of(app, created["key"]) as as_key:
+            await as_key.get("/v1/api-keys")
+            clock.advance(1.05)  # a second passes for the app
+            await as_key.get("/v1/api-keys")  # the next request after a second flushes
 
     def written() -> tuple[object, object]:
         conn = sqlite3.connect(data_dir / "ticos.db")

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 
+from tests.waiting import described
 from ticos_tui.settings.config import Settings
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.api_keys.table import ApiKeysTable
@@ -18,21 +19,33 @@ from ticos_tui.wiring import open_client
 
 
 async def wait_until(
-    pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 10.0
+    pilot: Pilot[object],
+    condition: Callable[[], bool],
+    timeout: float = 10.0,
+    what: Callable[[], str] | str | None = None,
 ) -> None:
-    """Let the app run until `condition()` holds; fail with a clear message after `timeout`."""
+    """Let the app run until `condition()` holds; after `timeout`, fail saying what it waited
+    for (`what`, or the condition's source) and, if `what` is a function, what it found."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
+            said = what() if callable(what) else what
+            raise AssertionError(f"waited {timeout} s for: {said or described(condition)}")
         await pilot.pause(0.02)
 
 
 async def settle(pilot: Pilot[object], timeout: float = 10.0) -> None:
     """Wait until no worker of the app is running, then let the messages they posted drain."""
     app = pilot.app
-    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), timeout)
+
+    def still_running() -> str:
+        names = [w.name or repr(w) for w in app.workers if w.is_running]
+        return f"the app's workers to finish (still running: {', '.join(names)})"
+
+    await wait_until(
+        pilot, lambda: not any(w.is_running for w in app.workers), timeout, still_running
+    )
     await pilot.pause()
 
 

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from textual.widgets import ContentSwitcher
 
 from tests.tui.helpers import wait_until
 from ticos_tui.cli import launch
@@ -28,6 +29,10 @@ async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(
     app = make_app(settings, on_ready=launch.collect_from_now_on)
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, gc.isenabled)
+        # The empty account's view in place before the app quits: quitting while it still
+        # mounts raises NoMatches in KeysLoading._shown (an exit race of the app, reported).
+        body = app.screen.query_one("#keys-body", ContentSwitcher)
+        await wait_until(pilot, lambda: body.current == "keys-empty")
 
 
 async def test_the_app_leaves_the_collector_to_the_process_owner(

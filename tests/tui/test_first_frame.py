@@ -14,8 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, OptionList, Sparkline
@@ -45,6 +48,34 @@ class FirstFrame:
     widgets: set[str] = field(default_factory=set)  # which of the later parts were mounted
 
 
+class TerminalDriver(HeadlessDriver):
+    """A terminal that tells its app when the first frame reaches it: Textual writes frames to
+    a driver that is not headless (and drops any rendered during a batch update)."""
+
+    def __init__(self, app: App[object], **options: Any) -> None:
+        super().__init__(app, **options)
+        self.app = app
+        self.frames = 0
+
+    @property
+    def is_headless(self) -> bool:
+        return False
+
+    def write(self, data: str) -> None:
+        # A frame draws text; the other writes are controls alone (the pointer's shape, a bell).
+        if not _CONTROLS.sub("", data).strip():
+            return
+        self.frames += 1
+        if self.frames == 1 and isinstance(self.app, FirstFrameApp):
+            self.app.first_frame_written()
+
+
+# Escape sequences (CSI, OSC ending in BEL or ST) and control characters.
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x1f]"
+)
+
+
 class FirstFrameApp(TicosApp):
     """The app, recording its screen on the first frame and running `then` there."""
 
@@ -52,17 +83,16 @@ class FirstFrameApp(TicosApp):
 
     def __init__(self, *args: object, then: Callable[[TicosApp], None] | None = None, **kw: object):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.driver_class = TerminalDriver
         self.first = FirstFrame()
         self._then = then
-        self._drawn = False
 
-    def _display(self, screen: Screen[object], renderable: object) -> None:
-        # What reaches the terminal: Textual drops a frame rendered during a batch update.
-        drawn = renderable is not None and not self._batch_count
-        super()._display(screen, renderable)  # type: ignore[arg-type]
-        if drawn and not self._drawn:
-            self._drawn = True
-            self._first_frame(screen)
+    def run_test(self, **options: Any) -> Any:
+        """As Textual's, with the recording terminal in place of the headless one."""
+        return super().run_test(headless=False, **options)
+
+    def first_frame_written(self) -> None:
+        self._first_frame(self.screen)
 
     def _first_frame(self, screen: Screen[object]) -> None:
         self.first.text = screen_text(self)

@@ -22,7 +22,10 @@ def test_page_and_websocket_show_the_keys_table(web_server: WebServer) -> None:
     assert ws_url in page.text  # the page's terminal connects back to this server
     text = asyncio.run(
         read_until(
-            ws_url, ["Your API Keys", KEY_NAME], origin=web_server.url, cookie=web_server.cookie
+            ws_url,
+            ["Your API Keys", KEY_NAME, "1 key"],
+            origin=web_server.url,
+            cookie=web_server.cookie,
         )
     )
     assert "1 key" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from textual.widgets import Sparkline
+from textual.widgets import ContentSwitcher, Sparkline
 
 from tests.tui.fakes import NOW, CountingBackend, FakeClient, sample_keys
 from tests.tui.helpers import loaded, pane, record_toasts, row_text, settle, table, wait_until
@@ -29,9 +29,9 @@ async def test_last_used_updates_by_itself_without_moving_or_flickering(
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
         the_pane, tbl = pane(app), table(app)
-        shown: list[str] = []
-        show = the_pane._show
-        monkeypatch.setattr(the_pane, "_show", lambda state: (shown.append(state), show(state)))
+        shown: list[str] = []  # every view the keys' body switches to from here on
+        body = the_pane.query_one("#keys-body", ContentSwitcher)
+        the_pane.watch(body, "current", lambda state: shown.append(str(state)), init=False)
         await pilot.press("down", "down")
         chosen = tbl.selected_key
         await wait_until(pilot, lambda: bool(the_pane.query(Sparkline)))  # after the first frame

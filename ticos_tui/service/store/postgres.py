@@ -74,7 +74,7 @@ class PgStore(PgUsage, PgAudit):
         self.write_timeout = write_timeout
         self._clock = TextClock(clock)
         # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
-        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=spill_dir)
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=spill_dir, clock=clock)
         self._pool: AsyncConnectionPool | None = None
         self._reachable = True  # False since a call found the database unreachable
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None

@@ -55,7 +55,7 @@ class Store(SqliteAudit):
         # can never keep a revoked key usable (every request looks the key up).
         self._scopes_cache: dict[str, list[str]] = {}
         # Coalesced uses, with those a shutdown could not write taken back (see usage.py).
-        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=data_dir)
+        self.uses = UsageBuffer(FLUSH_INTERVAL, spill_dir=data_dir, clock=clock)
         self._flush_lock = threading.Lock()  # one flush at a time
         self._clock = TextClock(clock)
         # Embedded mode has no lifespan: pending uses are written when the process exits. A weak

@@ -77,7 +77,7 @@ class SqliteStore:
         calls.shutdown()
 
     def failure_limiter(self, kind: str, limit: int, window: float) -> FailedAuthLimiter:
-        return FailedAuthLimiter(limit, window)  # one process owns the file: counts in memory
+        return FailedAuthLimiter(limit, window, self.clock)  # one process owns the file: in memory
 
     async def create_account(self, name: str, email: str, *, local: bool = False) -> str:
         return await self._write(lambda db: db.create_account(name, email, local=local))

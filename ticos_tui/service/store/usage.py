@@ -20,6 +20,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ticos_tui.core.errors import ConfigError
@@ -34,14 +35,20 @@ class UsageBuffer:
     """Uses not written yet; safe to call from threads and from the event loop (no I/O, but at
     construction and in `landed` / `spill` when it has a spill folder)."""
 
-    def __init__(self, interval: float, spill_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        interval: float,
+        spill_dir: Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.interval = interval
+        self.clock = clock  # the store's clock
         self._pending_last_used: dict[str, str] = {}
         self._pending_usage: Usage = {}
         self._flight_last_used: dict[str, str] = {}
         self._flight_usage: Usage = {}
         self._lock = threading.Lock()  # the four dicts above; held for microseconds
-        self._last_flush = time.monotonic()
+        self._last_flush = clock()
         self._spill = None if spill_dir is None else SpillFiles(spill_dir)
         if self._spill is not None:
             kept = self._spill.claim()
@@ -57,14 +64,14 @@ class UsageBuffer:
             pending[slot] = pending.get(slot, 0) + 1
 
     def due(self) -> bool:
-        return bool(self._pending_last_used) and (
-            time.monotonic() - self._last_flush >= self.interval
-        )
+        # A clock set back counts as due, so a step back in time never holds uses back.
+        since = self.clock() - self._last_flush
+        return bool(self._pending_last_used) and not 0 <= since < self.interval
 
     def take(self) -> tuple[dict[str, str], Usage] | None:
         """Move the pending uses in flight for a flush; None when there are none."""
         with self._lock:
-            self._last_flush = time.monotonic()
+            self._last_flush = self.clock()
             if not self._pending_last_used:
                 return None
             last_used, self._pending_last_used = self._pending_last_used, {}
