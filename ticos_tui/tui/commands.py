@@ -46,8 +46,13 @@ class KeysCommands(Provider):
                 partial(pane.sort_by, column),
             )
         yield Command(
+            "Activity: who did what to which key",
+            "The account's audit log, followed while open · key a",
+            partial(self.screen.run_action, "section('activity')"),
+        )
+        yield Command(
             "Account menu",
-            "Account Settings, Quit · key ctrl+a",
+            "Account Settings, Activity, Quit · key ctrl+a",
             partial(app.run_action, "account_menu"),
         )
         yield Command(

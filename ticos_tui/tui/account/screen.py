@@ -1,13 +1,13 @@
-"""AccountSettingsScreen: the sidebar (Profile, API Keys) and the selected section.
+"""AccountSettingsScreen: the sidebar (Profile, API Keys, Activity) and the selected section.
 
 The first frame holds what it shows: the header, the keys pane and the hints. The sidebar and
 the usage are mounted right after it (`compose_rest`; the sidebar's column keeps its width
-meanwhile), the profile when it is first shown.
+meanwhile), the profile and the activity when first shown.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -26,7 +26,11 @@ from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.hints import KeyHints
 
-SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"))  # (id, title), as in the sidebar
+if TYPE_CHECKING:
+    from ticos_tui.tui.activity.pane import ActivityPane
+
+# (id, title), as in the sidebar
+SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"), ("activity", "Activity"))
 
 
 class AccountSettingsScreen(Screen[None]):
@@ -47,6 +51,13 @@ class AccountSettingsScreen(Screen[None]):
         Binding(
             "ctrl+c", "copy_or_quit", "Quit", show=False, tooltip="Quit (copies a selection first)"
         ),
+        # The Activity section's own `a` goes back to the keys.
+        Binding(
+            "a",
+            "section('activity')",
+            "Activity",
+            tooltip="Activity: who created, renamed, rolled, revoked or deleted which key, from where",
+        ),
     ]
 
     def __init__(
@@ -66,6 +77,7 @@ class AccountSettingsScreen(Screen[None]):
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._profile = ProfilePane(clock=clock, id="profile")  # mounted when first shown
+        self._activity: ActivityPane | None = None  # made and mounted when first shown
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -132,8 +144,28 @@ class AccountSettingsScreen(Screen[None]):
         if section == self._profile.id and self._profile.parent is None:
             self._profile.display = False  # the switcher shows it
             sections.mount(self._profile, before=0)  # in the switcher at once; composed soon
+        if section == "activity" and self._activity is None:
+            from ticos_tui.tui.activity.pane import ActivityPane  # not on the first frame's path
+
+            self._activity = ActivityPane(self._get_backend, clock=self._clock, id="activity")
+            self._activity.display = False
+            sections.mount(self._activity)
         sections.current = section
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "sidebar" and event.option.id == "api-keys":
+    def action_section(self, section: str) -> None:
+        """Show `section` (an id of SECTIONS) and focus it, as choosing it in the sidebar does."""
+        for sidebar in self.query("#sidebar").results(OptionList):
+            with self.prevent(OptionList.OptionHighlighted):
+                sidebar.highlighted = [id for id, _ in SECTIONS].index(section)
+        self._show_section(section)
+        self.call_after_refresh(self._focus_section, section)
+
+    def _focus_section(self, section: str) -> None:
+        if section == "api-keys":
             self.query_one(ApiKeysPane).table.focus()
+        elif section == "activity" and self._activity is not None:
+            self._activity.focus_body()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "sidebar" and event.option.id:
+            self._focus_section(event.option.id)
