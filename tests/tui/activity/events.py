@@ -27,7 +27,7 @@ def sample_events(count: int = 8) -> list[AuditEvent]:
         by_key = i % 3 == 2
         events.append(
             AuditEvent(
-                id=f"evt_{count - i:04d}",
+                id=f"evt_s{count - i:04d}",  # never one the fake makes (evt_0000…)
                 at=NOW - timedelta(minutes=7 * i + 2),
                 action=action,
                 key_id=f"key_{i % 4:04d}",

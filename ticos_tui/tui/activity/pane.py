@@ -21,9 +21,10 @@ from ticos_tui.models import AuditEvent
 from ticos_tui.sanitize import literal, visible
 from ticos_tui.tui.activity.feed import ActivityFeed
 from ticos_tui.tui.activity.rows import PADDING, Column, cells, fit_columns, matches
+from ticos_tui.tui.activity.table import ActivityTable
 
 NEAR_END = 5  # rows from the last one where the next older page is fetched
-FILTER_PAGES = 10  # pages a filter edit may fetch to fill the screen with matches
+FILTER_PAGES = 10  # pages a filter (from `/` to escape) may fetch to fill the screen with matches
 EMPTY_TEXT = "No activity yet: creating, renaming, rolling, revoking or deleting a key shows here."
 
 
@@ -61,7 +62,8 @@ class ActivityPane(ActivityFeed):
         overflow-x: hidden;
     }
     ActivityPane #activity-detail {
-        height: 3; padding: 0 1; border-top: solid $panel-lighten-2; color: $text-muted;
+        height: auto; max-height: 4; padding: 0 1; border-top: solid $panel-lighten-2;
+        color: $text-muted;
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,8 +79,8 @@ class ActivityPane(ActivityFeed):
     _filter_pages = 0  # pages fetched for the current filter so far
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#activity-table", DataTable)
+    def table(self) -> ActivityTable:
+        return self.query_one("#activity-table", ActivityTable)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="section-header"):
@@ -89,7 +91,7 @@ class ActivityPane(ActivityFeed):
             id="activity-filter",
         )
         with ContentSwitcher(initial="activity-table", id="activity-body"):
-            yield DataTable(
+            yield ActivityTable(
                 id="activity-table", cursor_type="row", cell_padding=PADDING, zebra_stripes=True
             )
             yield ActivityError(id="activity-error")
@@ -97,6 +99,14 @@ class ActivityPane(ActivityFeed):
 
     def on_mount(self) -> None:
         self.reload()
+
+    def on_show(self) -> None:
+        super().on_show()
+        self._update_count()  # says it follows
+
+    def on_hide(self) -> None:
+        super().on_hide()
+        self._update_count()
 
     def reload(self) -> None:
         self.table.loading = True
@@ -164,7 +174,7 @@ class ActivityPane(ActivityFeed):
         """Lay the table out again: its columns fitted to its width, the filtered events in."""
         table = self.table
         selected = self._selected()
-        self._columns = fit_columns(max(table.size.width - 1, 20))  # less the scrollbar
+        self._columns = fit_columns(self._table_width())
         with self.app.batch_update():
             table.clear(columns=True)
             for column in self._columns:
@@ -202,11 +212,12 @@ class ActivityPane(ActivityFeed):
         else:
             detail.update(Text(EMPTY_TEXT))
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self._refit)
+    def _table_width(self) -> int:
+        """The cells the table's columns share: the pane's, less its padding and the scrollbar."""
+        return max(self.size.width - 3, 20)
 
-    def _refit(self) -> None:
-        if self._columns is not None and fit_columns(self.table.size.width - 1) != self._columns:
+    def on_resize(self, event: events.Resize) -> None:
+        if self._columns is not None and fit_columns(self._table_width()) != self._columns:
             self._rebuild()
 
     @on(DataTable.RowHighlighted, "#activity-table")
@@ -256,13 +267,14 @@ class ActivityPane(ActivityFeed):
         self.reload()
 
     def action_filter(self) -> None:
+        if not self.has_class("-filtering"):
+            self._filter_pages = 0
         self.add_class("-filtering")
         self.refresh_bindings()
         self.query_one("#activity-filter", Input).focus()
 
     @on(Input.Changed, "#activity-filter")
     def _filter_changed(self) -> None:
-        self._filter_pages = 0
         if self.loaded:
             self._rebuild()
             self._update_count()
