@@ -20,7 +20,7 @@ async def _activity_shown(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(120, 35), (80, 24)], ids=["120x35", "80x24"])
+@pytest.mark.parametrize("size", [(120, 35), (80, 24), (60, 20)], ids=["120x35", "80x24", "60x20"])
 def test_activity(snap_compare, fake_app, size) -> None:
     client = ActivityClient(sample_events(40))
     assert snap_compare(fake_app(client), terminal_size=size, run_before=_activity_shown)

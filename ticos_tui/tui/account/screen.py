@@ -51,11 +51,12 @@ class AccountSettingsScreen(Screen[None]):
         Binding(
             "ctrl+c", "copy_or_quit", "Quit", show=False, tooltip="Quit (copies a selection first)"
         ),
-        # The Activity section's own `a` goes back to the keys.
+        # From any section (the keys pane shows it in its hints; Activity's own `a` goes back).
         Binding(
             "a",
             "section('activity')",
             "Activity",
+            show=False,
             tooltip="Activity: who created, renamed, rolled, revoked or deleted which key, from where",
         ),
     ]

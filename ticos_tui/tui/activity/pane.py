@@ -62,7 +62,7 @@ class ActivityPane(ActivityFeed):
         overflow-x: hidden;
     }
     ActivityPane #activity-detail {
-        height: auto; max-height: 4; padding: 0 1; border-top: solid $panel-lighten-2;
+        height: auto; max-height: 5; padding: 0 1; border-top: solid $panel-lighten-2;
         color: $text-muted;
     }
     """
