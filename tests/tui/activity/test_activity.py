@@ -270,3 +270,29 @@ async def test_reachable_by_key_hints_help_menu_palette_and_mouse(fake_app: AppF
         await wait_until(pilot, lambda: not pane.display)
         await pilot.click("#sidebar", offset=(2, 3))  # Activity
         await wait_until(pilot, lambda: pane.display and pane.following)
+
+
+async def test_r_keeps_working_while_the_service_stays_down(fake_app: AppFactory) -> None:
+    """Found in tmux: a retry that failed again left nothing focused, so the next r did nothing,
+    and the detail line kept describing an event from before the reload."""
+    client = ActivityClient()
+    app = fake_app(client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_activity(pilot, app)
+        assert "key.created" in rendered(pane, "#activity-detail")
+        client.fail_audit = ConnectionFailed("down")
+        for attempt in range(3):
+            asked = len(client.asked)
+            client.gate = asyncio.Event()  # the service takes its time to fail
+            await pilot.press("r")
+            await wait_until(pilot, lambda: len(client.asked) > asked)  # noqa: B023
+            await pilot.pause()
+            await pilot.pause()
+            client.gate.set()
+            await wait_until(pilot, lambda: pane.query_one("#activity-error").display)
+            await wait_until(pilot, lambda: app.focused is not None, timeout=2)
+            assert app.focused is not None and app.focused.id == "activity-retry", attempt
+            assert rendered(pane, "#activity-detail") == ""
+        client.fail_audit = None
+        await pilot.press("r")
+        await wait_until(pilot, lambda: pane.loaded and pane.table.row_count == 8)

@@ -110,9 +110,20 @@ class ActivityPane(ActivityFeed):
 
     def reload(self) -> None:
         self.table.loading = True
+        had_focus = self._has_focus()
         self.query_one("#activity-body", ContentSwitcher).current = "activity-table"
+        if had_focus:
+            self.table.focus()  # the retry button is hidden now: keys keep reaching the pane
         super().reload()
         self._update_count()
+        self._show_detail()  # nothing, until the events are in
+
+    def _has_focus(self) -> bool:
+        """Whether the focus is in this section (or nowhere, while it is shown)."""
+        focused = self.screen.focused
+        if focused is None:
+            return self.display
+        return focused is self or self in focused.ancestors
 
     def focus_body(self) -> None:
         """Focus what the section shows: the table, or the retry button after an error."""
@@ -131,7 +142,7 @@ class ActivityPane(ActivityFeed):
         if message.kind == "first":
             self.table.loading = False
             self._rebuild()
-            if self.screen.focused is None or self.screen.focused.id == "activity-retry":
+            if self._has_focus():
                 self.focus_body()
         elif message.kind == "older":
             self._add_rows(fresh)
@@ -159,8 +170,9 @@ class ActivityPane(ActivityFeed):
             self.table.loading = False
             error = self.query_one(ActivityError)
             error.show(Text.assemble("Could not load the activity.\n", literal(message.message)))
+            had_focus = self._has_focus()
             self.query_one("#activity-body", ContentSwitcher).current = "activity-error"
-            if self.screen.focused is self.table:
+            if had_focus:
                 self.focus_body()
         self._update_count()
 
@@ -195,7 +207,7 @@ class ActivityPane(ActivityFeed):
 
     def _selected(self) -> AuditEvent | None:
         table = self.table
-        if not table.row_count:
+        if not self.loaded or not table.row_count:  # reloading: what it shows is on its way out
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return next((e for e in self.events if e.id == row_key.value), None)
