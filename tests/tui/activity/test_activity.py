@@ -296,3 +296,18 @@ async def test_r_keeps_working_while_the_service_stays_down(fake_app: AppFactory
         client.fail_audit = None
         await pilot.press("r")
         await wait_until(pilot, lambda: pane.loaded and pane.table.row_count == 8)
+
+
+async def test_a_reload_lists_every_event_again(fake_app: AppFactory) -> None:
+    """Found in tmux: after r, only the events new since the last load were listed."""
+    client = ActivityClient(sample_events(8))
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = await open_activity(pilot, app)
+        await client.create_key("made meanwhile")
+        asked = len(client.asked)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(client.asked) > asked and pane.loaded)
+        await wait_until(pilot, lambda: not pane.table.loading)
+        assert rows(app) == [e.id for e in client.events]
+        assert len(rows(app)) == 9

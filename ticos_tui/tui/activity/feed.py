@@ -145,10 +145,12 @@ class ActivityFeed(Vertical):
         """Keep the events of `message` (if it answers the current load); the ones added."""
         if message.generation != self._generation:
             return []
+        if message.kind == "first":
+            self._ids = set()  # a reload lists every event again, not only the unseen ones
         fresh = [e for e in message.fetched.events if e.id not in self._ids]
         self._ids.update(e.id for e in fresh)
         if message.kind == "first":
-            self.events, self._ids = fresh, {e.id for e in fresh}
+            self.events = fresh
             self.next_cursor, self.loaded = message.fetched.next_cursor, True
         elif message.kind == "older":
             self.events.extend(fresh)
