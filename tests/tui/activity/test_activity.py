@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.tui.activity.events import ActivityClient, sample_events
-from tests.tui.helpers import loaded, rendered, wait_until
+from tests.tui.helpers import burst, loaded, rendered, wait_until
 from ticos_tui.errors import ConnectionFailed
 from ticos_tui.tui.activity import feed
 from ticos_tui.tui.activity.pane import ActivityPane
@@ -311,3 +311,19 @@ async def test_a_reload_lists_every_event_again(fake_app: AppFactory) -> None:
         await wait_until(pilot, lambda: not pane.table.loading)
         assert rows(app) == [e.id for e in client.events]
         assert len(rows(app)) == 9
+
+
+async def test_keys_typed_right_after_a_reach_the_activity(fake_app: AppFactory) -> None:
+    """Nothing typed is lost: `a/roll` typed at once filters the activity, not the keys."""
+    from ticos_tui.tui.api_keys.pane import ApiKeysPane
+
+    app = fake_app(ActivityClient(sample_events(20)))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "a", "slash", *"roll")  # in one go, as a fast typist or a paste sends them
+        await wait_until(pilot, lambda: bool(app.screen.query(ActivityPane)))
+        pane = activity(app)
+        await wait_until(pilot, lambda: pane.loaded)
+        assert pane.query_one("#activity-filter").value == "roll"  # type: ignore[attr-defined]
+        assert app.screen.query_one(ApiKeysPane).table.filter_text == ""
+        await wait_until(pilot, lambda: pane.table.row_count == 4)
