@@ -62,7 +62,7 @@ class TicosApp(App[None]):
             "account_menu",
             "Account",
             show=False,
-            tooltip="Account menu (Account Settings, Quit)",
+            tooltip="Account menu (Account Settings, Activity, Quit)",
         ),
     ]
 
@@ -260,9 +260,11 @@ class TicosApp(App[None]):
     def _account_menu_chosen(self, choice: str | None) -> None:
         if choice == "quit":
             self.exit()
-        elif choice == "settings":
+        elif choice in ("settings", "activity"):
             while not isinstance(self.screen, AccountSettingsScreen) and len(self.screen_stack) > 1:
                 self.pop_screen()
+            if choice == "activity" and isinstance(self.screen, AccountSettingsScreen):
+                self.call_later(self.screen.action_section, "activity")
 
 
 def make_app(

@@ -55,8 +55,13 @@ class KeysCommands(Provider):
                 partial(pane.sort_by, column),
             )
         yield Command(
+            "Activity: who did what to which key",
+            f"The account's audit log, followed while open · {key_names(app, Binding('a', ''))}",
+            partial(self.screen.run_action, "section('activity')"),
+        )
+        yield Command(
             "Account menu",
-            f"Account Settings, Quit · {key_names(app, Binding('ctrl+a', ''))}",
+            f"Account Settings, Activity, Quit · {key_names(app, Binding('ctrl+a', ''))}",
             partial(app.run_action, "account_menu"),
         )
         yield Command(

@@ -267,7 +267,7 @@ async def test_help_and_account_menu(settings: Settings) -> None:
 
         await pilot.click("#avatar")
         await wait_until(pilot, lambda: isinstance(app.screen, AccountMenu))
-        await pilot.press("down", "enter")  # Account Settings, Quit: choose Quit
+        await pilot.press("end", "enter")  # Account Settings, Activity, Quit: choose Quit
         await wait_until(pilot, lambda: not app.is_running)
 
 

@@ -1,4 +1,4 @@
-"""AccountMenu: the avatar's dropdown (Account Settings, Quit)."""
+"""AccountMenu: the avatar's dropdown (Account Settings, Activity, Quit)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 
 class AccountMenu(ModalScreen[str | None]):
-    """Dismisses with "settings", "quit", or None."""
+    """Dismisses with "settings", "activity", "quit", or None."""
 
     DEFAULT_CSS = """
     AccountMenu { align: right top; background: $background 30%; }
@@ -23,7 +23,11 @@ class AccountMenu(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,ctrl+a", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        yield OptionList(Option("Account Settings", id="settings"), Option("Quit", id="quit"))
+        yield OptionList(
+            Option("Account Settings", id="settings"),
+            Option("Activity", id="activity"),
+            Option("Quit", id="quit"),
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -1,13 +1,13 @@
-"""AccountSettingsScreen: the sidebar (Profile, API Keys) and the selected section.
+"""AccountSettingsScreen: the sidebar (Profile, API Keys, Activity) and the selected section.
 
 The first frame holds what it shows: the header, the keys pane and the hints. The sidebar and
 the usage are mounted right after it (`compose_rest`; the sidebar's column keeps its width
-meanwhile), the profile when it is first shown.
+meanwhile), the profile and the activity when first shown.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -27,7 +28,12 @@ from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.hints import KeyHints
 
-SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"))  # (id, title), as in the sidebar
+if TYPE_CHECKING:
+    from ticos_tui.tui.activity.pane import ActivityPane
+
+# (id, title), as in the sidebar
+SECTIONS = (("profile", "Profile"), ("api-keys", "API Keys"), ("activity", "Activity"))
+
 # Who keeps a place in a narrow hints line, first to last (the line keeps the bindings' order).
 HINT_PRIORITY = (
     "clear_filter",
@@ -69,7 +75,15 @@ class AccountSettingsScreen(Screen[None]):
             "b",
             "toggle_sidebar",
             "Sidebar",
-            tooltip="Show or hide the sidebar: Profile and API Keys (↑ ↓ pick one)",
+            tooltip="Show or hide the sidebar: Profile, API Keys and Activity (↑ ↓ pick one)",
+        ),
+        # From any section (the keys pane shows it in its hints; Activity's own `a` goes back).
+        Binding(
+            "a",
+            "section('activity')",
+            "Activity",
+            show=False,
+            tooltip="Activity: who created, renamed, rolled, revoked or deleted which key, from where",
         ),
     ]
     FOLD_BELOW = 100
@@ -91,6 +105,7 @@ class AccountSettingsScreen(Screen[None]):
         self._clock = clock
         self._profile = ProfilePane(clock=clock, id="profile")  # mounted when first shown
         self._sidebar_wanted: bool | None = None  # `b` chose; None: as the width has it
+        self._activity: ActivityPane | None = None  # made and mounted when first shown
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self._mode)
@@ -170,13 +185,41 @@ class AccountSettingsScreen(Screen[None]):
         if event.option_list.id == "sidebar" and event.option.id:
             self._show_section(event.option.id)
 
-    def _show_section(self, section: str) -> None:
+    def _show_section(self, section: str) -> AwaitMount | None:
+        """Switch to `section`; mounts it first when it is shown for the first time (awaitable)."""
         sections = self.query_one("#sections", ContentSwitcher)
+        mounting = None
         if section == self._profile.id and self._profile.parent is None:
             self._profile.display = False  # the switcher shows it
-            sections.mount(self._profile, before=0)  # in the switcher at once; composed soon
+            mounting = sections.mount(self._profile, before=0)  # in the switcher; composed soon
+        if section == "activity" and self._activity is None:
+            from ticos_tui.tui.activity.pane import ActivityPane  # not on the first frame's path
+
+            self._activity = ActivityPane(self._get_backend, clock=self._clock, id="activity")
+            self._activity.display = False
+            mounting = sections.mount(self._activity)
         sections.current = section
+        return mounting
+
+    async def action_section(self, section: str) -> None:
+        """Show `section` (an id of SECTIONS) and focus it, as choosing it in the sidebar does.
+
+        Awaited as the key's own action, so keys typed right after it reach the section it shows.
+        """
+        for sidebar in self.query("#sidebar").results(OptionList):
+            with self.prevent(OptionList.OptionHighlighted):
+                sidebar.highlighted = [id for id, _ in SECTIONS].index(section)
+        shown = self._show_section(section)
+        if shown is not None:
+            await shown
+        self._focus_section(section)
+
+    def _focus_section(self, section: str) -> None:
+        if section == "api-keys":
+            self.query_one(ApiKeysPane).table.focus()
+        elif section == "activity" and self._activity is not None:
+            self._activity.focus_body()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "sidebar" and event.option.id == "api-keys":
-            self.query_one(ApiKeysPane).table.focus()
+        if event.option_list.id == "sidebar" and event.option.id:
+            self._focus_section(event.option.id)

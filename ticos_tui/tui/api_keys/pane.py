@@ -53,6 +53,12 @@ class ApiKeysPane(KeyActions):
         Binding("r", "refresh", "Refresh", tooltip="Refresh the list (retry after an error)"),
         Binding("slash", "filter", "Filter", tooltip="Filter by name as you type (escape clears)"),
         Binding(
+            "a",
+            "screen.section('activity')",
+            "Activity",
+            tooltip="Activity: who created, renamed, rolled, revoked or deleted which key, from where",
+        ),  # the screen's `a` too, from any section; here it is in the hints
+        Binding(
             "s",
             "sort",
             "Sort",
