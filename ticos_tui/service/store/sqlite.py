@@ -130,8 +130,9 @@ class Store(SqliteAudit):
 
     # -- keys ------------------------------------------------------------------------------
 
-    def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        with self._read() as conn:
+    def key_by_hash(self, key_hash: str, *, at_once: bool = False) -> KeyAuth | None:
+        """The key whose hash this is; `at_once`: never wait for a lock (StoreBusy instead)."""
+        with self._read(at_once) as conn:
             row = conn.execute(
                 "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
                 " FROM api_keys WHERE key_hash = ?",

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from ticos_tui.service.audit import Actor
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
-from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
 from ticos_tui.service.store.rows import KeyAuth
@@ -104,7 +104,16 @@ class SqliteStore:
         return await self._read(lambda db: db.account_for_token_hash(token_hash))
 
     async def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        return await self._read(lambda db: db.key_by_hash(key_hash))
+        # The hot path (verify, API-key auth): one indexed read of the file, on the event loop's
+        # own thread, since it takes microseconds and a hop to a worker thread and back costs
+        # more than the query. No cache: every call reads the file, so a key revoked by another
+        # process fails from its next request. Its connection never waits for a lock; in the
+        # rare moment SQLite refuses it, the read goes to a worker thread, which may wait.
+        db, calls = self._live()
+        try:
+            return db.key_by_hash(key_hash, at_once=True)
+        except StoreBusy:
+            return await calls.read(db.key_by_hash, key_hash)
 
     async def create_key(
         self,

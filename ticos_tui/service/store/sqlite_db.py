@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.schema_sqlite import migrate
 from ticos_tui.settings.paths import create_private_file, ensure_private_dir
 
@@ -25,7 +25,7 @@ def _translated() -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            raise StoreUnavailable(
+            raise StoreBusy(
                 "the store is locked by another process and did not free it in time"
             ) from None
         raise StoreUnavailable(f"the store could not answer: {text}") from None
@@ -66,22 +66,32 @@ class SqliteConnections:
         self._commit_lock = threading.Lock()  # a flush's COMMIT vs a read that adds counts
         self.closed = False
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, timeout: float | None = None) -> sqlite3.Connection:
+        wait = self.write_timeout if timeout is None else timeout
         conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=self.write_timeout
+            self.path, isolation_level=None, check_same_thread=False, timeout=wait
         )
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection (WAL: it reads while another connection writes)."""
+    def _read(self, at_once: bool = False) -> Iterator[sqlite3.Connection]:
+        """This thread's read connection (WAL: it reads while another connection writes).
+
+        `at_once`: a connection of this thread that never waits for a lock (busy timeout 0):
+        StoreBusy instead, so the event loop's own thread can read without ever blocking on
+        another process (in WAL mode a reader is refused only in rare moments, such as a
+        checkpoint resetting the log or recovery after a crash; the caller then reads again
+        on a worker thread, which waits as long as any read).
+        """
+        name = "quick" if at_once else "conn"
         with _translated():
-            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+            conn: sqlite3.Connection | None = getattr(self._local, name, None)
             if conn is None:
                 if self.closed:
                     raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-                conn = self._local.conn = self._connect()
+                conn = self._connect(0.0 if at_once else None)
+                setattr(self._local, name, conn)
                 with self._readers_lock:
                     self._readers.append(conn)
             yield conn
