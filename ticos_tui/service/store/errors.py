@@ -13,3 +13,8 @@ class StoreBusy(StoreUnavailable):
 
 class KeyConflict(Exception):
     """The key's state forbids the change (roll of a revoked, expired or already-rolled key)."""
+
+
+def driver_reason(exc: BaseException) -> str:
+    """A database driver's message, on one line and short; never the URL (it may hold a password)."""
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
