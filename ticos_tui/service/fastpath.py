@@ -29,9 +29,13 @@ from ticos_tui.service.store.errors import StoreUnavailable
 PATH = "/v1/api-keys/verify"
 
 
+# The same bytes Starlette's JSONResponse writes; made once (json.dumps with options builds an
+# encoder per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _render(payload: Any) -> bytes:
-    # The same bytes Starlette's JSONResponse writes.
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 class VerifyFastPath:

@@ -33,6 +33,7 @@ _KEY_COLUMNS = (
     "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
     " replaces, rolled_to"
 )
+_BY_HASH = "SELECT id, account_id, scopes, expires_at, revoked_at, deleted FROM api_keys WHERE key_hash = ?"
 
 
 class Store(SqliteAudit):
@@ -132,12 +133,11 @@ class Store(SqliteAudit):
 
     def key_by_hash(self, key_hash: str, *, at_once: bool = False) -> KeyAuth | None:
         """The key whose hash this is; `at_once`: never wait for a lock (StoreBusy instead)."""
-        with self._read(at_once) as conn:
-            row = conn.execute(
-                "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
-                " FROM api_keys WHERE key_hash = ?",
-                (key_hash,),
-            ).fetchone()
+        if at_once:
+            row = self.read_at_once(_BY_HASH, (key_hash,))
+        else:
+            with self._read() as conn:
+                row = conn.execute(_BY_HASH, (key_hash,)).fetchone()
         if row is None:
             return None
         return KeyAuth(row[0], row[1], self.scopes_of(row[2]), row[3], row[4], bool(row[5]))

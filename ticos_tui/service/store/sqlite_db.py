@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.schema_sqlite import migrate
@@ -75,26 +76,38 @@ class SqliteConnections:
         return conn
 
     @contextmanager
-    def _read(self, at_once: bool = False) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection (WAL: it reads while another connection writes).
-
-        `at_once`: a connection of this thread that never waits for a lock (busy timeout 0):
-        StoreBusy instead, so the event loop's own thread can read without ever blocking on
-        another process (in WAL mode a reader is refused only in rare moments, such as a
-        checkpoint resetting the log or recovery after a crash; the caller then reads again
-        on a worker thread, which waits as long as any read).
-        """
-        name = "quick" if at_once else "conn"
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """This thread's read connection (WAL: it reads while another connection writes)."""
         with _translated():
-            conn: sqlite3.Connection | None = getattr(self._local, name, None)
+            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
             if conn is None:
-                if self.closed:
-                    raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-                conn = self._connect(0.0 if at_once else None)
-                setattr(self._local, name, conn)
-                with self._readers_lock:
-                    self._readers.append(conn)
+                conn = self._local.conn = self._reader()
             yield conn
+
+    def _reader(self, timeout: float | None = None) -> sqlite3.Connection:
+        if self.closed:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        conn = self._connect(timeout)
+        with self._readers_lock:
+            self._readers.append(conn)
+        return conn
+
+    def read_at_once(self, query: str, params: tuple[Any, ...]) -> Any:
+        """The first row of a read on this thread's connection that never waits for a lock.
+
+        Busy timeout 0: StoreBusy instead, so the event loop's own thread can read without ever
+        blocking on another process (in WAL mode a reader is refused only in rare moments, such
+        as recovery after a crash; the caller then reads on a worker thread, which may wait).
+        No context managers: this is the hot path of every verify.
+        """
+        try:
+            conn: sqlite3.Connection | None = getattr(self._local, "quick", None)
+            if conn is None:
+                conn = self._local.quick = self._reader(0.0)
+            return conn.execute(query, params).fetchone()
+        except (sqlite3.OperationalError, sqlite3.ProgrammingError):
+            with _translated():
+                raise
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
