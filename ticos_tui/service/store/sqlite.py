@@ -39,8 +39,8 @@ _BY_HASH = "SELECT id, account_id, scopes, expires_at, revoked_at, deleted FROM 
 class Store(SqliteAudit):
     """Accounts, session tokens, keys and coalesced usage in the data folder's SQLite file.
 
-    Its methods block; the app calls them from worker threads (StoreCalls), never on the
-    event loop.
+    Its methods block; the app calls them from worker threads (StoreCalls), or on the event
+    loop only inside `at_once()`, where a read never waits for a lock (sqlite_async.py).
     """
 
     def __init__(

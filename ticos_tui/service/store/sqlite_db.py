@@ -77,12 +77,30 @@ class SqliteConnections:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection (WAL: it reads while another connection writes)."""
+        """This thread's read connection (WAL: it reads while another connection writes).
+
+        Inside `at_once()`, the thread's connection that never waits for a lock.
+        """
         with _translated():
-            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-            if conn is None:
-                conn = self._local.conn = self._reader()
+            local = self._local
+            if getattr(local, "at_once", False):
+                conn: sqlite3.Connection | None = getattr(local, "quick", None)
+                if conn is None:
+                    conn = local.quick = self._reader(0.0)
+            else:
+                conn = getattr(local, "conn", None)
+                if conn is None:
+                    conn = local.conn = self._reader()
             yield conn
+
+    @contextmanager
+    def at_once(self) -> Iterator[None]:
+        """Reads in this block never wait for a lock: StoreBusy instead (see read_at_once)."""
+        self._local.at_once = True
+        try:
+            yield
+        finally:
+            self._local.at_once = False
 
     def _reader(self, timeout: float | None = None) -> sqlite3.Connection:
         if self.closed:
