@@ -106,7 +106,7 @@ async def store_setups(
     data_dir: Path, database_url: str | None
 ) -> list[tuple[str, list[str], str]]:
     """(label, `serve` options selecting the store, a session token there) for each store."""
-    setups = [(SQLITE, [], seed(data_dir))]
+    setups: list[tuple[str, list[str], str]] = [(SQLITE, [], seed(data_dir))]
     if database_url:
         token = await seed_postgres(data_dir, database_url)
         setups.append(("PostgreSQL", ["--database-url", database_url], token))
