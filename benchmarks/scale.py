@@ -66,7 +66,7 @@ async def one_store(
     ], v.rps
 
 
-async def measure(seconds: float, database_url: str | None) -> None:
+async def measure(seconds: float, database_url: str | None, sizes: tuple[int, ...] = SIZES) -> None:
     import psycopg
 
     hello, port = start_hello()
@@ -78,7 +78,7 @@ async def measure(seconds: float, database_url: str | None) -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; 2 CPUs shared by the client and the server")
     print(row("bare ASGI hello world · 1 process", floor, None))
     verify_rps: dict[tuple[str, int], float] = {}
-    for count in SIZES:
+    for count in sizes:
         with tempfile.TemporaryDirectory(prefix="ticos-scale-") as tmp:
             lines, verify_rps[("SQLite", count)] = await one_store(
                 "SQLite", Path(tmp) / "data", None, count, seconds, floor
@@ -109,8 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=3.0, help="per case (max 30)")
     parser.add_argument("--database-url", default=os.environ.get("TICOS_BENCH_DATABASE_URL"))
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SIZES),
+        help="keys in the store (max 1,000,000)",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(measure(min(args.seconds, 30.0), args.database_url))
+    sizes = tuple(min(n, 1_000_000) for n in args.sizes)
+    asyncio.run(measure(min(args.seconds, 30.0), args.database_url, sizes))
     return 0
 
 
