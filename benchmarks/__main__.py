@@ -16,6 +16,8 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("table", [], ["--quick"]),
     ("service", ["--seconds", "3"], ["--seconds", "1"]),
     ("audit", [], ["--quick"]),
+    ("writes", [], ["--ops", "30", "--rounds", "2"]),
+    ("scale", ["--seconds", "3"], ["--seconds", "1", "--sizes", "10000"]),
     ("scan", [], ["--size-mb", "50", "--repeat", "1"]),
     ("load", ["--seconds", "10"], ["--seconds", "3"]),
 )

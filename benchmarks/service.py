@@ -16,6 +16,9 @@ import argparse
 import asyncio
 import json
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -23,7 +26,15 @@ from pathlib import Path
 
 from benchmarks.floor import hammer, start_hello
 from tests import seeding
-from tests.served import Connection, Timings, build_request, start_service
+from tests.served import (
+    HOST,
+    ROOT,
+    Connection,
+    Timings,
+    build_request,
+    free_port,
+    start_service,
+)
 
 KEYS = 10_000
 
@@ -94,7 +105,7 @@ async def store_setups(
     data_dir: Path, database_url: str | None
 ) -> list[tuple[str, list[str], str]]:
     """(label, `serve` options selecting the store, a session token there) for each store."""
-    setups = [(SQLITE, [], seed(data_dir))]
+    setups: list[tuple[str, list[str], str]] = [(SQLITE, [], seed(data_dir))]
     if database_url:
         token = await seed_postgres(data_dir, database_url)
         setups.append(("PostgreSQL", ["--database-url", database_url], token))
@@ -152,6 +163,31 @@ async def last_used_lag(port: int, token: str, key_id: str) -> float:
     conn.close()
     last_used = datetime.fromisoformat(json.loads(body)["last_used_at"].replace("Z", "+00:00"))
     return (verified_at - last_used).total_seconds()
+
+
+def start_pg_floor(database_url: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`benchmarks.pg_floor`: one SELECT by primary key per request through the store's pool."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.pg_floor", str(port), database_url],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the PostgreSQL floor app did not start")
+
+
+async def pg_floor(database_url: str, seconds: float, connections: int) -> Timings:
+    proc, port = start_pg_floor(database_url)
+    try:
+        return await hammer_all([(port, build_request("GET", "/", None))], connections, seconds)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 async def measure_store(
@@ -219,7 +255,11 @@ async def measure(seconds: float, connections: int, database_url: str | None = N
             ("bare ASGI hello world · 2 processes", floors[2], None),
         ]
         lags: dict[str, float] = {}
+        select_floor: Timings | None = None
         for label, options, store_token in setups:
+            if database_url and label != SQLITE:
+                select_floor = await pg_floor(database_url, seconds, connections)
+                rows.append((f"one SELECT by primary key · {label} floor", select_floor, floors[1]))
             store_rows, lags[label] = await measure_store(
                 label, options, data_dir, store_token, seconds, connections, floors
             )
@@ -235,6 +275,13 @@ async def measure(seconds: float, connections: int, database_url: str | None = N
     )
     for label, timings, bare in rows:
         print(row(label, timings, bare))
+    pg_verify = next(
+        (t for label, t, _ in rows if label == "verify · PostgreSQL · 1 instance"), None
+    )
+    if select_floor is not None and pg_verify is not None and select_floor.rps:
+        print(
+            f"verify · PostgreSQL · 1 instance vs the one-SELECT floor: {pg_verify.rps / select_floor.rps:.0%}"
+        )
     for label, lag in lags.items():
         print(f"last_used_at after the verify run ({label}): {lag:.1f} s behind (target <= 2 s)")
     print(

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
@@ -22,6 +22,7 @@ from ticos_tui.service.audit import RETENTION_DAYS
 from ticos_tui.service.audit_api import prune_forever
 from ticos_tui.service.fastpath import VerifyFastPath
 from ticos_tui.service.inputs import ApiProblem, invalid, unavailable
+from ticos_tui.service.render import JsonAnswer
 from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreUnavailable
 from ticos_tui.service.store.factory import open_store
@@ -88,7 +89,7 @@ ROUTES = [
 
 async def problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiProblem)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
+    return JsonAnswer({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
 
 async def store_problem(request: Request, exc: Exception) -> Response:
@@ -102,12 +103,12 @@ async def http_problem(request: Request, exc: Exception) -> Response:
     )
     if exc.status_code in (204, 304):
         return Response(status_code=exc.status_code, headers=exc.headers)
-    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+    return JsonAnswer({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # Never a stack trace or input in the answer; the server's own log has the details.
-    return JSONResponse({"detail": "internal error"}, status_code=500)
+    return JsonAnswer({"detail": "internal error"}, status_code=500)
 
 
 @contextlib.asynccontextmanager

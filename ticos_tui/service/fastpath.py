@@ -10,7 +10,6 @@ another method, goes on to the app unchanged.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,14 +23,10 @@ from ticos_tui.service.inputs import (
     too_large,
     unavailable,
 )
+from ticos_tui.service.render import render
 from ticos_tui.service.store.errors import StoreUnavailable
 
 PATH = "/v1/api-keys/verify"
-
-
-def _render(payload: Any) -> bytes:
-    # The same bytes Starlette's JSONResponse writes.
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 class VerifyFastPath:
@@ -75,7 +70,7 @@ class VerifyFastPath:
         except ApiProblem as problem:
             status, payload = problem.status, {"detail": problem.detail}
             headers = problem.headers or {}
-        data = _render(payload)
+        data = render(payload)
         raw = [(b"content-length", str(len(data)).encode()), (b"content-type", b"application/json")]
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})

@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.datastructures import State
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ticos_tui.core.keyformat import is_well_formed_key, secret_hash
 from ticos_tui.service.access import bounded_expiry, latest_end, require_covered
@@ -36,6 +36,7 @@ from ticos_tui.service.inputs import (
     validate_name,
     validate_scopes,
 )
+from ticos_tui.service.render import JsonAnswer
 from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.protocol import Store
 
@@ -108,12 +109,12 @@ async def control(store: Store, principal: Principal, key_id: str, action: str) 
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    return JsonAnswer({"status": "ok"})
 
 
 async def readyz(request: Request) -> Response:
     await store_of(request).ping()  # StoreUnavailable: 503
-    return JSONResponse({"status": "ok"})
+    return JsonAnswer({"status": "ok"})
 
 
 async def openapi_json(request: Request) -> Response:
@@ -125,7 +126,7 @@ async def openapi_json(request: Request) -> Response:
 
 async def account(request: Request) -> Response:
     principal = await auth(request, "account:read")
-    return JSONResponse(found(await store_of(request).account(principal.account_id)))
+    return JsonAnswer(found(await store_of(request).account(principal.account_id)))
 
 
 async def end_session(request: Request) -> Response:
@@ -151,7 +152,7 @@ async def list_keys(request: Request) -> Response:
     before = None if raw_cursor is None else decode_cursor(raw_cursor)
     data, next_seq = await store_of(request).list_keys(principal.account_id, status, limit, before)
     next_cursor = None if next_seq is None else encode_cursor(next_seq)
-    return JSONResponse({"data": data, "next_cursor": next_cursor})
+    return JsonAnswer({"data": data, "next_cursor": next_cursor})
 
 
 async def create_key(request: Request) -> Response:
@@ -168,13 +169,13 @@ async def create_key(request: Request) -> Response:
     who = actor_of(request, principal)
     created, key = await store.create_key(principal.account_id, name, scopes, expires_at, who)
     created["key"] = key
-    return JSONResponse(created, status_code=201, headers=_NO_STORE)
+    return JsonAnswer(created, status_code=201, headers=_NO_STORE)
 
 
 async def get_key(request: Request) -> Response:
     principal = await auth(request, "api_keys:read")
     got = await store_of(request).get_key(principal.account_id, key_id_of(request))
-    return JSONResponse(found(got))
+    return JsonAnswer(found(got))
 
 
 async def rename_key(request: Request) -> Response:
@@ -187,7 +188,7 @@ async def rename_key(request: Request) -> Response:
     name = validate_name(body["name"])
     await control(store, principal, key_id, "rename")
     who = actor_of(request, principal)
-    return JSONResponse(found(await store.rename_key(principal.account_id, key_id, name, who)))
+    return JsonAnswer(found(await store.rename_key(principal.account_id, key_id, name, who)))
 
 
 async def delete_key(request: Request) -> Response:
@@ -206,7 +207,7 @@ async def revoke_key(request: Request) -> Response:
     key_id = key_id_of(request)
     await control(store, principal, key_id, "revoke")
     who = actor_of(request, principal)
-    return JSONResponse(found(await store.revoke_key(principal.account_id, key_id, actor=who)))
+    return JsonAnswer(found(await store.revoke_key(principal.account_id, key_id, actor=who)))
 
 
 async def roll_key(request: Request) -> Response:
@@ -234,7 +235,7 @@ async def roll_key(request: Request) -> Response:
         raise roll_conflict(str(conflict)) from None
     created, key = found(rolled)
     created["key"] = key
-    return JSONResponse(created, status_code=201, headers=_NO_STORE)
+    return JsonAnswer(created, status_code=201, headers=_NO_STORE)
 
 
 async def key_usage(request: Request) -> Response:
@@ -242,7 +243,7 @@ async def key_usage(request: Request) -> Response:
     key_id = key_id_of(request)
     days = query_int(request, "days", 30, 1, 90)
     usage = await store_of(request).usage(principal.account_id, key_id, days)
-    return JSONResponse({"days": found(usage)})
+    return JsonAnswer({"days": found(usage)})
 
 
 async def list_events(request: Request) -> Response:
@@ -255,7 +256,7 @@ async def list_events(request: Request) -> Response:
         principal.account_id, key_id, action, since, limit, before
     )
     next_cursor = None if next_seq is None else encode_cursor(next_seq)
-    return JSONResponse({"data": data, "next_cursor": next_cursor})
+    return JsonAnswer({"data": data, "next_cursor": next_cursor})
 
 
 async def verify_answer(
@@ -305,4 +306,4 @@ async def verify(request: Request) -> Response:
     if len(body) > MAX_BODY:
         raise too_large()
     answer = await verify_answer(state, client, body, request.headers.get("content-type", ""))
-    return JSONResponse(answer)
+    return JsonAnswer(answer)

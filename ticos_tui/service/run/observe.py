@@ -51,9 +51,14 @@ class MetricsUnavailable(RuntimeError):
 # -- logging --
 
 
+_SECOND: list[Any] = [-1, ""]  # the last second formatted, and its text (one line per request)
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    moment = datetime.fromtimestamp(record.created, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    second = int(record.created)
+    if second != _SECOND[0]:
+        _SECOND[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")]
+    return f"{_SECOND[1]}{int((record.created - second) * 1000):03d}Z"
 
 
 class TextFormatter(logging.Formatter):
@@ -273,18 +278,23 @@ class Observed:
                 self.metrics.observe(method, route, status, seconds)
                 if verify_body:
                     self.metrics.verified(b"".join(verify_body))
-            if self.access:
+            if self.access and access_log.isEnabledFor(logging.INFO):
                 ms = round(seconds * 1000, 2)
                 client = _client(scope)
                 fields = {"method": method, "route": route, "status": status}
-                access_log.info(
-                    "%s %s %d %.2fms client=%s",
-                    method,
-                    route,
-                    status,
-                    ms,
-                    client,
-                    extra={**fields, "duration_ms": ms, "client": client},
+                # The record made and handled directly: Logger.info would first walk the stack
+                # for the caller's file and line, which no access line shows.
+                access_log.handle(
+                    access_log.makeRecord(
+                        ACCESS_LOGGER,
+                        logging.INFO,
+                        "",
+                        0,
+                        "%s %s %d %.2fms client=%s",
+                        (method, route, status, ms, client),
+                        None,
+                        extra={**fields, "duration_ms": ms, "client": client},
+                    )
                 )
 
     async def _scrape(self, scope: Scope, receive: Receive, send: Send) -> None:

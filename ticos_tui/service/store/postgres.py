@@ -7,7 +7,8 @@ Key uses are coalesced per instance and added up in the database; failure counts
 
 While PostgreSQL is unreachable every call gives up within `write_timeout` (the pool's wait for
 a connection, or the query's deadline) with StoreUnavailable; the pool keeps reconnecting in the
-background and checks each connection before handing it out, so the service recovers by itself.
+background and checks a connection before handing it out (unless it answered within FRESH
+seconds), so the service recovers by itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import logging
 import math
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +29,7 @@ from psycopg_pool import AsyncConnectionPool
 from ticos_tui.core.keyformat import generate_key, secret_hash, snippet
 from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
 from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
-from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
+from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable, driver_reason
 from ticos_tui.service.store.filters import key_list_filter
 from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.pg_audit import PgAudit
@@ -47,6 +49,9 @@ DOWN_WAIT = 1.0  # seconds a call waits for a connection while the database is d
 # health probes put the next attempt up to 8 s after the database was back; now at most 1 s.
 RECONNECT_WINDOW = 1.0
 POOL_SIZE = 10  # connections per instance; PostgreSQL's default allows 100 in all
+# Seconds after a connection's last answer that it is handed out unchecked (a check is a round
+# trip: it doubled a verify's cost); one PostgreSQL dropped has not answered since, so is checked.
+FRESH = 0.5
 _KEY_COLUMNS = (
     "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
     " replaces, rolled_to"
@@ -80,6 +85,7 @@ class PgStore(PgUsage, PgAudit):
         self._opening: asyncio.Future[AsyncConnectionPool] | None = None
         self._flush_lock = asyncio.Lock()
         self._flushing: asyncio.Task[None] | None = None
+        self._answered: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
 
     @classmethod
     def open(
@@ -102,7 +108,7 @@ class PgStore(PgUsage, PgAudit):
             with psycopg.connect(url, connect_timeout=max(2, math.ceil(write_timeout))) as conn:
                 migrate(conn)
         except psycopg.Error as exc:
-            raise StoreUnavailable(f"cannot use the database: {_reason(exc)}") from None
+            raise StoreUnavailable(f"cannot use the database: {driver_reason(exc)}") from None
         return cls(url, clock, write_timeout=write_timeout, spill_dir=spill_dir)
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -125,7 +131,7 @@ class PgStore(PgUsage, PgAudit):
             min_size=1,
             max_size=POOL_SIZE,
             timeout=self.write_timeout,  # a call waits this long for a connection: then 503
-            check=AsyncConnectionPool.check_connection,  # a connection PG dropped is replaced
+            check=self._check,  # a connection PG dropped is replaced
             reconnect_timeout=RECONNECT_WINDOW,
             kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(self.write_timeout))},
             open=False,
@@ -134,6 +140,11 @@ class PgStore(PgUsage, PgAudit):
         await pool.open(wait=False)  # connects in the background; PG may be down right now
         self._pool = pool
         return pool
+
+    async def _check(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        # The pool's check before handing `conn` out: a round trip unless it answered lately.
+        if time.monotonic() - self._answered.get(conn, -FRESH - 1.0) > FRESH or conn.broken:
+            await AsyncConnectionPool.check_connection(conn)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -145,12 +156,13 @@ class PgStore(PgUsage, PgAudit):
         try:
             async with asyncio.timeout(self.write_timeout), pool.connection(wait) as conn:
                 yield conn
+                self._answered[conn] = time.monotonic()
         except TimeoutError:
             self._reachable = False
             raise StoreUnavailable("the database did not answer in time") from None
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self._reachable = False
-            raise StoreUnavailable(f"the database could not answer: {_reason(exc)}") from None
+            raise StoreUnavailable(f"the database could not answer: {driver_reason(exc)}") from None
         self._reachable = True
 
     @asynccontextmanager
@@ -384,8 +396,3 @@ class PgStore(PgUsage, PgAudit):
                 conn, account_id, roll_change(key_id, name, row[0], grace_seconds), actor
             )
         return _json(row, now), key
-
-
-def _reason(exc: BaseException) -> str:
-    # The driver's message, on one line and short; never the URL (it may hold a password).
-    return " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -33,13 +33,14 @@ _KEY_COLUMNS = (
     "id, name, snippet, scopes, created_at, last_used_at, expires_at, revoked_at,"
     " replaces, rolled_to"
 )
+_BY_HASH = "SELECT id, account_id, scopes, expires_at, revoked_at, deleted FROM api_keys WHERE key_hash = ?"
 
 
 class Store(SqliteAudit):
     """Accounts, session tokens, keys and coalesced usage in the data folder's SQLite file.
 
-    Its methods block; the app calls them from worker threads (StoreCalls), never on the
-    event loop.
+    Its methods block; the app calls them from worker threads (StoreCalls), or on the event
+    loop only inside `at_once()`, where a read never waits for a lock (sqlite_async.py).
     """
 
     def __init__(
@@ -130,13 +131,13 @@ class Store(SqliteAudit):
 
     # -- keys ------------------------------------------------------------------------------
 
-    def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT id, account_id, scopes, expires_at, revoked_at, deleted"
-                " FROM api_keys WHERE key_hash = ?",
-                (key_hash,),
-            ).fetchone()
+    def key_by_hash(self, key_hash: str, *, at_once: bool = False) -> KeyAuth | None:
+        """The key whose hash this is; `at_once`: never wait for a lock (StoreBusy instead)."""
+        if at_once:
+            row = self.read_at_once(_BY_HASH, (key_hash,))
+        else:
+            with self._read() as conn:
+                row = conn.execute(_BY_HASH, (key_hash,)).fetchone()
         if row is None:
             return None
         return KeyAuth(row[0], row[1], self.scopes_of(row[2]), row[3], row[4], bool(row[5]))

@@ -1,7 +1,9 @@
 """SqliteStore: the embedded SQLite store behind the async `Store` protocol.
 
-The blocking `sqlite_store.Store` does the work on worker threads (`StoreCalls`): reads on a
-few, writes queued on one with a deadline, so the event loop never waits for SQLite.
+The blocking `sqlite_store.Store` does the work: short reads (a key or token by hash, a key, a
+page of keys) on the event loop's own thread with a connection that never waits for a lock;
+other reads on a few worker threads; writes queued on one worker with a deadline
+(`StoreCalls`), so the event loop never waits for SQLite's lock.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 
 from ticos_tui.service.audit import Actor
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
-from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
 from ticos_tui.service.store.rows import KeyAuth
@@ -56,6 +58,17 @@ class SqliteStore:
         db, calls = self._live()
         return await calls.read(fn, db)
 
+    async def _read_here(self, fn: Callable[[Store], T]) -> T:
+        """A short read on the calling (event loop) thread: a hop to a worker thread and back
+        costs more than an indexed read or a page of keys. It never waits for a lock; in the
+        rare moment SQLite refuses it (StoreBusy), it runs on a worker thread, which may wait."""
+        db, calls = self._live()
+        try:
+            with db.at_once():
+                return fn(db)
+        except StoreBusy:
+            return await calls.read(fn, db)
+
     async def _write(self, fn: Callable[[Store], T]) -> T:
         db, calls = self._live()
         return await calls.write(fn, db)
@@ -83,10 +96,10 @@ class SqliteStore:
         return await self._write(lambda db: db.create_account(name, email, local=local))
 
     async def local_account(self) -> str | None:
-        return await self._read(lambda db: db.local_account())
+        return await self._read_here(lambda db: db.local_account())
 
     async def account(self, account_id: str) -> dict[str, str] | None:
-        return await self._read(lambda db: db.account(account_id))
+        return await self._read_here(lambda db: db.account(account_id))
 
     async def issue_session_token(
         self, account_id: str, *, revoke_others: bool = False, client: str | None = None
@@ -101,10 +114,19 @@ class SqliteStore:
         await self._write(lambda db: db.end_session(token_hash, client))
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
-        return await self._read(lambda db: db.account_for_token_hash(token_hash))
+        return await self._read_here(lambda db: db.account_for_token_hash(token_hash))
 
     async def key_by_hash(self, key_hash: str) -> KeyAuth | None:
-        return await self._read(lambda db: db.key_by_hash(key_hash))
+        # The hot path (verify, API-key auth): one indexed read of the file, on the event loop's
+        # own thread, since it takes microseconds and a hop to a worker thread and back costs
+        # more than the query. No cache: every call reads the file, so a key revoked by another
+        # process fails from its next request. Its connection never waits for a lock; in the
+        # rare moment SQLite refuses it, the read goes to a worker thread, which may wait.
+        db, calls = self._live()
+        try:
+            return db.key_by_hash(key_hash, at_once=True)
+        except StoreBusy:
+            return await calls.read(db.key_by_hash, key_hash)
 
     async def create_key(
         self,
@@ -119,15 +141,15 @@ class SqliteStore:
         )
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
-        return await self._read(lambda db: db.key_scopes(account_id, key_id))
+        return await self._read_here(lambda db: db.key_scopes(account_id, key_id))
 
     async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
-        return await self._read(lambda db: db.get_key(account_id, key_id))
+        return await self._read_here(lambda db: db.get_key(account_id, key_id))
 
     async def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
     ) -> tuple[list[dict[str, Any]], int | None]:
-        return await self._read(lambda db: db.list_keys(account_id, status, limit, before_seq))
+        return await self._read_here(lambda db: db.list_keys(account_id, status, limit, before_seq))
 
     async def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None

@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.schema_sqlite import migrate
 from ticos_tui.settings.paths import create_private_file, ensure_private_dir
 
@@ -25,7 +26,7 @@ def _translated() -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            raise StoreUnavailable(
+            raise StoreBusy(
                 "the store is locked by another process and did not free it in time"
             ) from None
         raise StoreUnavailable(f"the store could not answer: {text}") from None
@@ -66,25 +67,65 @@ class SqliteConnections:
         self._commit_lock = threading.Lock()  # a flush's COMMIT vs a read that adds counts
         self.closed = False
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, timeout: float | None = None) -> sqlite3.Connection:
+        wait = self.write_timeout if timeout is None else timeout
         conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=self.write_timeout
+            self.path, isolation_level=None, check_same_thread=False, timeout=wait
         )
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection (WAL: it reads while another connection writes)."""
+        """This thread's read connection (WAL: it reads while another connection writes).
+
+        Inside `at_once()`, the thread's connection that never waits for a lock.
+        """
         with _translated():
-            conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-            if conn is None:
-                if self.closed:
-                    raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-                conn = self._local.conn = self._connect()
-                with self._readers_lock:
-                    self._readers.append(conn)
+            local = self._local
+            if getattr(local, "at_once", False):
+                conn: sqlite3.Connection | None = getattr(local, "quick", None)
+                if conn is None:
+                    conn = local.quick = self._reader(0.0)
+            else:
+                conn = getattr(local, "conn", None)
+                if conn is None:
+                    conn = local.conn = self._reader()
             yield conn
+
+    @contextmanager
+    def at_once(self) -> Iterator[None]:
+        """Reads in this block never wait for a lock: StoreBusy instead (see read_at_once)."""
+        self._local.at_once = True
+        try:
+            yield
+        finally:
+            self._local.at_once = False
+
+    def _reader(self, timeout: float | None = None) -> sqlite3.Connection:
+        if self.closed:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        conn = self._connect(timeout)
+        with self._readers_lock:
+            self._readers.append(conn)
+        return conn
+
+    def read_at_once(self, query: str, params: tuple[Any, ...]) -> Any:
+        """The first row of a read on this thread's connection that never waits for a lock.
+
+        Busy timeout 0: StoreBusy instead, so the event loop's own thread can read without ever
+        blocking on another process (in WAL mode a reader is refused only in rare moments, such
+        as recovery after a crash; the caller then reads on a worker thread, which may wait).
+        No context managers: this is the hot path of every verify.
+        """
+        try:
+            conn: sqlite3.Connection | None = getattr(self._local, "quick", None)
+            if conn is None:
+                conn = self._local.quick = self._reader(0.0)
+            return conn.execute(query, params).fetchone()
+        except (sqlite3.OperationalError, sqlite3.ProgrammingError):
+            with _translated():
+                raise
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
