@@ -19,7 +19,7 @@ from starlette.types import Scope
 
 from ticos_tui.service import handlers as h
 from ticos_tui.service.audit import RETENTION_DAYS
-from ticos_tui.service.audit_api import prune_forever
+from ticos_tui.service.audit_api import KEY_ID, prune_forever
 from ticos_tui.service.fastpath import VerifyFastPath
 from ticos_tui.service.inputs import ApiProblem, invalid, unavailable
 from ticos_tui.service.render import JsonAnswer
@@ -61,7 +61,7 @@ class KeyRoute(Route):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child = super().matches(scope)
-        if match is not Match.NONE and not h.KEY_ID.fullmatch(child["path_params"]["key_id"]):
+        if match is not Match.NONE and not KEY_ID.fullmatch(child["path_params"]["key_id"]):
             return Match.NONE, {}
         return match, child
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ticos_tui.cli.serve_options import HEADER_TIMEOUT
 from ticos_tui.cli.web.options import MAX_SESSIONS
 from ticos_tui.core.errors import UsageError
+from ticos_tui.service.run.options import HEADER_TIMEOUT
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8766

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ticos_tui.cli.serve_options import HEADER_TIMEOUT
+from ticos_tui.service.run.options import HEADER_TIMEOUT
 
 MAX_SESSIONS = 4
 

@@ -180,7 +180,7 @@ class ActivityFeed(Vertical):
     def follow_delay(self) -> float:
         """Seconds to the next poll: the interval, doubled per failure in a row, capped."""
         base = self._follow_interval
-        return min(base * 2 ** min(self._follow_failures, 30), max(base, FOLLOW_BACKOFF_CAP))
+        return float(min(base * 2 ** min(self._follow_failures, 30), max(base, FOLLOW_BACKOFF_CAP)))
 
     def poll_if_due(self) -> None:
         """Ask for new events if it is time and no fetch runs (the first load brings them)."""
