@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.handoff.conftest import StandIns
+from tests.stand_ins import StandIns
 from ticos_tui.core.errors import UsageError
 from ticos_tui.handoff.destinations import parse
 from ticos_tui.handoff.send import send

@@ -11,6 +11,7 @@ from ticos_tui import __version__
 from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.handler import Command, Handler
+from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
 from ticos_tui.cli.scan.options import add_scan_parser
 from ticos_tui.cli.serve_options import add_database_url_option, add_serve_options
@@ -286,6 +287,7 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         help="e.g. 12h, 7d, 30d, 1y (default: never)",
     )
     _json_flag(create, "print the created key as a JSON object (with key)")
+    add_destination_options(create)
 
 
 KEY_ARGUMENT = "KEY"
@@ -378,6 +380,7 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     )
     _yes_flag(roll)
     _json_flag(roll, "print the new key as a JSON object (with key)")
+    add_destination_options(roll)
 
 
 def _add_keys_usage(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
