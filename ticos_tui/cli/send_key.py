@@ -7,8 +7,8 @@ import shlex
 
 from ticos_tui.cli.output import note
 from ticos_tui.core.errors import UsageError
-from ticos_tui.handoff.destinations import Destination, custom_destinations, parse
-from ticos_tui.settings.config import Settings, config_file_path, read_config_file
+from ticos_tui.handoff.destinations import Destination, configured
+from ticos_tui.settings.config import Settings, config_file_path
 
 
 def destination_text(args: argparse.Namespace) -> str | None:
@@ -29,10 +29,7 @@ def destination_text(args: argparse.Namespace) -> str | None:
 
 def destination(text: str, key_name: str = "") -> Destination:
     """`text` parsed, with the `[[destinations]]` of config.toml; UsageError when unusable."""
-    path = config_file_path()
-    return parse(
-        text, key_name=key_name, custom=custom_destinations(read_config_file(path), str(path))
-    )
+    return configured(text, key_name, config_file_path())
 
 
 def hand_over(text: str, key: str, key_name: str, settings: Settings) -> bool:

@@ -12,6 +12,7 @@ import json
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ticos_tui.core.errors import UsageError
 
@@ -258,3 +259,11 @@ def custom_destinations(config: Mapping[str, object], where: str) -> dict[str, l
             )
         found[name] = list(command)
     return found
+
+
+def configured(text: str, key_name: str, config_file: Path) -> Destination:
+    """`text` parsed with the `[[destinations]]` of `config_file`: what every surface calls."""
+    from ticos_tui.settings.config import read_config_file
+
+    custom = custom_destinations(read_config_file(config_file), str(config_file))
+    return parse(text, key_name=key_name, custom=custom)
