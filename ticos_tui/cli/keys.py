@@ -64,14 +64,17 @@ def keys_list(args: argparse.Namespace) -> int:
     async def fetch(client: TicosClient, _: Settings) -> list[ApiKey]:
         return await client.list_keys(status=args.status)
 
-    keys = with_client(args, fetch)
+    from ticos_tui.cli.bulk import selected
+
+    keys = selected(with_client(args, fetch), args.name, args.limit)
     if args.format == "json":
         print_json([k.to_json() for k in keys])
     elif args.format == "jsonl":
         for key in keys:
             print_json(key.to_json(), indent=None)
     elif not keys:
-        note("No keys." if args.status == "all" else f"No {args.status} keys.")
+        named = f" named {args.name}" if args.name else ""
+        note(f"No keys{named}." if args.status == "all" else f"No {args.status} keys{named}.")
     else:
         say("\n".join(key_table(keys, now_utc(), terminal_width())))
     return 0
@@ -149,6 +152,11 @@ async def _confirm(
 
 def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
     """Revoke or delete a key, asking first unless --yes; the confirmation names the key."""
+    if len(args.ids) > 1:
+        from ticos_tui.cli.bulk import destroy_several
+
+        return destroy_several(args, verb, consequence)
+    args.id = args.ids[0]
     require_confirmation(args, verb)
     question = f"{verb.capitalize()} key {{key}}? {consequence}"
     as_json = getattr(args, "json", False)

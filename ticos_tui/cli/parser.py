@@ -10,6 +10,7 @@ from typing import Any
 from ticos_tui import __version__
 from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
+from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
 from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
@@ -258,6 +259,7 @@ def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "--jsonl", dest="format", action="store_const", const="jsonl", help="one JSON object a line"
     )
     listing.set_defaults(format="table")
+    add_list_filters(listing)
 
 
 def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
@@ -334,9 +336,13 @@ def _yes_flag(parser: argparse.ArgumentParser) -> None:
 def _add_destructive(
     key_cmds: Any, conn: argparse.ArgumentParser, name: str, help_text: str, func: Command
 ) -> argparse.ArgumentParser:
-    examples = [f"keys {name} key_2x7Qm9", f'keys {name} "Nightly Batch Script" --yes']
+    examples = [
+        f"keys {name} key_2x7Qm9",
+        f'keys {name} "Nightly Batch Script" --yes',
+        f"keys {name} $(ticos-tui keys list --name 'ci-*' --json | jq -r '.[].id')",
+    ]
     sub = _command(key_cmds, name, help_text, func, examples, parents=[conn])
-    _key_argument(sub)
+    add_several_keys_argument(sub)
     _yes_flag(sub)
     return sub
 
