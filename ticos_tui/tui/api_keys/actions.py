@@ -19,7 +19,7 @@ from ticos_tui.core.errors import Conflict, TicosError
 from ticos_tui.core.models import ApiKey, CreatedKey
 from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.loading import KeysLoading
+from ticos_tui.tui.api_keys.bulk import BulkActions
 
 if TYPE_CHECKING:
     from ticos_tui.tui.api_keys.roll import RollChoice
@@ -29,7 +29,7 @@ def _nothing() -> None:
     """What happens after an action when nothing is to follow it."""
 
 
-class KeyActions(KeysLoading):
+class KeyActions(BulkActions):
     """The actions the pane's keys and buttons run on the selected key (or the one given)."""
 
     def _selected(self, verb: str) -> ApiKey | None:
@@ -110,6 +110,8 @@ class KeyActions(KeysLoading):
     ) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
+        if key_id is None and self.bulk_if_marked("revoke"):
+            return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return after()
@@ -148,6 +150,8 @@ class KeyActions(KeysLoading):
     def action_delete(self) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
+        if self.bulk_if_marked("delete"):
+            return
         key = self._selected("delete")
         if key is None:
             return
@@ -194,6 +198,8 @@ class KeyActions(KeysLoading):
         from ticos_tui.tui.api_keys.roll import RollKeyDialog
         from ticos_tui.tui.dialogs import kept
 
+        if key_id is None and self.bulk_if_marked("roll"):
+            return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
             return after()
