@@ -26,6 +26,13 @@ def selected(keys: Sequence[ApiKey], name_glob: str | None, limit: int | None) -
     return chosen[:limit] if limit is not None else chosen
 
 
+# What `keys revoke|delete` say of one key (keys.py), said of several.
+PLURAL = {
+    "revoke": "Anything using them fails from the next request on.",
+    "delete": "They stop working now and disappear from every list for good.",
+}
+
+
 def destroy_several(args: argparse.Namespace, verb: str, consequence: str) -> int:
     """Revoke or delete every key named in `args.ids`, after one confirmation listing them all.
 
@@ -33,6 +40,7 @@ def destroy_several(args: argparse.Namespace, verb: str, consequence: str) -> in
     failed. An unknown or ambiguous name stops everything before anything is done.
     """
     require_confirmation(args, verb)
+    consequence = PLURAL.get(verb, consequence)
 
     async def run(
         client: TicosClient, _: Settings

@@ -137,3 +137,24 @@ async def test_roll_marked_shows_each_new_key_once_in_turn(fake_app) -> None:
         )
     rolled = {k.replaces for k in client.keys if k.replaces}
     assert rolled == {"key_0000", "key_0001"}
+
+
+async def test_review_revokes_all_listed_after_one_confirmation(fake_app) -> None:
+    from ticos_tui.tui.api_keys.review_screen import ReviewScreen
+
+    client = FakeClient(sample_keys(20))
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        listed = [item.key for item in _pane(app)._review_items()[0]]
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert len(listed) >= 2  # the sample has several keys worth a look
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        body = str(app.screen.query_one(".dialog-body").render())
+        assert f"Revoke these {len(listed)} keys?" in body
+        assert all(key.name in body for key in listed)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: all(_status(client)[k.id] == "revoked" for k in listed))
+    assert all(k.status != "active" for k in client.keys if k.id in {x.id for x in listed})

@@ -257,7 +257,9 @@ class KeyActions(BulkActions):
         if choice is None:
             return
         action, key_id = choice
-        if action == "revoke":
+        if action == "revoke-all":
+            self.bulk_confirm("revoke", [item.key for item in self._review_items()[0]])
+        elif action == "revoke":
             self.action_revoke(key_id, after=self.action_review)
         else:
             self.action_roll(key_id, after=self.action_review)

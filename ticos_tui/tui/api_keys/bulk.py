@@ -54,6 +54,11 @@ class BulkActions(KeysLoading):
         marked = self.table.marked_keys()
         if not marked:
             return False
+        self.bulk_confirm(verb, marked)
+        return True
+
+    def bulk_confirm(self, verb: str, marked: list[ApiKey]) -> None:
+        """One confirmation listing `marked` (those it applies to), then `verb` on each."""
         from ticos_tui.tui.dialogs import ConfirmDialog
 
         keys = [k for k in marked if k.status == "active"] if verb != "delete" else marked
@@ -64,7 +69,7 @@ class BulkActions(KeysLoading):
                 severity="warning",
                 timeout=4,
             )
-            return True
+            return
         body = Text(f"{verb.capitalize()} these {len(keys)} keys?\n\n")
         body.append_text(listing(keys))
         if skipped:
@@ -78,7 +83,6 @@ class BulkActions(KeysLoading):
         title = f"{verb.capitalize()} {len(keys)} API keys"
         label = f"{verb.capitalize()} {len(keys)}"
         self.app.push_screen(ConfirmDialog(title, body, confirm_label=label), answered)
-        return True
 
     @work(group="keys-bulk", exit_on_error=False)
     async def _bulk(self, verb: str, keys: list[ApiKey]) -> None:
