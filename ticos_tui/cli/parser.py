@@ -10,6 +10,7 @@ from typing import Any
 from ticos_tui import __version__
 from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
+from ticos_tui.cli.auth_parser import add_auth_parser, add_login_option
 from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
 from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.handoff_options import add_destination_options
@@ -73,6 +74,7 @@ def _connection_options() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"seconds to wait for each answer (default: {args.DEFAULT_TIMEOUT:g})",
     )
+    add_login_option(group)
     return options
 
 
@@ -461,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(commands, conn)
     _add_keys(commands, conn)
     add_audit_parser(commands, conn, _command)
+    add_auth_parser(commands, conn, _command)
     add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.cli.scan.command", "run"))
     _add_completion(commands)
     return parser
