@@ -82,8 +82,8 @@ def _need(target: str, kind: str, example: str) -> str:
 
 def _pass(target: str) -> Destination:
     name = _need(target, "pass", "pass:ci/deploy")
-    # --force: without it, `pass` asks on stdin whether to overwrite an existing entry and
-    # would read the key as the answer; a roll sends the new key where the old one lives.
+    # --force: a roll sends the new key where the old one lives, so replacing is the intent;
+    # said outright rather than left to pass's "Overwrite it?", which it skips without a TTY.
     step = Step(("pass", "insert", "--multiline", "--force", name), KEY + "\n")
     return Destination("pass", f"pass:{name}", f"pass:{name}", step, tool="pass")
 
