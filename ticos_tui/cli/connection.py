@@ -19,7 +19,12 @@ T = TypeVar("T")
 
 
 def settings(args: argparse.Namespace) -> Settings:
-    """The settings for `--base-url` and `--data-dir` as given (else environment, config.toml)."""
+    """The settings for `--base-url` and `--data-dir` as given (else environment, config.toml),
+    or for the stored login `--login NAME`."""
+    if getattr(args, "login", None):
+        from ticos_tui.settings.logins import find_login, settings_for
+
+        return settings_for(find_login(args.login), getattr(args, "data_dir", None))
     return resolve_settings(
         base_url=getattr(args, "base_url", None), data_dir=getattr(args, "data_dir", None)
     )

@@ -30,26 +30,51 @@ if TYPE_CHECKING:
     from ticos_tui.settings.config import Settings
 
 
-def _print_created(args: argparse.Namespace, created: CreatedKey) -> None:
+def _print_created(args: argparse.Namespace, created: CreatedKey, *, with_key: bool = True) -> None:
     """The new secret alone on stdout (or in a JSON object): what `KEY=$(…)` captures."""
     if args.json:
-        print_json({**created.api_key.to_json(), "key": created.key})
-    else:
+        print_json({**created.api_key.to_json(), **({"key": created.key} if with_key else {})})
+    elif with_key:
         print(created.key, file=sys.stdout, flush=True)
+
+
+STORE_IT = "The full key is on stdout and is never shown again: store it now."
+
+
+def _deliver(
+    args: argparse.Namespace, created: CreatedKey, settings: Settings, to: str | None
+) -> tuple[int, str]:
+    """Print the new key, or send it `--to` a store (printed too with --print, or on failure).
+
+    Returns the exit code and the sentence that ends the command's message.
+    """
+    if to is None:
+        _print_created(args, created)
+        return 0, STORE_IT
+    from ticos_tui.cli.send_key import hand_over
+
+    stored = hand_over(to, created.key, created.api_key.name, settings)
+    _print_created(args, created, with_key=args.print_key or not stored)
+    if stored:
+        return 0, "It is not printed (--print shows it too)." if not args.print_key else ""
+    return 1, "The full key is on stdout instead and is never shown again: store it now."
 
 
 def keys_list(args: argparse.Namespace) -> int:
     async def fetch(client: TicosClient, _: Settings) -> list[ApiKey]:
         return await client.list_keys(status=args.status)
 
-    keys = with_client(args, fetch)
+    from ticos_tui.cli.bulk import selected
+
+    keys = selected(with_client(args, fetch), args.name, args.limit)
     if args.format == "json":
         print_json([k.to_json() for k in keys])
     elif args.format == "jsonl":
         for key in keys:
             print_json(key.to_json(), indent=None)
     elif not keys:
-        note("No keys." if args.status == "all" else f"No {args.status} keys.")
+        named = f" named {args.name}" if args.name else ""
+        note(f"No keys{named}." if args.status == "all" else f"No {args.status} keys{named}.")
     else:
         say("\n".join(key_table(keys, now_utc(), terminal_width())))
     return 0
@@ -60,21 +85,32 @@ def _expires_at(span: timedelta) -> datetime:
     return now_utc().replace(microsecond=0) + span
 
 
+def _checked_destination(args: argparse.Namespace, key_name: str = "") -> str | None:
+    """`--to` and its options, checked before anything is created; None without --to."""
+    from ticos_tui.cli.send_key import destination, destination_text
+
+    to = destination_text(args)
+    if to is not None:
+        destination(to, key_name)  # a typo is a usage error before a key exists
+    return to
+
+
 def keys_create(args: argparse.Namespace) -> int:
     expires_at = _expires_at(args.expires_in) if args.expires_in else None
+    to = _checked_destination(args, args.name)
 
-    async def create(client: TicosClient, _: Settings) -> CreatedKey:
-        return await client.create_key(args.name, scopes=args.scopes, expires_at=expires_at)
+    async def create(client: TicosClient, settings: Settings) -> tuple[CreatedKey, Settings]:
+        created = await client.create_key(args.name, scopes=args.scopes, expires_at=expires_at)
+        return created, settings
 
-    created = with_client(args, create)
-    _print_created(args, created)
+    created, settings = with_client(args, create)
     key = created.api_key
     expiry = f", expires {exact(key.expires_at)}" if key.expires_at else ""
-    note(
-        f"Created key {describe(key)} with {scopes_summary(key)}{expiry}.\n"
-        "The full key is on stdout and is never shown again: store it now."
-    )
-    return 0
+    note(f"Created key {describe(key)} with {scopes_summary(key)}{expiry}.")
+    code, closing = _deliver(args, created, settings, to)
+    if closing:
+        note(closing)
+    return code
 
 
 def keys_rename(args: argparse.Namespace) -> int:
@@ -116,6 +152,11 @@ async def _confirm(
 
 def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
     """Revoke or delete a key, asking first unless --yes; the confirmation names the key."""
+    if len(args.ids) > 1:
+        from ticos_tui.cli.bulk import destroy_several
+
+        return destroy_several(args, verb, consequence)
+    args.id = args.ids[0]
     require_confirmation(args, verb)
     question = f"{verb.capitalize()} key {{key}}? {consequence}"
     as_json = getattr(args, "json", False)
@@ -159,14 +200,16 @@ def keys_roll(args: argparse.Namespace) -> int:
     if grace == 0:  # an immediate cut-over is as final as a revoke: asked for alike
         require_confirmation(args, "roll", alternative="or --grace 1h to keep the old key working")
 
-    async def roll(client: TicosClient, _: Settings) -> tuple[str, CreatedKey]:
+    to = _checked_destination(args)
+
+    async def roll(client: TicosClient, settings: Settings) -> tuple[str, CreatedKey, Settings]:
         key_id = await resolve_key_id(client, args.id)
         if grace == 0:
             await _confirm(client, args, key_id, f"Roll key {{key}} now? {ROLL_NOW}", "rolled")
-        return key_id, await client.roll_key(key_id, grace_seconds=grace, expires_at=expires_at)
+        new = await client.roll_key(key_id, grace_seconds=grace, expires_at=expires_at)
+        return key_id, new, settings
 
-    key_id, created = with_client(args, roll)
-    _print_created(args, created)
+    key_id, created, settings = with_client(args, roll)
     old = (
         "The old key stopped working now."
         if grace == 0
@@ -176,10 +219,16 @@ def keys_roll(args: argparse.Namespace) -> int:
     expiry = f"expires {exact(new_expiry)}" if new_expiry else "never expires"
     note(
         f"Rolled key {key_id}: the new key is {describe(created.api_key)}. {old} "
-        f"The new key {expiry}.\n"
-        "The new key is on stdout and is never shown again: store it now."
+        f"The new key {expiry}."
     )
-    return 0
+    code, closing = _deliver(args, created, settings, to)
+    if to is None:
+        from ticos_tui.cli.send_key import last_destination_hint
+
+        closing = " ".join(filter(None, [closing, last_destination_hint(settings)]))
+    if closing:
+        note(closing)
+    return code
 
 
 def keys_usage(args: argparse.Namespace) -> int:

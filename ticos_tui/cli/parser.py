@@ -10,7 +10,10 @@ from typing import Any
 from ticos_tui import __version__
 from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
+from ticos_tui.cli.auth_parser import add_auth_parser, add_login_option
+from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
 from ticos_tui.cli.handler import Command, Handler
+from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
 from ticos_tui.cli.scan.options import add_scan_parser
 from ticos_tui.cli.serve_options import add_database_url_option, add_serve_options
@@ -72,6 +75,7 @@ def _connection_options() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"seconds to wait for each answer (default: {args.DEFAULT_TIMEOUT:g})",
     )
+    add_login_option(group)
     return options
 
 
@@ -259,6 +263,7 @@ def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         "--jsonl", dest="format", action="store_const", const="jsonl", help="one JSON object a line"
     )
     listing.set_defaults(format="table")
+    add_list_filters(listing)
 
 
 def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
@@ -288,6 +293,7 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         help="e.g. 12h, 7d, 30d, 1y (default: never)",
     )
     _json_flag(create, "print the created key as a JSON object (with key)")
+    add_destination_options(create)
 
 
 KEY_ARGUMENT = "KEY"
@@ -334,9 +340,13 @@ def _yes_flag(parser: argparse.ArgumentParser) -> None:
 def _add_destructive(
     key_cmds: Any, conn: argparse.ArgumentParser, name: str, help_text: str, func: Command
 ) -> argparse.ArgumentParser:
-    examples = [f"keys {name} key_2x7Qm9", f'keys {name} "Nightly Batch Script" --yes']
+    examples = [
+        f"keys {name} key_2x7Qm9",
+        f'keys {name} "Nightly Batch Script" --yes',
+        f"keys {name} $(ticos-tui keys list --name 'ci-*' --json | jq -r '.[].id')",
+    ]
     sub = _command(key_cmds, name, help_text, func, examples, parents=[conn])
-    _key_argument(sub)
+    add_several_keys_argument(sub)
     _yes_flag(sub)
     return sub
 
@@ -380,6 +390,7 @@ def _add_keys_roll(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     )
     _yes_flag(roll)
     _json_flag(roll, "print the new key as a JSON object (with key)")
+    add_destination_options(roll)
 
 
 def _add_keys_usage(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
@@ -454,6 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(commands, conn)
     _add_keys(commands, conn)
     add_audit_parser(commands, conn, _command)
+    add_auth_parser(commands, conn, _command)
     add_scan_parser(commands).set_defaults(func=Handler("ticos_tui.cli.scan.command", "run"))
     _add_completion(commands)
     return parser

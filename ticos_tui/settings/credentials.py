@@ -178,3 +178,11 @@ def forget_token(base_url: str, env: Mapping[str, str] | None = None) -> list[st
     if _forget_in_file(base_url, env):
         removed.append(f"file {credentials_file(env)}")
     return removed
+
+
+def stored_logins(env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Every stored login as (base URL, where its token lives in words), file order."""
+    path = credentials_file(env)
+    logins = _read_file(path)
+    found = [(url, f"file {path}") for url in logins.tokens]
+    return found + [(url, "keyring") for url in logins.in_keyring if url not in logins.tokens]

@@ -84,7 +84,7 @@ class HelpScreen(Dialog[None]):
             character = key_to_character(key)
             display = (
                 character
-                if character is not None and character.isprintable()
+                if character is not None and character.isprintable() and not character.isspace()
                 else app.get_key_display(binding)
             )
             shown = keys_for.setdefault(action, [])

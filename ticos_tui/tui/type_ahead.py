@@ -86,7 +86,15 @@ class KeyGate:
             self._follow(last=True)
 
     def screen_changed(self, _screen: Screen[Any]) -> None:
-        """A screen was pushed or popped: a follower behind a widget that went with it is lost."""
+        """A screen was pushed or popped: a follower behind a widget that went with it is lost.
+
+        Checked now and again once the screen has settled: a popped screen's widgets are still
+        attached when the change is announced, and removed (with their queues) just after.
+        """
+        self._drop_lost_target()
+        self._after_screen(self._drop_lost_target)
+
+    def _drop_lost_target(self) -> None:
         target = self._target
         if self._in_flight and target is not None and not getattr(target, "is_attached", False):
             self._settle()

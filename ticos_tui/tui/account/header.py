@@ -34,6 +34,10 @@ class AppHeader(Horizontal):
     def set_initials(self, initials: str) -> None:
         self.query_one("#avatar", Button).label = literal(f" {initials} ")
 
+    def set_account(self, email: str) -> None:
+        """Which account of which server this is: with several logins, it must be plain."""
+        self.query_one("#mode", Label).update(literal(f"Account Settings · {self._mode} · {email}"))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(self.AvatarPressed())

@@ -146,7 +146,9 @@ class AccountSettingsScreen(Screen[None]):
         except TicosError as err:
             self._profile.show_error(str(err))
             return
-        self.query_one(AppHeader).set_initials(account.initials)
+        header = self.query_one(AppHeader)
+        header.set_initials(account.initials)
+        header.set_account(account.email)
         self._profile.show_account(account)
 
     def action_copy_or_quit(self) -> None:

@@ -19,7 +19,8 @@ from ticos_tui.core.errors import Conflict, TicosError
 from ticos_tui.core.models import ApiKey, CreatedKey
 from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.tui import clipboard
-from ticos_tui.tui.api_keys.loading import Body, KeysLoading
+from ticos_tui.tui.api_keys.bulk import BulkActions
+from ticos_tui.tui.api_keys.loading import Body
 from ticos_tui.tui.type_ahead import answered
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def _nothing() -> None:
     """What happens after an action when nothing is to follow it."""
 
 
-class KeyActions(KeysLoading):
+class KeyActions(BulkActions):
     """The actions the pane's keys and buttons run on the selected key (or the one given)."""
 
     def _selected(self, verb: str) -> ApiKey | None:
@@ -112,6 +113,8 @@ class KeyActions(KeysLoading):
     ) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
+        if key_id is None and self.bulk_if_marked("revoke"):
+            return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
             return after()
@@ -150,6 +153,8 @@ class KeyActions(KeysLoading):
     def action_delete(self) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
+        if self.bulk_if_marked("delete"):
+            return
         key = self._selected("delete")
         if key is None:
             return
@@ -196,6 +201,8 @@ class KeyActions(KeysLoading):
         from ticos_tui.tui.api_keys.roll import RollKeyDialog
         from ticos_tui.tui.dialogs import kept
 
+        if key_id is None and self.bulk_if_marked("roll"):
+            return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
             return after()
@@ -253,7 +260,9 @@ class KeyActions(KeysLoading):
         if choice is None:
             return
         action, key_id = choice
-        if action == "revoke":
+        if action == "revoke-all":
+            self.bulk_confirm("revoke", [item.key for item in self._review_items()[0]])
+        elif action == "revoke":
             self.action_revoke(key_id, after=self.action_review)
         else:
             self.action_roll(key_id, after=self.action_review)

@@ -28,6 +28,7 @@ _BUTTON_LABELS = {
     "copy": ("Copy to clipboard (c)", "Copy (c)"),
     "copy-export": ("Copy as export (x)", "Export (x)"),
     "env-file": ("Append to .env… (a)", ".env… (a)"),
+    "send-to": ("Send to… (s)", "Send… (s)"),
 }
 
 
@@ -46,11 +47,13 @@ class KeyCreatedDialog(Dialog[None]):
     KeyCreatedDialog .dialog-buttons Button { margin-right: 2; }
     KeyCreatedDialog .dialog-done { height: auto; margin-top: 1; align-horizontal: right; }
     KeyCreatedDialog .dialog-done Button { min-width: 10; }
+    KeyCreatedDialog .dialog-done #send-to { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy key"),
         Binding("x", "copy_export", "Copy as export"),
         Binding("a", "env_file", "Append to .env"),
+        Binding("s", "send_to", "Send to a secret store"),
         Binding("escape", "close", "Close"),
     ]
 
@@ -76,6 +79,8 @@ class KeyCreatedDialog(Dialog[None]):
                 yield Button(_BUTTON_LABELS["copy-export"][0], id="copy-export", compact=True)
                 yield Button(_BUTTON_LABELS["env-file"][0], id="env-file", compact=True)
             with Horizontal(classes="dialog-done"):
+                # On its own row: a fourth button beside the copies would not fit 60 columns.
+                yield Button(_BUTTON_LABELS["send-to"][0], id="send-to", compact=True)
                 yield Button("Done", id="done", compact=True)
 
     def on_mount(self) -> None:
@@ -135,6 +140,18 @@ class KeyCreatedDialog(Dialog[None]):
             status.remove_class("unconfirmed")
             status.update(literal(f"✓ {done}"))
             self.query_one("#done", Button).focus()
+
+    @on(Button.Pressed, "#send-to")
+    def _send_to_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send_to()
+
+    @work(exclusive=True, group="key-created-send")
+    async def action_send_to(self) -> None:
+        from ticos_tui.tui.api_keys.send_key import send_from_dialog
+
+        if self._created is not None and await send_from_dialog(self, self._created):
+            self._saved = True
 
     @on(Button.Pressed, "#done")
     def _done_pressed(self, event: Button.Pressed) -> None:

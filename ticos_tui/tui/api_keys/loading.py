@@ -155,6 +155,9 @@ class KeysLoading(Vertical):
             text = f"{text} so far, loading…" if total else "Loading…"
         if total and not table.sort_in_header:  # hidden or too narrow for its arrow
             text += f" · sorted by {table.sort_label}"
+        marked = len(table.marked_keys())
+        if marked:
+            text += f" · {marked} marked"
         self.query_one("#keys-count", Label).update(Text(text))
 
     # ---- loading ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ LOADING = "Loading your keys… the review appears here once every key is in."
 
 
 class ReviewScreen(Dialog[tuple[str, str] | None]):
-    """Dismisses with ("revoke" | "roll", key id) for the chosen key, or None."""
+    """Dismisses with ("revoke" | "roll", key id) for the chosen key, ("revoke-all", ""), or None."""
 
     DEFAULT_CSS = """
     ReviewScreen > Vertical { width: 100; max-height: 100%; }
@@ -37,6 +37,7 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "revoke", "Revoke"),
+        Binding("D", "revoke_all", "Revoke all listed", key_display="D"),
         Binding("o", "roll", "Roll"),
         Binding("escape,v", "close", "Close"),
     ]
@@ -87,8 +88,8 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
     def _hint(item: ReviewItem | None) -> Text:
         """The keys that work on `item`: a key being rolled is not offered a second roll."""
         if item is None or item.rollable:
-            return Text("d: revoke · o: roll · escape: close")
-        return Text("d: revoke · escape: close  (already being rolled)")
+            return Text("d: revoke · o: roll · D: revoke all listed · escape: close")
+        return Text("d: revoke · D: revoke all listed · escape: close  (already being rolled)")
 
     def _chosen_item(self) -> ReviewItem | None:
         items = self.query(OptionList)
@@ -120,6 +121,11 @@ class ReviewScreen(Dialog[tuple[str, str] | None]):
         item = self._chosen_item()
         if item is not None and item.rollable:
             self.dismiss(("roll", item.key.id))
+
+    def action_revoke_all(self) -> None:
+        """Every listed key, after one confirmation (the page asks, listing them)."""
+        if self._items:
+            self.dismiss(("revoke-all", ""))
 
     def action_close(self) -> None:
         self.dismiss(None)

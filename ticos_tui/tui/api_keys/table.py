@@ -12,19 +12,19 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ticos_tui.core.models import ApiKey
 from ticos_tui.core.sanitize import visible
 from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
+from ticos_tui.tui.api_keys.marking import MarkableTable
 
 _MOVE = "Move through the keys"
 _NONE_YET = object()  # no `Highlighted` posted yet: the first one goes out, even for no key
 
 
-class ApiKeysTable(ScrollView, can_focus=True):
+class ApiKeysTable(MarkableTable, can_focus=True):
     """The keys of an account, filtered and sorted in memory; only the visible lines are ever rendered."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -386,7 +386,7 @@ class ApiKeysTable(ScrollView, can_focus=True):
         else:
             muted = base + self.get_component_rich_style("api-keys-table--muted")
             status_style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
-        segments = [Segment(" ", base)]
+        segments = [Segment(*self.mark_cell(key, base))]
         used = 1
         for index, (column, col_width) in enumerate(layout):
             if index:

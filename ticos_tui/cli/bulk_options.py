@@ -1,0 +1,32 @@
+"""Options for acting on several keys: `keys revoke|delete KEY...`, `keys list --name --limit`."""
+
+from __future__ import annotations
+
+import argparse
+
+KEYS_HELP = "the keys' ids (key_…), or names only one key has each; one confirmation lists them all"
+
+
+def add_several_keys_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="+", metavar="KEY", help=KEYS_HELP)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def add_list_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--name",
+        metavar="GLOB",
+        help="only keys whose name matches, e.g. 'ci-*' (* ? [] as in a shell, case-sensitive)",
+    )
+    parser.add_argument(
+        "--limit", type=_positive, metavar="N", help="at most N keys (the newest first)"
+    )
