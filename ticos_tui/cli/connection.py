@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -59,10 +60,19 @@ def require_confirmation(args: argparse.Namespace, verb: str, alternative: str =
 
 
 def ask(question: str) -> bool:
-    """Ask a yes/no `question` on stderr; only "y" or "yes" is a yes (end of input is a no)."""
-    print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)
+    """Ask a yes/no `question` on stderr; only "y" or "yes" is a yes (end of input is a no).
+
+    Ctrl-C raises KeyboardInterrupt at once (exit 130). The prompt is read inside
+    `asyncio.run`, whose own SIGINT handler would only cancel the task on the first ^C,
+    leave `input()` waiting, and take the next line as the answer: Python's default
+    handler is put back while the question is on screen (from before it is shown).
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)
         answer = input()
     except EOFError:
         return False
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return answer.strip().lower() in ("y", "yes")
