@@ -151,33 +151,46 @@ async def _confirm(
 
 
 def _destroy(args: argparse.Namespace, verb: str, consequence: str) -> int:
-    """Revoke or delete a key, asking first unless --yes; the confirmation names the key."""
+    """Revoke or delete a key, asking first unless --yes; the confirmation names the key.
+
+    What is said fits the key as it was: a key already revoked is left alone and said to be so,
+    and a key that had stopped working is not said to stop working now.
+    """
     if len(args.ids) > 1:
         from ticos_tui.cli.bulk import destroy_several
 
         return destroy_several(args, verb, consequence)
     args.id = args.ids[0]
     require_confirmation(args, verb)
-    question = f"{verb.capitalize()} key {{key}}? {consequence}"
     as_json = getattr(args, "json", False)
 
-    async def run(client: TicosClient, _: Settings) -> tuple[str, ApiKey | None]:
+    async def run(client: TicosClient, _: Settings) -> tuple[str, ApiKey | None, str]:
         key_id = await resolve_key_id(client, args.id)
-        key = await _confirm(client, args, key_id, question, f"{verb}d")
+        before = await client.get_key(key_id)
+        if verb == "revoke" and before.status == "revoked":
+            return describe(before), before, "already"
+        said = consequence if before.status == "active" else STOPPED_ALREADY
+        if not args.yes and not ask(f"{verb.capitalize()} key {describe(before)}? {said}"):
+            raise UsageError(f"not confirmed; nothing was {verb}d")
         if verb == "revoke":
             revoked = await client.revoke_key(key_id)
-            return describe(revoked), revoked
-        if key is None and as_json:
-            key = await client.get_key(key_id)  # what was deleted, for the JSON answer
+            return describe(revoked), revoked, said
         await client.delete_key(key_id)
-        return (describe(key) if key else key_id), key
+        return describe(before), before, said
 
-    described, key = with_client(args, run)
+    described, key, said = with_client(args, run)
     if key is not None and as_json:
         # delete: the key as it was just before, marked deleted (it can't be read any more).
         print_json(key.to_json() if verb == "revoke" else {**key.to_json(), "deleted": True})
-    note(f"{verb.capitalize()}d key {described}. {consequence}")
+    if said == "already":
+        note(f"Key {described} was already revoked; nothing changed.")
+    else:
+        note(f"{verb.capitalize()}d key {described}. {said}")
     return 0
+
+
+# A delete of a key that no longer worked (revoked or expired) says only what happens now.
+STOPPED_ALREADY = "It had already stopped working; it disappears from every list for good."
 
 
 def keys_revoke(args: argparse.Namespace) -> int:
