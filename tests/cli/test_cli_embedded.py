@@ -136,7 +136,7 @@ def test_api_errors_exit_1(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # typ
         cli("keys", "revoke", "key_nope", "--yes"), 1
     )
     assert "scopes" in one_line_error(cli("keys", "create", "x", "--scope", "root"), 1)
-    assert "name" in one_line_error(cli("keys", "create", "   "), 1)
+    assert "name" in one_line_error(cli("keys", "create", "   "), 2)  # found before any request
     reader, _ = create(cli, "reader", "--scope", "api_keys:read")
     monkeypatch.setenv("TICOS_TOKEN", reader)
     assert cli("keys", "list").code == 0

@@ -24,3 +24,13 @@ def test_deleting_a_revoked_key_does_not_say_it_stops_working_now(cli) -> None: 
     assert "stops working now" not in deleted.err
     assert "had already stopped working" in deleted.err
     assert "every list" in deleted.err
+
+
+def test_an_empty_name_is_a_usage_error_before_any_request(cli) -> None:  # type: ignore[no-untyped-def]
+    for argv in (("keys", "create", ""), ("keys", "create", "   ")):
+        result = cli(*argv)
+        assert result.code == 2, result
+        assert "name" in result.err and "server" not in result.err
+    _, made = create(cli, "kept")
+    renamed = cli("keys", "rename", made["id"], "")
+    assert renamed.code == 2 and "server" not in renamed.err

@@ -23,6 +23,16 @@ class Parser(argparse.ArgumentParser):
         raise ArgumentError(f"{message} (see `{self.prog} --help`)")
 
 
+def key_name(text: str) -> str:
+    """A key's name by the contract's rule (the one the dialogs use), checked before any request."""
+    from ticos_tui.core.names import name_problem  # only when a name is given
+
+    problem = name_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def duration(text: str) -> timedelta:
     """`30m`, `12h`, `7d`, `4w`, `1y` (a bare number is seconds)."""
     match = _DURATION.fullmatch(text)

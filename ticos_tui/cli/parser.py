@@ -278,7 +278,7 @@ def _add_keys_create(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         ],
         parents=[conn],
     )
-    create.add_argument("name")
+    create.add_argument("name", type=args.key_name)
     create.add_argument(
         "--scope",
         dest="scopes",
@@ -327,7 +327,7 @@ def _add_keys_rename(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         parents=[conn],
     )
     _key_argument(rename)
-    rename.add_argument("name")
+    rename.add_argument("name", type=args.key_name)
     _json_flag(rename, "print the renamed key as JSON")
 
 
