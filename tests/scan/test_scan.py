@@ -808,3 +808,16 @@ def test_a_folder_that_cannot_be_listed_fails_the_scan(
     assert out == ""
     assert "ticos-tui scan: cannot read locked: Permission denied\n" in err
     assert "1 not read (listed above), so the scan is incomplete" in err
+
+
+def test_the_summary_counts_distinct_keys_and_the_places_apart(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One key in three places and one in one place: 2 keys, 4 places (issue 20 item 11)."""
+    once, thrice = generate_key(), generate_key()
+    (work / "a.env").write_text(f"K={thrice}\nL={thrice}\n", encoding="utf-8")
+    (work / "b.py").write_text(f"k = '{thrice}'\nj = '{once}'\n", encoding="utf-8")
+    code, out, err = scan(capsys, "--offline")
+    assert code == 1
+    assert len(reported(out)) == 4
+    assert "2 keys found in 4 places (2 unchecked)" in err

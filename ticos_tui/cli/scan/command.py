@@ -142,9 +142,12 @@ def _print_text(
     if not findings:
         _say(err, f"no API keys found ({scanned})")
         return
-    counts = Counter(f.status for f in findings)
+    # A key is counted once however many places hold it (its status is the same in each).
+    status_of = {f.key: f.status for f in findings}
+    counts = Counter(status_of.values())
     breakdown = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
-    _say(err, f"{_plural(len(findings), 'key')} found ({breakdown}) in {scanned}")
+    places = "" if len(findings) == len(status_of) else f" in {_plural(len(findings), 'place')}"
+    _say(err, f"{_plural(len(status_of), 'key')} found{places} ({breakdown}) in {scanned}")
     if problem:
         _say(err, f"keys not checked with the service: {visible(problem)}")
     if any(f.blocking for f in findings):
