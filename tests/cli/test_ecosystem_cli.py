@@ -56,7 +56,7 @@ def test_web_on_a_reachable_host_needs_public(cli) -> None:  # type: ignore[no-u
 def test_web_without_the_extra_names_it(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
     result = cli("web", "--port", str(free_port()))
-    assert result.code == 2 and "pip install 'ticos-tui[web]'" in result.err
+    assert result.code == 2 and "-m pip install 'textual-serve" in result.err
 
 
 def test_web_command_serves_the_keys_table_with_the_same_data_dir(

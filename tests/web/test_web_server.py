@@ -85,4 +85,5 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # an ImportError on import
     with pytest.raises(UsageError) as caught:
         web.serve_web("127.0.0.1", 8766)
-    assert "pip install 'ticos-tui[web]'" in str(caught.value)
+    # A command that works as written: this interpreter's pip, whatever the install (issue 20).
+    assert f"{sys.executable} -m pip install 'textual-serve" in str(caught.value)

@@ -16,9 +16,11 @@ from ticos_tui.service.run.options import HEADER_TIMEOUT
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8766
+# Named by this interpreter's pip, so the command works as written in any install (a venv, a
+# clone, pipx): `pip install 'ticos-tui[web]'` outside the venv installed it elsewhere.
 MISSING_EXTRA = (
-    "the web mode needs textual-serve, which is not installed here; "
-    "install it with: pip install 'ticos-tui[web]'"
+    "the web mode needs textual-serve, which is not installed here; install it with: "
+    f"{sys.executable} -m pip install 'textual-serve>=1.1'"
 )
 PUBLIC_WARNING = (
     "Warning: {url} is reachable from other machines. Anyone who learns its token (printed "
