@@ -12,6 +12,7 @@ from ticos_tui.cli import args
 from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.auth_parser import add_auth_parser, add_login_option
 from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
+from ticos_tui.cli.completion import SHELLS
 from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
@@ -174,9 +175,10 @@ def _add_completion(commands: Any) -> None:
         [
             "completion bash > ~/.local/share/bash-completion/completions/ticos-tui",
             "completion zsh > ~/.zfunc/_ticos-tui",
+            "completion fish > ~/.config/fish/completions/ticos-tui.fish",
         ],
     )
-    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    completion.add_argument("shell", choices=SHELLS)
 
 
 def _add_accounts(commands: Any) -> None:
