@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,10 @@ def test_uvicorn_serves_the_entry_point_from_ticos_home(
         assert created.status_code == 201
         key = created.json()["key"]
         assert http.post("/v1/api-keys/verify", json={"key": key}).json()["valid"] is True
+    # The access line is written after the answer is sent: wait for the last request's line.
+    deadline = time.monotonic() + 30
+    while "/v1/api-keys/verify" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
     text = log.read_text()
     assert key not in text and token not in text
     access = [line for line in text.splitlines() if f" {ACCESS_LOGGER} " in line]
