@@ -119,9 +119,13 @@ class ActivityPane(ActivityFeed):
         self._show_detail()  # nothing, until the events are in
 
     def _has_focus(self) -> bool:
-        """Whether the focus is in this section (or nowhere, while it is shown)."""
+        """Whether the focus is in this section (or nowhere, while it is shown).
+
+        A focused widget in a hidden section counts as nowhere: the screen drops that focus on
+        its next refresh, which may come before or after this section's events arrive.
+        """
         focused = self.screen.focused
-        if focused is None:
+        if focused is None or not all(node.display for node in focused.ancestors_with_self):
             return self.display
         return focused is self or self in focused.ancestors
 
