@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tests.waiting import described
 from ticos_tui.settings.config import Settings
@@ -57,6 +59,23 @@ def rendered(node: DOMNode, selector: str) -> str:
     """
     found = node.query(selector)
     return str(found.first().render()) if found else ""
+
+
+def usage_drawn(node: DOMNode) -> bool:
+    """The selected key's usage words under `node` are in and laid out at their own width.
+
+    The words are `width: auto`: a picture taken in the frame after they change can still
+    draw them in the old, narrower place (`112 requests in` / `the last 30`).
+    """
+    found = node.query("#usage-text")
+    if not found:
+        return False
+    words = found.first(Widget)
+    text = str(words.render())
+    if "requests" not in text or words.parent is None:
+        return False
+    room = words.parent.size.width if isinstance(words.parent, Widget) else words.size.width
+    return words.size.width >= min(cell_len(text), room)
 
 
 def pane(app: App[object]) -> ApiKeysPane:

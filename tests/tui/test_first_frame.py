@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, OptionList, Sparkline
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import burst, loaded, pane, rendered, settle, table, wait_until
+from tests.tui.helpers import burst, loaded, pane, settle, table, usage_drawn, wait_until
 from ticos_tui.settings.config import Settings
 from ticos_tui.tui.account.profile import ProfilePane
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
@@ -168,7 +168,7 @@ async def test_the_table_keeps_its_place_and_size_when_the_rest_arrives(
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         details = pane(app)
-        await wait_until(pilot, lambda: "requests" in rendered(details, "#usage-text"))
+        await wait_until(pilot, lambda: usage_drawn(details))
         await settle(pilot)
         assert app.first.table.height > 2  # rows were drawn
         assert table(app).region == app.first.table

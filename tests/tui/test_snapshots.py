@@ -6,7 +6,7 @@ import pytest
 from textual import events
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import rendered, wait_until
+from tests.tui.helpers import usage_drawn, wait_until
 from ticos_tui.core.errors import ConnectionFailed
 
 
@@ -21,7 +21,7 @@ async def _keys_shown(pilot) -> None:
     )
     pane = app.screen.query_one(ApiKeysPane)
     if pane.table.total:
-        await wait_until(pilot, lambda: "requests" in rendered(pane, "#usage-text"))
+        await wait_until(pilot, lambda: usage_drawn(pane))
     await pilot.pause()
 
 
@@ -171,7 +171,7 @@ def test_key_created_dialog(snap_compare, fake_app) -> None:
 
         def usage_shown() -> bool:
             details = str(pane.query_one("#details-text").render())
-            return "key_1001" in details and "requests" in rendered(pane, "#usage-text")
+            return "key_1001" in details and usage_drawn(pane)
 
         await wait_until(pilot, usage_shown)
         await pilot.pause()
@@ -234,7 +234,7 @@ def test_details_panel_with_sparkline(snap_compare, fake_app) -> None:
     async def usage(pilot) -> None:
         await _keys_shown(pilot)
         await pilot.press("down")
-        await wait_until(pilot, lambda: "requests" in rendered(pilot.app.screen, "#usage-text"))
+        await wait_until(pilot, lambda: usage_drawn(pilot.app.screen))
         await pilot.pause()
 
     assert snap_compare(
@@ -319,7 +319,7 @@ async def _new_key_usage_shown(pilot) -> None:
 
     def usage_shown() -> bool:
         details = str(pane.query_one("#details-text").render())
-        return "key_1001" in details and "requests" in rendered(pane, "#usage-text")
+        return "key_1001" in details and usage_drawn(pane)
 
     await wait_until(pilot, usage_shown)
 

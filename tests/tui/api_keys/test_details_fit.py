@@ -10,7 +10,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.tui.fakes import NOW, FakeClient, sample_keys
-from tests.tui.helpers import loaded, rendered, wait_until
+from tests.tui.helpers import loaded, rendered, usage_drawn, wait_until
 
 STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
 SIZES = [(120, 35), (100, 30), (80, 24), (60, 20)]
@@ -29,7 +29,7 @@ def _keys():
 
 async def _shown(app, pilot) -> None:
     await loaded(pilot)
-    await wait_until(pilot, lambda: "requests" in rendered(app.screen, "#usage-text"))
+    await wait_until(pilot, lambda: usage_drawn(app.screen))
     await pilot.pause()
 
 
