@@ -6,14 +6,15 @@ Light, like `present`: no Textual, no httpx. Names pass through `visible` where 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from ticos_tui.core.audit_actions import ACTIONS
 from ticos_tui.core.models import AuditEvent
 from ticos_tui.core.present import quoted
 from ticos_tui.core.timefmt import exact, relative
 
-__all__ = ["ACTIONS", "actor_text", "detail_text", "event_line", "key_text"]
+__all__ = ["ACTIONS", "actor_text", "detail_text", "event_line", "key_text", "recent_text"]
 
 
 def actor_text(event: AuditEvent) -> str:
@@ -70,3 +71,14 @@ def event_line(event: AuditEvent) -> str:
     if detail:
         parts.append(detail)
     return "  ".join(parts)
+
+
+def recent_text(events: Sequence[AuditEvent], now: datetime) -> str:
+    """A key's last events on one line, newest first: `key.renamed 5 minutes ago by session …`.
+
+    Keys made before the audit log have none: they read `no events recorded`.
+    """
+    if not events:
+        return "Recent: no events recorded"
+    said = [f"{e.action} {relative(e.at, now)} by {actor_text(e)}" for e in events]
+    return "Recent: " + "  ·  ".join(said)

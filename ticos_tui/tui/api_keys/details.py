@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ticos_tui.core.models import ApiKey, UsageDay
+from ticos_tui.core.audit_words import recent_text
+from ticos_tui.core.models import ApiKey, AuditEvent, UsageDay
 from ticos_tui.core.present import lineage_text, scopes_summary
 from ticos_tui.core.sanitize import literal
 from ticos_tui.core.timefmt import Clock, exact, now_utc
@@ -91,6 +92,7 @@ class KeyDetails(Vertical):
     DEFAULT_CSS = """
     KeyDetails { height: auto; max-height: 9; padding: 0 1; border-top: solid $panel-lighten-2; }
     KeyDetails #details-text { height: auto; }
+    KeyDetails #events-text { height: 1; }
     KeyDetails #usage-row { height: 2; margin-top: 1; }
     /* The words keep their width (never cut); the sparkline gives way on a narrow terminal. */
     KeyDetails #usage-sparkline { width: 1fr; max-width: 32; height: 2; margin-right: 2; }
@@ -105,11 +107,13 @@ class KeyDetails(Vertical):
         self._key: ApiKey | None = None
         self._usage: list[int] | None = None  # requests per day; None: no sparkline
         self._usage_text = Text("")
+        self._events_text = Text("")
         self._sparkline: Sparkline | None = None
         self._usage_words: Static | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._details, id="details-text")
+        yield Static(self._events_text, id="events-text")
         yield Horizontal(id="usage-row")
 
     async def compose_rest(self) -> None:
@@ -142,6 +146,7 @@ class KeyDetails(Vertical):
         self._usage = None
         self._usage_text = Text("Usage: loading…", style="dim") if key else Text("")
         self._show_usage()
+        self._show_events(Text("Recent: loading…", style="dim") if key else Text(""))
 
     def _show_details(self) -> None:
         key = self._key
@@ -163,3 +168,16 @@ class KeyDetails(Vertical):
     def show_usage_error(self, message: str) -> None:
         self._usage_text = literal(f"Usage unavailable: {message}")
         self._show_usage()
+
+    def show_events(self, events: Sequence[AuditEvent]) -> None:
+        """The key's last few audit events, newest first, on one line."""
+        self._show_events(literal(recent_text(events, self._clock()), "dim"))
+
+    def show_events_error(self, message: str) -> None:
+        self._show_events(literal(f"Recent events unavailable: {message}", "dim"))
+
+    def _show_events(self, text: Text) -> None:
+        text.no_wrap, text.overflow = True, "ellipsis"  # one line; the Activity section has all
+        self._events_text = text
+        for static in self.query("#events-text").results(Static):  # none until composed
+            static.update(text)

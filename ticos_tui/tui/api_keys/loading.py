@@ -1,5 +1,5 @@
 """The keys list of the pane: loading it page by page, its states, quiet refreshes, and the
-selected key's usage.
+selected key's usage and last events.
 
 `KeysLoading` is the base of `ApiKeysPane` (tui/api_keys/pane.py), which adds the layout and,
 through `KeyActions` (tui/api_keys/actions.py), every key action.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import TicosError
-from ticos_tui.core.models import ApiKey, UsageDay
+from ticos_tui.core.models import ApiKey, AuditEvent, UsageDay
 from ticos_tui.core.review import ReviewItem
 from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.core.timefmt import Clock, now_utc
@@ -36,6 +37,17 @@ REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Use
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
 FIRST_PAGE_SIZE = 100  # a screenful: drawn at once, the rest streams in after
 PAGE_SIZE = 1000
+RECENT_EVENTS = 3  # the selected key's last events in its details (the Activity section has all)
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    """What was fetched for a selected key, and when: reused for 30 s while the key is unchanged."""
+
+    at: float  # time.monotonic()
+    key: ApiKey
+    days: list[UsageDay]
+    events: list[AuditEvent]
 
 
 class Body(StrEnum):
@@ -88,7 +100,7 @@ class KeysLoading(Vertical):
         self._views: dict[Body, Widget] = {}  # the views composed so far, by id
         self._mounting: dict[Body, AwaitMount] = {}  # those still being mounted
         self._error_text = Text("")
-        self._usage_cache: dict[str, tuple[float, list[UsageDay]]] = {}
+        self._usage_cache: dict[str, _Selected] = {}
         self._usage_loading: str | None = None  # the key whose usage is being fetched
         self._refresh_interval = refresh_interval
         self._refresh_failures = 0
@@ -212,7 +224,7 @@ class KeysLoading(Vertical):
     def quiet_refresh_delay(self) -> float:
         """Seconds from one quiet refresh to the next: the interval, doubled per failure, capped."""
         base = self._refresh_interval or REFRESH_INTERVAL
-        return min(base * 2 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
+        return min(base * 2.0 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
 
     def refresh_if_due(self) -> None:
         """Refresh quietly if it is time, the list is on screen, no dialog is open and no load runs."""
@@ -326,25 +338,55 @@ class KeysLoading(Vertical):
 
     @work(exclusive=True, group="usage", exit_on_error=False)
     async def load_usage(self, key: ApiKey) -> None:
-        """The highlighted key's last 30 days; waits a moment so scrolling fetches nothing."""
+        """The highlighted key's last 30 days and last events; waits a moment so scrolling
+        fetches nothing. A key whose data changed (renamed, revoked, used) asks again."""
         cached = self._usage_cache.get(key.id)
-        if cached is None or time.monotonic() - cached[0] > 30:
+        if cached is None or time.monotonic() - cached.at > 30 or cached.key != key:
             self._usage_loading = key.id
             try:
                 await asyncio.sleep(0.25)
                 client = await self._get_backend()
-                days = await client.usage(key.id, days=30)
-            except TicosError as err:
-                self.query_one(KeyDetails).show_usage_error(str(err))
+                days, page = await asyncio.gather(
+                    client.usage(key.id, days=30),
+                    client.audit_events_page(key_id=key.id, limit=RECENT_EVENTS),
+                    return_exceptions=True,
+                )
+            except TicosError as err:  # no client to ask
+                self._show_selected(key, err, err)
                 return
             finally:
                 if self._usage_loading == key.id:
                     self._usage_loading = None
-            cached = (time.monotonic(), days)
+            for answer in (days, page):
+                if isinstance(answer, BaseException) and not isinstance(answer, TicosError):
+                    raise answer
+            events = page if isinstance(page, BaseException) else page.events
+            if isinstance(days, BaseException) or isinstance(events, BaseException):
+                self._show_selected(key, days, events)  # what came, and why the rest did not
+                return
+            cached = _Selected(time.monotonic(), key, days, events)
             self._usage_cache[key.id] = cached
+        self._show_selected(key, cached.days, cached.events)
+
+    def _show_selected(
+        self,
+        key: ApiKey,
+        days: list[UsageDay] | BaseException,
+        events: list[AuditEvent] | BaseException,
+    ) -> None:
+        """Show `key`'s usage and events (or why not), if it is still the selected key."""
         selected = self.table.selected_key
-        if selected is not None and selected.id == key.id:
-            self.query_one(KeyDetails).show_usage(selected, cached[1])
+        if selected is None or selected.id != key.id:
+            return
+        details = self.query_one(KeyDetails)
+        if isinstance(days, BaseException):
+            details.show_usage_error(str(days))
+        else:
+            details.show_usage(selected, days)
+        if isinstance(events, BaseException):
+            details.show_events_error(str(events))
+        else:
+            details.show_events(events)
 
     def _review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.core.review import review_keys

@@ -1,0 +1,70 @@
+"""The selected key's details show its own last events (issue 22, item 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tests.tui.fakes import NOW, EventPage, FakeClient, sample_keys
+from tests.tui.helpers import loaded, rendered, table, wait_until
+from ticos_tui.core.audit_words import recent_text
+from ticos_tui.core.errors import PermissionDenied
+from ticos_tui.core.models import AuditEvent
+from ticos_tui.tui.api_keys.rename import RenameKeyDialog
+
+
+def _event(action: str, at: datetime, actor: str = "ses_1") -> AuditEvent:
+    return AuditEvent("evt_1", at, action, "key_1", "ci", "session", actor, "Ada", "127.0.0.1", {})
+
+
+def test_recent_text_lists_the_newest_first_with_who_did_it() -> None:
+    events = [_event("key.renamed", NOW), _event("key.created", NOW.replace(day=NOW.day - 1))]
+    assert recent_text(events, NOW) == (
+        "Recent: key.renamed just now by session ses_1 (Ada)  ·  "
+        "key.created 1 day ago by session ses_1 (Ada)"
+    )
+    assert recent_text([], NOW) == "Recent: no events recorded"
+
+
+async def test_a_rename_shows_in_the_selected_keys_recent_events(fake_app) -> None:
+    client = FakeClient(sample_keys(3))
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await wait_until(
+            pilot, lambda: "no events recorded" in rendered(app.screen, "#events-text")
+        )
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameKeyDialog))
+        await pilot.press(*"deploy-bot", "enter")
+        await wait_until(pilot, lambda: table(app).selected_key.name == "deploy-bot")
+        await wait_until(
+            pilot,
+            lambda: (
+                "key.renamed just now by session ses_fake (Ada Lovelace)"
+                in rendered(app.screen, "#events-text")
+            ),
+        )
+        # Another key has its own events (none): moving to it does not carry these over.
+        await pilot.press("down")
+        await wait_until(
+            pilot, lambda: "no events recorded" in rendered(app.screen, "#events-text")
+        )
+
+
+class NoAuditScope(FakeClient):
+    async def audit_events_page(self, **_: object) -> EventPage:
+        raise PermissionDenied("This key lacks the audit:read scope.", status=403)
+
+
+async def test_events_that_cannot_be_read_say_why_and_the_usage_still_shows(fake_app) -> None:
+    app = fake_app(NoAuditScope(sample_keys(2)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: "requests" in rendered(app.screen, "#usage-text"))
+        await wait_until(
+            pilot,
+            lambda: (
+                "Recent events unavailable: This key lacks the audit:read scope."
+                in rendered(app.screen, "#events-text")
+            ),
+        )
