@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
+
 from ticos_tui.core.models import ApiKey
 from ticos_tui.core.present import (
     SCOPES_MIN_WIDTH,
@@ -133,3 +135,42 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
             spare -= extra
     widths["name"] += max(spare, 0)
     return [(c, widths[c.key]) for c in columns]
+
+
+def name_title(sort_label: str, sorted_shown: bool, width: int) -> str:
+    """ "Name", or when the sorted column is hidden "Name · created ▼" (or "by created ▼")."""
+    if not sorted_shown:
+        for title in (f"Name · {sort_label}", f"by {sort_label}"):
+            if cell_len(title) <= width:
+                return title
+    return "Name"
+
+
+def header_text(
+    layout: list[tuple[Column, int]], name_title: str, sort_column: str, descending: bool
+) -> str:
+    """The header line: each shown column's title at its width, the sorted one with its arrow."""
+    cells = []
+    for column, col_width in layout:
+        title = name_title if column.key == "name" else column.title
+        if column.key == sort_column and len(title) + ARROW <= col_width:
+            title += " ▼" if descending else " ▲"
+        cells.append(set_cell_size(title, col_width))
+    return " " + (" " * GAP).join(cells)
+
+
+def row_cells(
+    layout: list[tuple[Column, int]], key: ApiKey, now: datetime
+) -> list[tuple[str, str]]:
+    """`key`'s cell in each shown column, fitted to its width (cut with "…"), and how it is
+    coloured: "name", "status" (by the key's status) or "muted"."""
+    cells = []
+    for column, col_width in layout:
+        text = visible(
+            column.text(key, now, col_width)
+        )  # not just names: a server sends every cell
+        if cell_len(text) > col_width:
+            text = set_cell_size(text, col_width - 1) + "…"
+        role = column.key if column.key in ("name", "status") else "muted"
+        cells.append((set_cell_size(text, col_width), role))
+    return cells

@@ -15,9 +15,9 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ticos_tui.core.models import ApiKey
-from ticos_tui.core.sanitize import visible
 from ticos_tui.core.timefmt import Clock, now_utc
-from ticos_tui.tui.api_keys.columns import ARROW, COLUMNS, GAP, SORTABLE, Column, fit_columns
+from ticos_tui.tui.api_keys import columns
+from ticos_tui.tui.api_keys.columns import Column
 from ticos_tui.tui.api_keys.marking import MarkableTable
 
 _MOVE = "Move through the keys"
@@ -68,7 +68,7 @@ class ApiKeysTable(MarkableTable, can_focus=True):
     filter_text: reactive[str] = reactive("", init=False, repaint=False)
     """Only keys whose name holds this (ignoring case) are shown."""
     sort_column: reactive[str] = reactive("created", init=False, repaint=False)
-    """The key of the column the rows are sorted by: one of `SORTABLE`."""
+    """The key of the column the rows are sorted by: one of `columns.SORTABLE`."""
     sort_reversed: reactive[bool] = reactive(False, init=False, repaint=False)
     """True when the rows run against the column's first order (oldest first, Z to A…)."""
 
@@ -177,7 +177,7 @@ class ApiKeysTable(MarkableTable, can_focus=True):
         self._recompute(keep, fallback_index=old_index)
 
     def validate_sort_column(self, column: str) -> str:
-        if column not in SORTABLE:
+        if column not in columns.SORTABLE:
             raise ValueError(f"not sortable: {column}")
         return column
 
@@ -205,9 +205,9 @@ class ApiKeysTable(MarkableTable, can_focus=True):
         self.sort_column = column
 
     def cycle_sort(self) -> str:
-        """Sort by the next column in `SORTABLE`, in its first order; returns its key."""
-        index = SORTABLE.index(self.sort_column)
-        self.sort_by(SORTABLE[(index + 1) % len(SORTABLE)])
+        """Sort by the next column in `columns.SORTABLE`, in its first order; returns its key."""
+        index = columns.SORTABLE.index(self.sort_column)
+        self.sort_by(columns.SORTABLE[(index + 1) % len(columns.SORTABLE)])
         return self.sort_column
 
     def reverse_sort(self) -> None:
@@ -226,18 +226,13 @@ class ApiKeysTable(MarkableTable, can_focus=True):
     def _sort_in_column(self) -> bool:
         """The sorted column is on screen with room for its arrow."""
         return any(
-            column.key == self.sort_column and len(column.title) + ARROW <= width
+            column.key == self.sort_column and len(column.title) + columns.ARROW <= width
             for column, width in self.shown_columns
         )
 
     def _name_title(self, width: int) -> str:
-        """ "Name", or when the sorted column is hidden "Name · created ▼" (or "by created ▼")."""
-        if self.sort_column == "name" or self._sort_in_column():
-            return "Name"
-        for title in (f"Name · {self.sort_label}", f"by {self.sort_label}"):
-            if cell_len(title) <= width:
-                return title
-        return "Name"
+        sorted_shown = self.sort_column == "name" or self._sort_in_column()
+        return columns.name_title(self.sort_label, sorted_shown, width)
 
     @property
     def sort_in_header(self) -> bool:
@@ -255,7 +250,7 @@ class ApiKeysTable(MarkableTable, can_focus=True):
 
     @property
     def _sort_spec(self) -> Column:
-        return next(c for c in COLUMNS if c.key == self.sort_column)
+        return next(c for c in columns.COLUMNS if c.key == self.sort_column)
 
     def _selected_id(self) -> str | None:
         key = self.selected_key
@@ -335,7 +330,7 @@ class ApiKeysTable(MarkableTable, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             column = self._column_at(event.x)
-            if column is not None and column.key in SORTABLE:
+            if column is not None and column.key in columns.SORTABLE:
                 self.sort_by(column.key)  # the sorted header again: reversed
             return
         row = event.y - 1 + round(self.scroll_y)
@@ -349,15 +344,15 @@ class ApiKeysTable(MarkableTable, can_focus=True):
         """The columns that fit the width, with their widths; worked out once per width."""
         width = self.scrollable_content_region.width
         if self._columns[0] != width:
-            self._columns = (width, fit_columns(width - 1))  # one cell of left padding
+            self._columns = (width, columns.fit_columns(width - 1))  # one cell of left padding
         return self._columns[1]
 
     def _column_at(self, x: int) -> Column | None:
         position = 1 + round(self.scroll_x)
         for column, width in self.shown_columns:
-            if position <= x < position + width + GAP:
+            if position <= x < position + width + columns.GAP:
                 return column
-            position += width + GAP
+            position += width + columns.GAP
         return None
 
     def render_line(self, y: int) -> Strip:
@@ -366,13 +361,10 @@ class ApiKeysTable(MarkableTable, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("api-keys-table--header")
-            cells = []
-            for column, col_width in layout:
-                title = self._name_title(col_width) if column.key == "name" else column.title
-                if column.key == self.sort_column and len(title) + ARROW <= col_width:
-                    title += " ▼" if self.sort_descending else " ▲"
-                cells.append(set_cell_size(title, col_width))
-            text = " " + (" " * GAP).join(cells)
+            name_width = next((w for c, w in layout if c.key == "name"), 0)
+            text = columns.header_text(
+                layout, self._name_title(name_width), self.sort_column, self.sort_descending
+            )
             return Strip([Segment(set_cell_size(text, width), base + header)], width)
         row = y - 1 + round(self.scroll_y)
         if row >= len(self._rows):
@@ -380,30 +372,19 @@ class ApiKeysTable(MarkableTable, can_focus=True):
         key = self._rows[row]
         if row == self.cursor_row:
             # The cursor's colours sit on top of every cell's own (status colour included).
-            cursor = self.get_component_rich_style("api-keys-table--cursor")
-            base = base + cursor
-            muted = status_style = base
+            base = base + self.get_component_rich_style("api-keys-table--cursor")
+            styles = {"name": base, "status": base, "muted": base}
         else:
-            muted = base + self.get_component_rich_style("api-keys-table--muted")
-            status_style = base + self.get_component_rich_style(f"api-keys-table--{key.status}")
+            status = self.get_component_rich_style(f"api-keys-table--{key.status}")
+            muted = self.get_component_rich_style("api-keys-table--muted")
+            styles = {"name": base, "status": base + status, "muted": base + muted}
         segments = [Segment(*self.mark_cell(key, base))]
-        used = 1
-        for index, (column, col_width) in enumerate(layout):
-            if index:
-                segments.append(Segment(" " * GAP, base))
-                used += GAP
-            # Not just names: a server sends every cell.
-            text = visible(column.text(key, self._now, col_width))
-            if column.key == "status":
-                style = status_style
-            elif column.key == "name":
-                style = base
-            else:
-                style = muted
-            if cell_len(text) > col_width:
-                text = set_cell_size(text, col_width - 1) + "…"
-            segments.append(Segment(set_cell_size(text, col_width), style))
-            used += col_width
+        gap = Segment(" " * columns.GAP, base)
+        for index, (text, role) in enumerate(columns.row_cells(layout, key, self._now)):
+            segments.extend(
+                [gap, Segment(text, styles[role])] if index else [Segment(text, styles[role])]
+            )
+        used = sum(cell_len(segment.text) for segment in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, max(used, width)).crop(0, width)
