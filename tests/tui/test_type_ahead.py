@@ -135,3 +135,19 @@ async def test_keys_typed_while_a_create_fails_go_back_to_the_dialog(
         client.answer.set()
         await wait_until(pilot, lambda: name_typed(app) == "dupxy")
         assert isinstance(app.screen, CreateKeyDialog)
+
+
+async def test_keys_after_escape_on_a_new_key_go_to_the_guard_it_opens_then_the_page(
+    fake_app: AppFactory,
+) -> None:
+    """Escape on an uncopied new key asks first (the question comes after a step in a worker):
+    `y` typed with it answers that question, and the `e` after it renames on the page."""
+    client = FakeClient(sample_keys())
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        burst(app, "n", *"typed fast", "enter", "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        burst(app, "escape", "y", "e", "ctrl+u", *"renamed fast", "enter")
+        await wait_until(pilot, lambda: client.keys[0].name == "renamed fast")
+        assert not isinstance(app.screen, (KeyCreatedDialog, ConfirmDialog, RenameKeyDialog))

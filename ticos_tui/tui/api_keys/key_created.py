@@ -17,6 +17,7 @@ from ticos_tui.core.models import CreatedKey
 from ticos_tui.core.sanitize import literal
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.dialogs import ConfirmDialog, Dialog
+from ticos_tui.tui.type_ahead import KeyGate, key_gate
 
 WARNING = (
     "This is the only time the full key is shown. Store it in an environment variable "
@@ -158,27 +159,41 @@ class KeyCreatedDialog(Dialog[None]):
         event.stop()
         self.action_close()
 
-    @work(exclusive=True, group="key-created-close")
-    async def action_close(self) -> None:
+    async def _may_close(self, gate: KeyGate | None) -> bool:
+        """Whether to close: at once once the key is kept somewhere, else the user says."""
         if self._copying is not None:
             with contextlib.suppress(Exception):  # a failed copy simply leaves nothing confirmed
                 await self._copying.wait()
-        if not self._saved:
-            if self._sent:
-                title = "Close without a confirmed copy?"
-                body = (
-                    "The key was sent to your terminal's clipboard, which can't confirm it. "
-                    "Paste it somewhere to check first: it cannot be shown again. Close anyway?"
-                )
-            else:
-                title = "Close without copying?"
-                body = "You have not copied this key. Close anyway? It cannot be shown again."
-            really = await self.app.push_screen_wait(
-                ConfirmDialog(
-                    title, Text(body), confirm_label="Close anyway", cancel_label="Go back"
-                )
+        if self._saved:
+            return True
+        if self._sent:
+            title = "Close without a confirmed copy?"
+            body = (
+                "The key was sent to your terminal's clipboard, which can't confirm it. "
+                "Paste it somewhere to check first: it cannot be shown again. Close anyway?"
             )
-            if not really:
-                return
-        self._created = None  # the app keeps no reference to the key once this closes
-        self.dismiss(None)
+        else:
+            title = "Close without copying?"
+            body = "You have not copied this key. Close anyway? It cannot be shown again."
+        question = ConfirmDialog(
+            title, Text(body), confirm_label="Close anyway", cancel_label="Go back"
+        )
+        answer = self.app.push_screen(question, wait_for_dismiss=True)
+        if gate is not None:
+            gate.release(self, answered=True)  # the question is up: the keys held are for it
+        return bool(await answer)
+
+    @work(exclusive=True, group="key-created-close")
+    async def action_close(self) -> None:
+        # Keys typed after the close wait for what it leads to: the question, or the page.
+        gate = key_gate(self.app)
+        if gate is not None:
+            gate.answer_releases(self)
+            gate.hold(self)
+        try:
+            if await self._may_close(gate):
+                self._created = None  # the app keeps no reference to the key once this closes
+                self.dismiss(None)
+        finally:
+            if gate is not None:
+                gate.release(self, answered=True)
