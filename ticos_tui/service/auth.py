@@ -98,9 +98,9 @@ async def authenticate(
     if principal is None:
         if reason == "missing":
             await limiter.check(client)  # nothing to count, but a throttled client stays so
-        elif await limiter.failed(client):  # 429 past the limit, checked and counted at once
+        else:  # 429 past the limit, checked and counted at once (its event at the limit)
             owner = (key.account_id, key.id) if key is not None else (None, None)
-            await store.record_throttled(client, "auth", *owner)
+            await limiter.failed(client, *owner)
         raise ApiProblem(401, _DETAILS[reason], _CHALLENGE)
     granted = principal.scopes
     if "*" not in granted and scope not in granted and (also is None or also not in granted):

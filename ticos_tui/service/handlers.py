@@ -283,9 +283,8 @@ async def verify_answer(
         key = await store.key_by_hash(secret_hash(candidate))
         reason = key_problem(key, store.now())
     if reason is not None or key is None:
-        if await state.verify_limiter.failed(client):
-            owner = (key.account_id, key.id) if key is not None else (None, None)
-            await store.record_throttled(client, "verify", *owner)
+        owner = (key.account_id, key.id) if key is not None else (None, None)
+        await state.verify_limiter.failed(client, *owner)  # 429 past the limit
         return {"valid": False, "reason": reason}
     store.record_use(key.id)
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from ticos_tui.service.inputs import ApiProblem
 
@@ -25,8 +25,15 @@ class FailedAuthLimiter:
     """
 
     def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        record: Callable[[str, str | None, str | None], Awaitable[None]],
     ) -> None:
+        """`record(client, account_id, key_id)` writes the `auth.throttled` event."""
+        self.record = record
         self.limit = limit
         self.window = window
         self.clock = clock
@@ -48,11 +55,12 @@ class FailedAuthLimiter:
         if retry is not None:
             raise too_many(retry)
 
-    async def failed(self, client: str) -> bool:
+    async def failed(
+        self, client: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
         """One more failure of `client`, or 429 past the limit: checked and counted without
-        yielding to the event loop, so concurrent failures can't overshoot.
-
-        Returns: True when this failure is the one that reaches the limit (the audit log's).
+        yielding to the event loop, so concurrent failures can't overshoot. The one that
+        reaches the limit writes its event, and is taken back if that write fails.
         """
         now = self.clock()
         entry = self._windows.get(client)
@@ -64,7 +72,12 @@ class FailedAuthLimiter:
             raise too_many(math.ceil(entry[0] + self.window - now))
         else:
             entry[1] += 1
-        return entry[1] == self.limit
+        if entry[1] == self.limit:
+            try:
+                await self.record(client, account_id, key_id)
+            except BaseException:
+                entry[1] -= 1  # not counted: the next failure reaches the limit again
+                raise
 
     def _prune(self, now: float) -> None:
         for client in [c for c, (start, _) in self._windows.items() if now - start >= self.window]:

@@ -41,6 +41,10 @@ class Database(Protocol):
         self, conn: Any, account_id: str | None, change: Change, actor: Actor | None
     ) -> None: ...
 
+    async def throttled_event(
+        self, conn: Any, client: str, kind: str, account_id: str | None, key_id: str | None
+    ) -> None: ...
+
     async def _end(
         self, conn: Any, account_id: str, token_hash: str, reason: str, client: str | None
     ) -> None: ...
@@ -113,12 +117,23 @@ class PgAudit:
         key_id: str | None = None,
     ) -> None:
         async with self.transaction() as conn:
-            name = None
-            if key_id is not None:
-                row = await _one(conn, "SELECT name FROM api_keys WHERE id = %s", (key_id,))
-                name = None if row is None else row[0]
-            change = Change("auth.throttled", key_id, name, {"limit": kind})
-            await self.event(conn, account_id, change, Actor(client=client))
+            await self.throttled_event(conn, client, kind, account_id, key_id)
+
+    async def throttled_event(
+        self: Database,
+        conn: Any,
+        client: str,
+        kind: str,
+        account_id: str | None,
+        key_id: str | None,
+    ) -> None:
+        """`auth.throttled` in the transaction of `conn` (the failure count's own)."""
+        name = None
+        if key_id is not None:
+            row = await _one(conn, "SELECT name FROM api_keys WHERE id = %s", (key_id,))
+            name = None if row is None else row[0]
+        change = Change("auth.throttled", key_id, name, {"limit": kind})
+        await self.event(conn, account_id, change, Actor(client=client))
 
     async def list_events(
         self: Database,

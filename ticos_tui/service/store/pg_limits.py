@@ -18,6 +18,12 @@ class Database(Protocol):
 
     def connection(self) -> AbstractAsyncContextManager[Any]: ...
 
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def throttled_event(
+        self, conn: Any, client: str, kind: str, account_id: str | None, key_id: str | None
+    ) -> None: ...
+
 
 class SharedLimiter:
     """Failures per client in a window from its first failure (as the in-memory limiter counts
@@ -41,18 +47,19 @@ class SharedLimiter:
         if left > 0:
             raise too_many(math.ceil(left))
 
-    async def failed(self, client: str) -> bool:
+    async def failed(
+        self, client: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
         """One more failure of `client`, or 429 past the limit; a window that ended starts again.
 
         Checked and raised in ONE statement: the upsert locks the row, so concurrent failures
         on every instance see each other's counts and exactly `limit` of them pass. The count
-        stops at `limit + 1` (only "past the limit" matters).
-
-        Returns: True when this failure is the one that reaches the limit (the audit log's).
+        stops at `limit + 1` (only "past the limit" matters). The failure that reaches the
+        limit writes `auth.throttled` in the same transaction: both are kept, or neither.
         """
         now = self.store.clock()
         ended = now - self.window
-        async with self.store.connection() as conn:
+        async with self.store.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO auth_failures AS f (kind, client, window_start, failures)"
                 " VALUES (%(kind)s, %(client)s, %(now)s, 1) ON CONFLICT (kind, client) DO UPDATE"
@@ -70,6 +77,8 @@ class SharedLimiter:
                 },
             )
             row = await cur.fetchone()
+            if row is not None and int(row[1]) == self.limit:
+                await self.store.throttled_event(conn, client, self.kind, account_id, key_id)
             if now - self._pruned_at >= self.window:  # once a window: drop ended ones
                 self._pruned_at = now
                 await conn.execute(
@@ -78,4 +87,3 @@ class SharedLimiter:
                 )
         if row is not None and row[1] > self.limit:
             raise too_many(math.ceil(float(row[0]) + self.window - now))
-        return row is not None and int(row[1]) == self.limit

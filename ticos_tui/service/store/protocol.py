@@ -25,11 +25,16 @@ class FailureLimiter(Protocol):
         StoreUnavailable: the shared counts could not be read.
         """
 
-    async def failed(self, client: str) -> bool:
+    async def failed(
+        self, client: str, account_id: str | None = None, key_id: str | None = None
+    ) -> None:
         """Count one failure of `client`, checked against the limit in the same atomic step
         (one statement on a shared store), so the limit holds under concurrency.
 
-        Returns: True when this failure is the one that reaches the limit (the audit log's).
+        The failure that reaches the limit writes `auth.throttled` (`account_id` / `key_id`:
+        the credential's owner, when known) with its count: in one transaction on a shared
+        store; in memory, the count is taken back when the event cannot be written. No count
+        reaches the limit without its event.
 
         Raises:
             ApiProblem: 429 with `Retry-After` when this failure is past the limit.

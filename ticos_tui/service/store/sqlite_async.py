@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,7 +90,11 @@ class SqliteStore:
         calls.shutdown()
 
     def failure_limiter(self, kind: str, limit: int, window: float) -> FailedAuthLimiter:
-        return FailedAuthLimiter(limit, window, self.clock)  # one process owns the file: in memory
+        def record(client: str, account_id: str | None, key_id: str | None) -> Awaitable[None]:
+            return self.record_throttled(client, kind, account_id, key_id)
+
+        # One process owns the file: the counts are in memory.
+        return FailedAuthLimiter(limit, window, self.clock, record=record)
 
     async def create_account(self, name: str, email: str, *, local: bool = False) -> str:
         return await self._write(lambda db: db.create_account(name, email, local=local))
