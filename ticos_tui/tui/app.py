@@ -62,7 +62,7 @@ class TicosApp(App[None]):
             "account_menu",
             "Account",
             show=False,
-            tooltip="Account menu (Account Settings, Activity, Quit)",
+            tooltip="Account menu (Account Settings, Activity, Switch login, Quit)",
         ),
     ]
 
@@ -265,6 +265,52 @@ class TicosApp(App[None]):
                 self.pop_screen()
             if choice == "activity" and isinstance(self.screen, AccountSettingsScreen):
                 self.call_later(self.screen.action_section, "activity")
+        elif choice == "switch":
+            self.action_switch_login()
+
+    # ---- logins -----------------------------------------------------------------------
+
+    def action_switch_login(self) -> None:
+        """Choose another stored login; the app reloads on it without a restart."""
+        from ticos_tui.settings.logins import all_logins, login_name
+        from ticos_tui.tui.account.logins import LoginChooser
+
+        if isinstance(self.screen, LoginChooser):
+            return
+        logins = [(login_name(url), url, where) for url, where in all_logins()]
+        self.push_screen(LoginChooser(logins, self.settings.base_url), self._login_chosen)
+
+    def _login_chosen(self, base_url: str | None) -> None:
+        if base_url is not None and base_url != self.settings.base_url:
+            self._switch_login(base_url)
+
+    @work(exclusive=True, group="switch-login", exit_on_error=False)
+    async def _switch_login(self, base_url: str) -> None:
+        """Close this login's client, make `base_url` the default (as `auth switch`) and show
+        Account Settings afresh on it: nothing of the old account (marks, filter) stays."""
+        from ticos_tui.settings.logins import login_name, settings_for, switch_to
+
+        name = login_name(base_url)
+        try:
+            settings = settings_for(base_url, str(self.settings.data_dir))
+            switch_to(base_url)
+        except (TicosError, OSError) as err:
+            self.notify(
+                f"Could not switch to {name}: {err}", severity="error", markup=False, timeout=10
+            )
+            return
+        async with self._connect_lock:
+            old, self._client, self._opening = self._client, None, None
+            self.settings = settings
+        if old is not None:
+            await old.aclose()
+        while len(self.screen_stack) > 1:  # any dialog of the old login goes with it
+            await self.pop_screen()
+        main = self._main_screen
+        if main is not None:
+            self._opening = self._start_opening()  # while the screen composes again
+            await main.show_login(settings.mode_label)
+        self.notify(f"Switched to {name}: it is now the default login.", markup=False, timeout=6)
 
 
 def make_app(

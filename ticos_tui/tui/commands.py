@@ -61,8 +61,14 @@ class KeysCommands(Provider):
         )
         yield Command(
             "Account menu",
-            f"Account Settings, Activity, Quit · {key_names(app, Binding('ctrl+a', ''))}",
+            f"Account Settings, Activity, Switch login, Quit · {key_names(app, Binding('ctrl+a', ''))}",
             partial(app.run_action, "account_menu"),
+        )
+        yield Command(
+            "Switch login",
+            "Another stored login, without a restart; it becomes the default"
+            f" · {key_names(app, Binding('ctrl+a', ''))} then Switch login…",
+            partial(app.run_action, "switch_login"),
         )
         yield Command(
             "Help: every key",

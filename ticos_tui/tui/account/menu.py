@@ -1,4 +1,4 @@
-"""AccountMenu: the avatar's dropdown (Account Settings, Activity, Quit)."""
+"""AccountMenu: the avatar's dropdown (Account Settings, Activity, Switch login, Quit)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 
 class AccountMenu(ModalScreen[str | None]):
-    """Dismisses with "settings", "activity", "quit", or None."""
+    """Dismisses with "settings", "activity", "switch", "quit", or None."""
 
     DEFAULT_CSS = """
     AccountMenu { align: right top; background: $background 30%; }
@@ -26,6 +26,7 @@ class AccountMenu(ModalScreen[str | None]):
         yield OptionList(
             Option("Account Settings", id="settings"),
             Option("Activity", id="activity"),
+            Option("Switch login…", id="switch"),
             Option("Quit", id="quit"),
         )
 

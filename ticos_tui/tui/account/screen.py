@@ -139,6 +139,17 @@ class AccountSettingsScreen(Screen[None]):
         await self.query_one("#sidebar-column").mount(sidebar)
         await self.query_one(ApiKeysPane).compose_rest()
 
+    async def show_login(self, mode: str) -> None:
+        """Show another login's account (`mode`: its server) from scratch: every section is
+        composed again, so nothing of the old account (keys, marks, filter) stays."""
+        self._mode = mode
+        self._profile = ProfilePane(clock=self._clock, id="profile")
+        self._activity = None
+        await self.recompose()
+        self._fit(self.app.size)
+        self.load_account()
+        await self.compose_rest()
+
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
         try:
