@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,5 +114,8 @@ def account_token(served: Served) -> str:
     """A fresh account on the served service; its session token."""
     from ticos_tui.service.bootstrap import create_account
 
-    _, token = create_account(served.data_dir, "Tess Tester", "tess@example.com")
+    # One account per test on the shared instance: an email is one account's (`tess.…`).
+    _, token = create_account(
+        served.data_dir, "Tess Tester", f"tess.{uuid.uuid4().hex[:8]}@example.com"
+    )
     return token

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,9 @@ class Contract:
 
     def _new_token(self, name: str) -> str:
         # The app runs on schemathesis' own event loop: the token comes from a store of its own.
-        _, token = create_account(
-            self.data_dir, name, f"{name.lower()}@example.com", database_url=self.database_url
-        )
+        # One account per email: each DELETE /v1/session case gets an account of its own.
+        email = f"{name.lower()}.{uuid.uuid4().hex[:8]}@example.com"
+        _, token = create_account(self.data_dir, name, email, database_url=self.database_url)
         return token
 
     def headers(self, case: Any) -> dict[str, str]:

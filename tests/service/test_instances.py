@@ -10,6 +10,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -24,9 +25,12 @@ pytestmark = pytest.mark.timeout(240)
 
 
 def accounts_create(database_url: str, data_dir: Path) -> str:
-    """`ticos-tui accounts create --database-url`: the new account's session token (stdout)."""
+    """`ticos-tui accounts create --database-url`: the new account's session token (stdout).
+
+    Each call is a new account (one account per email)."""
+    email = f"team.{uuid.uuid4().hex[:8]}@example.com"
     proc = subprocess.run(
-        [sys.executable, "-m", "ticos_tui", "accounts", "create", "Team", "team@example.com",
+        [sys.executable, "-m", "ticos_tui", "accounts", "create", "Team", email,
          "--database-url", database_url, "--data-dir", str(data_dir)],
         capture_output=True, text=True, timeout=60, check=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},

@@ -7,12 +7,14 @@ import getpass
 import os
 import re
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from ticos_tui.cli.connection import settings, with_client
 from ticos_tui.cli.output import note, print_json, say
 from ticos_tui.cli.serve_options import database_url_of, serve_options
-from ticos_tui.core.errors import ConnectionFailed, UsageError
+from ticos_tui.core.errors import Conflict, ConnectionFailed, NotFound, UsageError
 from ticos_tui.core.present import quoted
 from ticos_tui.core.sanitize import visible
 from ticos_tui.settings.config import (
@@ -24,6 +26,8 @@ from ticos_tui.settings.config import (
     resolve_data_dir,
 )
 from ticos_tui.settings.credentials import forget_token, load_token, store_token
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from ticos_tui.client.http import TicosClient
@@ -60,14 +64,36 @@ def web(args: argparse.Namespace) -> int:
     )
 
 
-def accounts_create(args: argparse.Namespace) -> int:
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+def _store_of(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """The data folder and database URL the `accounts` commands act on."""
     try:
-        database_url = database_url_of(args)
+        return resolve_data_dir(getattr(args, "data_dir", None)), database_url_of(args)
     except ValueError as err:  # a bad TICOS_DATABASE_URL
         raise UsageError(str(err)) from None
-    from ticos_tui.service.bootstrap import create_account  # the store (SQLite or PostgreSQL)
+
+
+def _on_store(what: str, work: Callable[[], T]) -> T:
+    """`work()` on the store, its failures in the CLI's words (`what`: "create the account")."""
+    from ticos_tui.service.bootstrap import AccountExists
     from ticos_tui.service.store.errors import StoreUnavailable
+
+    try:
+        return work()
+    except AccountExists as err:
+        raise Conflict(f"cannot {what}: {err}", status=409) from None
+    except LookupError as err:
+        raise NotFound(str(err).strip("'\""), status=404) from None
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    except StoreUnavailable as err:
+        raise ConnectionFailed(f"cannot {what}: {err}") from None
+    except RuntimeError as err:  # the driver is missing, or the schema is newer than this
+        raise UsageError(f"cannot {what}: {err}") from None
+
+
+def accounts_create(args: argparse.Namespace) -> int:
+    data_dir, database_url = _store_of(args)
+    from ticos_tui.service.bootstrap import create_account  # the store (SQLite or PostgreSQL)
 
     # The service's bootstrap stores what it is given, so the contract's name rules apply here.
     name = args.name.strip()
@@ -75,20 +101,69 @@ def accounts_create(args: argparse.Namespace) -> int:
         raise UsageError("the account name must be 1 to 100 characters, no control characters")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", args.email) or visible(args.email) != args.email:
         raise UsageError(f"{args.email!r} is not an email address")
-    try:
-        account_id, token = create_account(data_dir, name, args.email, database_url=database_url)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    except StoreUnavailable as err:
-        raise ConnectionFailed(f"cannot create the account: {err}") from None
-    except RuntimeError as err:  # the driver is missing, or the schema is newer than this
-        raise UsageError(f"cannot create the account: {err}") from None
+    account_id, token = _on_store(
+        "create the account",
+        lambda: create_account(data_dir, name, args.email, database_url=database_url),
+    )
     where = "the PostgreSQL database" if database_url else str(data_dir)
     print(token, file=sys.stdout, flush=True)
     note(
         f"Created account {quoted(name)} <{args.email}> ({account_id}) in {where}.\n"
         "Its session token is on stdout and is not shown again. Use it against "
         "`ticos-tui serve` as TICOS_TOKEN, or store it with `ticos-tui login --base-url URL`."
+    )
+    return 0
+
+
+def accounts_list(args: argparse.Namespace) -> int:
+    data_dir, database_url = _store_of(args)
+    from ticos_tui.service.bootstrap import accounts
+
+    rows = _on_store("list the accounts", lambda: accounts(data_dir, database_url))
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        say(
+            f"{row['id']}  {visible(row['name'])} <{visible(row['email'])}>  "
+            f"created {row['created_at']}  {row['keys']} key{'s' if row['keys'] != 1 else ''}, "
+            f"{row['sessions']} live session{'s' if row['sessions'] != 1 else ''}"
+        )
+    if not rows:
+        note("No accounts yet: `ticos-tui accounts create NAME EMAIL` makes one.")
+    return 0
+
+
+def accounts_sessions(args: argparse.Namespace) -> int:
+    data_dir, database_url = _store_of(args)
+    from ticos_tui.service.bootstrap import sessions
+
+    account, rows = _on_store(
+        "list the sessions", lambda: sessions(data_dir, database_url, args.account)
+    )
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        say(f"{row['id']}  began {row['created_at']}")
+    note(
+        f"{len(rows)} live session{'s' if len(rows) != 1 else ''} of "
+        f"{visible(account['email'])} ({account['id']}); end one with "
+        "`ticos-tui accounts end-session EMAIL SES_ID`."
+    )
+    return 0
+
+
+def accounts_end_session(args: argparse.Namespace) -> int:
+    data_dir, database_url = _store_of(args)
+    from ticos_tui.service.bootstrap import end_session
+
+    account = _on_store(
+        "end the session", lambda: end_session(data_dir, database_url, args.account, args.session)
+    )
+    note(
+        f"Ended session {visible(args.session)} of {visible(account['email'])}: its token stops "
+        "working now (recorded as session.ended in the audit log)."
     )
     return 0
 

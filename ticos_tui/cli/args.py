@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import NoReturn
 
@@ -21,6 +22,17 @@ class ArgumentError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise ArgumentError(f"{message} (see `{self.prog} --help`)")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """A command (`ticos-tui keys list`) refuses what it does not know itself, so the
+        error points to its own help, not to the top level's (argparse leaves unknown
+        arguments to the top level, which then says `see ticos-tui --help`)."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and " " in self.prog:  # a command's parser: "ticos-tui keys list"
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def key_name(text: str) -> str:

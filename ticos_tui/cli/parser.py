@@ -9,6 +9,11 @@ from typing import Any
 
 from ticos_tui import __version__
 from ticos_tui.cli import args
+from ticos_tui.cli.accounts_parser import (
+    add_accounts_parser,
+    add_login_parsers,
+    add_serve_parsers,
+)
 from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.auth_parser import add_auth_parser, add_login_option
 from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
@@ -17,8 +22,7 @@ from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
 from ticos_tui.cli.scan.options import add_scan_parser
-from ticos_tui.cli.serve_options import add_database_url_option, add_serve_options
-from ticos_tui.cli.web.options import add_web_options
+from ticos_tui.core.models import STATUSES
 from ticos_tui.core.scopes import SCOPES
 
 # The commands' modules, imported only by the command that runs (see Handler).
@@ -117,46 +121,7 @@ def _json_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--json", action="store_true", help=help_text)
 
 
-# -- serve, accounts, login, logout, status --
-
-
-def _add_serve(commands: Any) -> None:
-    serve = _command(
-        commands,
-        "serve",
-        "Serve the local Ticos service over HTTP",
-        Handler(_ACCOUNTS, "serve"),
-        ["serve", "serve --port 8765 --data-dir /srv/ticos --forwarded-allow-ips 127.0.0.1"],
-        parents=[_data_dir_option()],
-    )
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
-    )
-    serve.add_argument("--port", type=args.port, default=8765, help="port (default: %(default)s)")
-    add_serve_options(serve)
-
-
-def _add_web(commands: Any, conn: argparse.ArgumentParser) -> None:
-    web = _command(
-        commands,
-        "web",
-        "Serve the TUI to a web browser (needs: pip install 'ticos-tui[web]')",
-        Handler(_ACCOUNTS, "web"),
-        ["web", "web --port 8766 --base-url http://127.0.0.1:8765"],
-        parents=[conn],
-    )
-    web.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
-    )
-    web.add_argument("--port", type=args.port, default=8766, help="port (default: %(default)s)")
-    web.add_argument(
-        "--public",
-        action="store_true",
-        help="allow a non-loopback --host: anyone who has the printed address (its token) "
-        "controls the account; put https in front of it",
-    )
-    web.add_argument("--public-url", metavar="URL", help="the address browsers use, behind a proxy")
-    add_web_options(web)
+# -- completion (serve, web, accounts, login, logout, status: accounts_parser.py) --
 
 
 def _completion(parsed: argparse.Namespace) -> int:
@@ -181,69 +146,6 @@ def _add_completion(commands: Any) -> None:
     completion.add_argument("shell", choices=SHELLS)
 
 
-def _add_accounts(commands: Any) -> None:
-    group = commands.add_parser(
-        "accounts", help="Accounts of the local service", formatter_class=_FORMATTER
-    )
-    account_cmds = group.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    create = _command(
-        account_cmds,
-        "create",
-        "Create an account on the local service; prints its session token once, on stdout",
-        Handler(_ACCOUNTS, "accounts_create"),
-        ['accounts create "Ada Lovelace" ada@example.com > ada.token'],
-        parents=[_data_dir_option()],
-    )
-    create.add_argument("name")
-    create.add_argument("email")
-    add_database_url_option(create)
-
-
-def _add_login(commands: Any, conn: argparse.ArgumentParser) -> None:
-    login = _command(
-        commands,
-        "login",
-        "Store a token for a server (read from a hidden prompt, or one line of stdin)",
-        Handler(_ACCOUNTS, "login"),
-        [
-            "login --base-url https://api.ticos.ai/v1",
-            "login --base-url http://127.0.0.1:8765 < ada.token",
-        ],
-        parents=[conn],
-    )
-    login.add_argument(
-        "--no-verify", action="store_true", help="store the token without asking the server"
-    )
-    login.add_argument(
-        "--insecure",
-        action="store_true",
-        help="allow a plain http:// URL to another machine (the token travels unencrypted)",
-    )
-
-
-def _add_logout(commands: Any, conn: argparse.ArgumentParser) -> None:
-    _command(
-        commands,
-        "logout",
-        "Forget the token stored for a server",
-        Handler(_ACCOUNTS, "logout"),
-        ["logout --base-url https://api.ticos.ai/v1"],
-        parents=[conn],
-    )
-
-
-def _add_status(commands: Any, conn: argparse.ArgumentParser) -> None:
-    status = _command(
-        commands,
-        "status",
-        "Show the mode, server, account and where the credential comes from",
-        Handler(_ACCOUNTS, "status"),
-        ["status", "status --base-url https://api.ticos.ai/v1 --json"],
-        parents=[conn],
-    )
-    _json_flag(status, "the same as a JSON object")
-
-
 # -- keys --
 
 
@@ -256,7 +158,12 @@ def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
         ["keys list --status active", "keys list --json | jq -r '.[].id'"],
         parents=[conn],
     )
-    listing.add_argument("--status", choices=("active", "revoked", "expired", "all"), default="all")
+    listing.add_argument(
+        "--status",
+        choices=(*STATUSES, "all"),
+        default="all",
+        help="only the keys in this state (default: all)",
+    )
     formats = listing.add_mutually_exclusive_group()
     formats.add_argument(
         "--json", dest="format", action="store_const", const="json", help="a JSON array"
@@ -459,12 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=Handler("ticos_tui.cli.launch", "tui"))
     # Any: the subparsers are `Parser`s (errors as one line), which add_scan_parser also takes.
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _add_serve(commands)
-    _add_web(commands, conn)
-    _add_accounts(commands)
-    _add_login(commands, conn)
-    _add_logout(commands, conn)
-    _add_status(commands, conn)
+    add_serve_parsers(commands, conn, _data_dir_option(), _command)
+    add_accounts_parser(commands, _data_dir_option(), _command)
+    add_login_parsers(commands, conn, _command)
     _add_keys(commands, conn)
     add_audit_parser(commands, conn, _command)
     add_auth_parser(commands, conn, _command)

@@ -12,6 +12,7 @@ from typing import TypeVar
 from ticos_tui.core.keyformat import is_well_formed_token, secret_hash
 from ticos_tui.service.store.factory import open_store
 from ticos_tui.service.store.protocol import Store
+from ticos_tui.service.store.rows import AccountSummary, SessionSummary
 from ticos_tui.settings.paths import ensure_private_dir, read_private_file, write_private_file
 
 T = TypeVar("T")
@@ -53,8 +54,21 @@ async def ensure_local_token(store: Store, path: Path) -> str:
     return token
 
 
+class AccountExists(ValueError):
+    """An account already has this email address."""
+
+
 async def add_account(store: Store, name: str, email: str) -> tuple[str, str]:
-    """A new account and its first session token: (account id, token)."""
+    """A new account and its first session token: (account id, token).
+
+    Raises AccountExists when an account has `email` already (compared ignoring case).
+    """
+    for account in await store.accounts():
+        if account["email"].casefold() == email.casefold():
+            raise AccountExists(
+                f"an account with the email {email} exists already ({account['id']}); "
+                "see it with `ticos-tui accounts list`"
+            )
     account_id = await store.create_account(name, email)
     return account_id, await store.issue_session_token(account_id)
 
@@ -67,7 +81,7 @@ def local_session_token(data_dir: Path) -> str:
     """
     data_dir = ensure_private_dir(Path(data_dir))
     path = token_path(data_dir)
-    return _with_store(data_dir, None, lambda store: ensure_local_token(store, path))
+    return with_store(data_dir, None, lambda store: ensure_local_token(store, path))
 
 
 def create_account(
@@ -78,10 +92,55 @@ def create_account(
     Returns (account id, session token); the caller shows the token once, only its hash is kept.
     """
     folder = Path(data_dir) if database_url else ensure_private_dir(Path(data_dir))
-    return _with_store(folder, database_url, lambda store: add_account(store, name, email))
+    return with_store(folder, database_url, lambda store: add_account(store, name, email))
 
 
-def _with_store(
+def accounts(data_dir: Path, database_url: str | None) -> list[AccountSummary]:
+    """Every account of the store, oldest first (the operator's `accounts list`)."""
+    return with_store(data_dir, database_url, lambda store: store.accounts())
+
+
+def find_account(store_accounts: list[AccountSummary], which: str) -> AccountSummary:
+    """The account whose email (ignoring case) or `acc_` id is `which`; LookupError if none."""
+    for account in store_accounts:
+        if which in (account["id"], account["email"]) or (
+            account["email"].casefold() == which.casefold()
+        ):
+            return account
+    raise LookupError(f"no account has the email or id {which!r} (see `ticos-tui accounts list`)")
+
+
+def sessions(
+    data_dir: Path, database_url: str | None, which: str
+) -> tuple[AccountSummary, list[SessionSummary]]:
+    """The account `which` (email or id) and its live sessions."""
+
+    async def work(store: Store) -> tuple[AccountSummary, list[SessionSummary]]:
+        account = find_account(await store.accounts(), which)
+        return account, await store.sessions(account["id"])
+
+    return with_store(data_dir, database_url, work)
+
+
+def end_session(
+    data_dir: Path, database_url: str | None, which: str, session_id: str
+) -> AccountSummary:
+    """End the session `session_id` of the account `which`; LookupError when either is unknown."""
+
+    async def work(store: Store) -> AccountSummary:
+        account = find_account(await store.accounts(), which)
+        ended = await store.end_session_by_id(account["id"], session_id, "ended by the operator")
+        if not ended:
+            raise LookupError(
+                f"{account['email']} has no live session {session_id!r} "
+                f"(see `ticos-tui accounts sessions {account['email']}`)"
+            )
+        return account
+
+    return with_store(data_dir, database_url, work)
+
+
+def with_store(
     data_dir: Path, database_url: str | None, work: Callable[[Store], Awaitable[T]]
 ) -> T:
     """Run `work` on a store opened for it, from sync code, inside an event loop or not.

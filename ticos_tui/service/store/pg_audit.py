@@ -22,6 +22,14 @@ from ticos_tui.service.audit import (
     session_actor_sql,
 )
 from ticos_tui.service.store.ids import new_id
+from ticos_tui.service.store.rows import (
+    ACCOUNTS_SQL,
+    AccountSummary,
+    SessionSummary,
+    account_row,
+    session_hash_sql,
+    sessions_sql,
+)
 
 _INSERT = insert_sql("%s")
 _SESSION_ACTOR = session_actor_sql("%s")
@@ -98,6 +106,26 @@ class PgAudit:
         change = Change("session.ended", detail={"reason": reason})
         await self.event(conn, account_id, change, Actor(token_hash=token_hash, client=client))
         await conn.execute("DELETE FROM session_tokens WHERE token_hash = %s", (token_hash,))
+
+    async def accounts(self: Database) -> list[AccountSummary]:
+        async with self.connection() as conn:
+            cur = await conn.execute(ACCOUNTS_SQL)
+            return [account_row(row) for row in await cur.fetchall()]
+
+    async def sessions(self: Database, account_id: str) -> list[SessionSummary]:
+        async with self.connection() as conn:
+            cur = await conn.execute(sessions_sql("%s"), (account_id,))
+            rows = await cur.fetchall()
+        return [SessionSummary(id=row[0], created_at=str(row[1])) for row in rows]
+
+    async def end_session_by_id(
+        self: Database, account_id: str, session_id: str, reason: str
+    ) -> bool:
+        async with self.transaction() as conn:
+            row = await _one(conn, session_hash_sql("%s") + " FOR UPDATE", (account_id, session_id))
+            if row is not None:
+                await self._end(conn, account_id, row[0], reason, None)
+        return row is not None
 
     async def end_session(self: Database, token_hash: str, client: str | None = None) -> None:
         async with self.transaction() as conn:

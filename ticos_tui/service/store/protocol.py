@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ticos_tui.service.audit import Actor
-from ticos_tui.service.store.rows import KeyAuth
+from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
 
 
 class FailureLimiter(Protocol):
@@ -101,6 +101,16 @@ class Store(Protocol):
 
         Writes `session.ended` in the same transaction.
         """
+
+    async def accounts(self) -> list[AccountSummary]:
+        """Every account, oldest first, with its key and live-session counts (the operator's)."""
+
+    async def sessions(self, account_id: str) -> list[SessionSummary]:
+        """The account's live sessions, oldest first: `ses_` ids, never tokens."""
+
+    async def end_session_by_id(self, account_id: str, session_id: str, reason: str) -> bool:
+        """End the account's session `session_id` (False: it has none by that id), writing
+        `session.ended` with `reason` in the same transaction."""
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
         """The account of a live session token, by its hash."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,57 @@ class KeyAuth:
     expires_at: str | None
     revoked_at: str | None
     deleted: bool
+
+
+class AccountSummary(TypedDict):
+    """An account as the operator lists it (`ticos-tui accounts list`)."""
+
+    id: str
+    name: str
+    email: str
+    created_at: str
+    keys: int
+    sessions: int
+
+
+class SessionSummary(TypedDict):
+    """A live session of an account: its `ses_` id and when it began (never its token)."""
+
+    id: str
+    created_at: str
+
+
+ACCOUNTS_SQL = (
+    "SELECT a.id, a.name, a.email, a.created_at,"
+    " (SELECT count(*) FROM api_keys k WHERE k.account_id = a.id),"
+    " (SELECT count(*) FROM session_tokens s WHERE s.account_id = a.id)"
+    " FROM accounts a ORDER BY a.created_at, a.id"
+)
+
+
+def sessions_sql(mark: str) -> str:
+    """The account's live sessions, oldest first (`mark`: the dialect's placeholder)."""
+    return (
+        f"SELECT id, created_at FROM session_tokens WHERE account_id = {mark}"  # noqa: S608 - a placeholder
+        " ORDER BY created_at, id"
+    )
+
+
+def session_hash_sql(mark: str) -> str:
+    """The token hash of one session of one account, by its `ses_` id."""
+    return f"SELECT token_hash FROM session_tokens WHERE account_id = {mark} AND id = {mark}"  # noqa: S608
+
+
+def account_row(row: Sequence[Any]) -> AccountSummary:
+    account_id, name, email, created_at, keys, sessions = row
+    return AccountSummary(
+        id=account_id,
+        name=name,
+        email=email,
+        created_at=str(created_at),
+        keys=int(keys),
+        sessions=int(sessions),
+    )
 
 
 def key_json(

@@ -20,7 +20,7 @@ from ticos_tui.service.store.constants import WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
-from ticos_tui.service.store.rows import KeyAuth
+from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
 from ticos_tui.service.store.sqlite import Store
 
 T = TypeVar("T")
@@ -116,6 +116,15 @@ class SqliteStore:
 
     async def end_session(self, token_hash: str, client: str | None = None) -> None:
         await self._write(lambda db: db.end_session(token_hash, client))
+
+    async def accounts(self) -> list[AccountSummary]:
+        return await self._read(lambda db: db.accounts())
+
+    async def sessions(self, account_id: str) -> list[SessionSummary]:
+        return await self._read(lambda db: db.sessions(account_id))
+
+    async def end_session_by_id(self, account_id: str, session_id: str, reason: str) -> bool:
+        return await self._write(lambda db: db.end_session_by_id(account_id, session_id, reason))
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
         return await self._read_here(lambda db: db.account_for_token_hash(token_hash))

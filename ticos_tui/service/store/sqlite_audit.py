@@ -22,6 +22,14 @@ from ticos_tui.service.audit import (
     session_actor_sql,
 )
 from ticos_tui.service.store.ids import new_id
+from ticos_tui.service.store.rows import (
+    ACCOUNTS_SQL,
+    AccountSummary,
+    SessionSummary,
+    account_row,
+    session_hash_sql,
+    sessions_sql,
+)
 from ticos_tui.service.store.sqlite_db import SqliteConnections
 
 _INSERT = insert_sql("?")
@@ -71,6 +79,22 @@ class SqliteAudit(SqliteConnections):
             who = Actor(token_hash=token_hash, client=client)
             self.event(conn, account_id, Change("session.created"), who)
         return token
+
+    def accounts(self) -> list[AccountSummary]:
+        with self._read() as conn:
+            return [account_row(row) for row in conn.execute(ACCOUNTS_SQL).fetchall()]
+
+    def sessions(self, account_id: str) -> list[SessionSummary]:
+        with self._read() as conn:
+            rows = conn.execute(sessions_sql("?"), (account_id,)).fetchall()
+        return [SessionSummary(id=row[0], created_at=row[1]) for row in rows]
+
+    def end_session_by_id(self, account_id: str, session_id: str, reason: str) -> bool:
+        with self._write() as conn:
+            row = conn.execute(session_hash_sql("?"), (account_id, session_id)).fetchone()
+            if row is not None:
+                self._end(conn, account_id, row[0], reason, None)
+        return row is not None
 
     def _end(
         self,
