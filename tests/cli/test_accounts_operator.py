@@ -32,6 +32,10 @@ async def _account_of(token: str, data_dir, store_args: tuple[str, ...]) -> str 
         await store.close()
 
 
+def _email(account: dict[str, object]) -> str:
+    return str(account["email"])
+
+
 async def test_list_sessions_and_ending_one(cli, isolated_env, store_args) -> None:  # type: ignore[no-untyped-def]
     data_dir = isolated_env["data"]
     made = cli("accounts", "create", "Ada Lovelace", "ada@example.com", *store_args)
@@ -39,7 +43,8 @@ async def test_list_sessions_and_ending_one(cli, isolated_env, store_args) -> No
     ada = made.out.strip()
     assert cli("accounts", "create", "Bo", "bo@example.com", *store_args).code == 0
 
-    listed = json.loads(cli("accounts", "list", "--json", *store_args).out)
+    # Oldest first; made in the same second, the two may come in either order.
+    listed = sorted(json.loads(cli("accounts", "list", "--json", *store_args).out), key=_email)
     assert [(a["name"], a["email"], a["sessions"]) for a in listed] == [
         ("Ada Lovelace", "ada@example.com", 1),
         ("Bo", "bo@example.com", 1),
@@ -57,7 +62,7 @@ async def test_list_sessions_and_ending_one(cli, isolated_env, store_args) -> No
     assert ended.code == 0, ended.err
     assert f"Ended session {sessions[0]['id']} of ada@example.com" in ended.err
     assert await _account_of(ada, data_dir, store_args) is None  # the token works no more
-    after = json.loads(cli("accounts", "list", "--json", *store_args).out)
+    after = sorted(json.loads(cli("accounts", "list", "--json", *store_args).out), key=_email)
     assert [a["sessions"] for a in after] == [0, 1]  # Bo's session is untouched
 
     again = cli("accounts", "end-session", "ada@example.com", sessions[0]["id"], *store_args)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ticos_tui.cli.connection import settings, with_client
 from ticos_tui.cli.output import note, print_json, say
 from ticos_tui.cli.serve_options import database_url_of, serve_options
-from ticos_tui.core.errors import Conflict, ConnectionFailed, NotFound, UsageError
+from ticos_tui.core.errors import Conflict, ConnectionFailed, NotFound, TicosError, UsageError
 from ticos_tui.core.present import quoted
 from ticos_tui.core.sanitize import visible
 from ticos_tui.settings.config import (
@@ -41,9 +41,13 @@ def serve(args: argparse.Namespace) -> int:
         options = serve_options(args)
     except ValueError as err:  # a bad TICOS_DATABASE_URL
         raise UsageError(str(err)) from None
-    from ticos_tui.service.run.server import serve as serve_http  # Starlette, uvicorn, the store
+    from ticos_tui.service.run.server import ServeError  # Starlette, uvicorn, the store
+    from ticos_tui.service.run.server import serve as serve_http
 
-    return int(serve_http(args.host, args.port, data_dir, **options) or 0)
+    try:
+        return int(serve_http(args.host, args.port, data_dir, **options) or 0)
+    except ServeError as err:
+        raise TicosError(str(err)) from None
 
 
 def web(args: argparse.Namespace) -> int:

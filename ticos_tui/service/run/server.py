@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import resource
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -191,6 +193,34 @@ def _server_class() -> type:
     return Server
 
 
+class ServeError(Exception):
+    """`serve` cannot start: what went wrong and what to do, in one sentence for the CLI."""
+
+
+def _listen_problem(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (in use, not an address here…), or None.
+
+    Checked before uvicorn binds, which would only log the errno and exit with 3.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as err:
+        return f"cannot listen on {host}:{port}: {err.strerror or err}; check --host"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind(address)
+        except OSError as err:
+            hint = (
+                "pick another --port, or stop what uses it"
+                if err.errno == errno.EADDRINUSE
+                else "check --host and --port"
+            )
+            return f"cannot listen on {host}:{port}: {(err.strerror or str(err)).lower()}; {hint}"
+    return None
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
@@ -207,6 +237,8 @@ def serve(
     audit_retention_days: int = AUDIT_RETENTION_DAYS,
 ) -> int:
     """Serve the app until Ctrl-C or SIGTERM; returns the process exit code.
+
+    Raises ServeError when it cannot start (the port, the store, a missing extra).
 
     Args:
         forwarded_allow_ips: proxies whose X-Forwarded-For is trusted; None: none (the client,
@@ -229,8 +261,9 @@ def serve(
 
     configure_logging(log_level, log_format)
     if metrics and (problem := metrics_problem()):
-        print(f"ticos-tui serve: {problem}", file=sys.stderr)
-        return 1
+        raise ServeError(problem)
+    if problem := _listen_problem(host, port):
+        raise ServeError(problem)
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     try:
         if database_url is None:  # a shared database has no one local account
@@ -240,8 +273,10 @@ def serve(
         )
     except (OSError, RuntimeError, StoreUnavailable) as exc:
         where = "the database" if database_url else f"the data folder {folder}"
-        print(f"ticos-tui serve: cannot open {where}: {exc}", file=sys.stderr)
-        return 1
+        said = str(exc)
+        raise ServeError(
+            said if said.startswith("cannot") else f"cannot open {where}: {said}"
+        ) from None
     routes = app.routes  # the service's own, to name each request in the log by its template
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Ticos service on http://{shown_host}:{port}/v1", flush=True)
@@ -289,6 +324,5 @@ def serve(
     except KeyboardInterrupt:
         pass
     if not server.started:
-        print(f"ticos-tui serve: could not listen on {host}:{port}", file=sys.stderr)
-        return 1
+        raise ServeError(f"could not listen on {host}:{port} (its log above says why)")
     return 0
