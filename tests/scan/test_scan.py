@@ -821,3 +821,25 @@ def test_the_summary_counts_distinct_keys_and_the_places_apart(
     assert code == 1
     assert len(reported(out)) == 4
     assert "2 keys found in 4 places (2 unchecked)" in err
+
+
+@pytest.mark.parametrize("given", ["absolute", "relative"])
+def test_tree_and_history_write_a_path_the_same_way(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, given: str
+) -> None:
+    """One rule (issue 20 item 11): a path is the folder as given, then the file under it; run
+    from another folder, the tree said /abs/repo/… and the history ../repo/…"""
+    key = generate_key()
+    (repo / "sub").mkdir()
+    (repo / "sub" / "app.env").write_text(f"KEY={key}\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "leak")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    target = str(repo) if given == "absolute" else os.path.relpath(repo)
+    _, tree, _ = scan(capsys, "--offline", "--json", target)
+    _, history, _ = scan(capsys, "--offline", "--json", "--history", target)
+    [in_tree] = json.loads(tree)["findings"]
+    [in_history] = [f for f in json.loads(history)["findings"] if f["commit"] is not None]
+    assert in_tree["path"] == in_history["path"] == os.path.join(target, "sub", "app.env")

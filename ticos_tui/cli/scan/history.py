@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from types import TracebackType
 
 from ticos_tui.cli.scan.detect import Finding, ScanStats, find_keys, scan_bytes
+from ticos_tui.cli.scan.walk import shown_path
 from ticos_tui.core.safegit import DIFF_OPTIONS, popen_git, run_git
 
 # git's own regex (POSIX ERE) for something shaped like a key.
@@ -33,7 +34,8 @@ class HistoryUnavailable(Exception):
 def scan_history(path: str, stats: ScanStats | None = None) -> Iterator[Finding]:
     """Keys added by any commit reachable from any ref (`git log --all`) to files under `path`.
 
-    Each finding names the commit, the file (as a path from the current folder) and
+    Each finding names the commit, the file (written as the tree writes it: under `path` as
+    given) and
     the line in that commit's version of the file. A file version git cannot read is
     listed in `stats.unreadable`.
     """
@@ -66,10 +68,10 @@ def scan_history(path: str, stats: ScanStats | None = None) -> Iterator[Finding]
             before = set().union(*(objects.keys(parent) or () for parent in parents))
             if keys is None:
                 if stats is not None:
-                    where = f"{commit}:{_shown_path(name, top)}"
+                    where = f"{commit}:{_shown_path(name, top, directory)}"
                     stats.unreadable.append((where, "missing from the repository"))
             elif not keys <= before:
-                shown = _shown_path(name, top)
+                shown = _shown_path(name, top, directory)
                 for finding in scan_bytes(objects.read(blob) or b"", shown, commit=commit):
                     if finding.key not in before:
                         yield finding
@@ -182,12 +184,15 @@ def _changes(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes, str, list[st
         yield commit, path, shas[-1].decode("ascii"), old
 
 
-def _shown_path(name: bytes, top: str) -> str:
+def _shown_path(name: bytes, top: str, directory: str) -> str:
+    """`name` (from the repository's root `top`) as the tree writes it: under `directory` as
+    given (`walk.shown_path`)."""
     full = os.path.join(top, os.fsdecode(name))
     try:
-        return os.path.relpath(full)
+        rel = os.path.relpath(full, os.path.realpath(directory))
     except ValueError:  # another drive on Windows
         return full
+    return shown_path(directory, rel)
 
 
 class _Objects:

@@ -46,12 +46,12 @@ def _directory_files(
 ) -> Iterator[str]:
     if no_ignore:
         for rel in _walk(directory, "", [], use_ignore_files=False, unreadable=unreadable):
-            yield _join(directory, rel)
+            yield shown_path(directory, rel)
         return
     top = git_toplevel(directory)
     if top is None:
         for rel in _walk(directory, "", [], use_ignore_files=True, unreadable=unreadable):
-            yield _join(directory, rel)
+            yield shown_path(directory, rel)
         return
     yield from _git_files(directory, top, unreadable)
 
@@ -60,12 +60,12 @@ def _git_files(directory: str, top: str, unreadable: list[tuple[str, str]] | Non
     done = run_git(directory, "ls-files", "-z", "-co", "--exclude-standard")
     if done is None or done.returncode != 0:
         for rel in _walk(directory, "", [], use_ignore_files=True, unreadable=unreadable):
-            yield _join(directory, rel)
+            yield shown_path(directory, rel)
         return
     for raw in done.stdout.split(b"\0"):
         if not raw:
             continue
-        path = _join(directory, os.fsdecode(raw).rstrip("/"))
+        path = shown_path(directory, os.fsdecode(raw).rstrip("/"))
         if os.path.isdir(path) and not os.path.islink(path):
             # A submodule or a nested repository: git lists it as one entry, its
             # own work tree says which of its files count.
@@ -78,7 +78,9 @@ def _git_files(directory: str, top: str, unreadable: list[tuple[str, str]] | Non
             yield path
 
 
-def _join(directory: str, rel: str) -> str:
+def shown_path(directory: str, rel: str) -> str:
+    """How a file is written, in the tree and in the history alike: the folder as the user gave
+    it (absolute or relative), then the file's path under it."""
     return os.path.normpath(os.path.join(directory, rel)) if rel else os.path.normpath(directory)
 
 
