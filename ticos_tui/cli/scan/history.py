@@ -35,9 +35,8 @@ def scan_history(path: str, stats: ScanStats | None = None) -> Iterator[Finding]
     """Keys added by any commit reachable from any ref (`git log --all`) to files under `path`.
 
     Each finding names the commit, the file (written as the tree writes it: under `path` as
-    given) and
-    the line in that commit's version of the file. A file version git cannot read is
-    listed in `stats.unreadable`.
+    given) and the line in that commit's version of the file. A file version git cannot read
+    is listed in `stats.unreadable`.
     """
     directory, pathspec = (
         (path, ".")
