@@ -843,3 +843,20 @@ def test_tree_and_history_write_a_path_the_same_way(
     [in_tree] = json.loads(tree)["findings"]
     [in_history] = [f for f in json.loads(history)["findings"] if f["commit"] is not None]
     assert in_tree["path"] == in_history["path"] == os.path.join(target, "sub", "app.env")
+
+
+def test_no_data_folder_is_said_with_where_it_looked_and_nothing_is_created(
+    work: Path, isolated_env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pre-commit run on a machine where ticos-tui never ran (issue 20 item 11): before, it
+    made an empty service in the user's data folder and called every key unknown to it."""
+    data = isolated_env["data"]
+    assert not data.exists()
+    key = generate_key()
+    (work / "app.env").write_text(f"KEY={key}\n", encoding="utf-8")
+    code, out, err = scan(capsys, "app.env")
+    assert code == 1  # a key that could not be checked still stops the commit
+    assert "unchecked" in out
+    assert f"no ticos-tui data folder at {data}" in err
+    assert "TICOS_HOME" in err and "--base-url" in err
+    assert not data.exists()

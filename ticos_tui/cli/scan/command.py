@@ -69,6 +69,14 @@ def run(args: argparse.Namespace) -> int:
     if findings:
         if settings is None:
             problem = "--offline was given"
+        elif settings.mode == "embedded" and not settings.data_dir.exists():
+            # Opening the local service here would make an empty one (a pre-commit run on a
+            # machine where ticos-tui never ran) and call every key unknown to it.
+            problem = (
+                f"no ticos-tui data folder at {settings.data_dir} (looked at --data-dir, "
+                "TICOS_HOME, config.toml's data_dir, then the default); check the keys against "
+                "your server with --base-url URL, or run ticos-tui once with that folder"
+            )
         else:
             import asyncio
 
