@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from ticos_tui.cli.completion import KEY_COMPLETE
+
 KEYS_HELP = "the keys' ids (key_…), or names only one key has each; one confirmation lists them all"
 
 
 def add_several_keys_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ids", nargs="+", metavar="KEY", help=KEYS_HELP)
+    keys = parser.add_argument("ids", nargs="+", metavar="KEY", help=KEYS_HELP)
+    keys.complete = KEY_COMPLETE  # type: ignore[attr-defined]  # shtab's (and fish's) completion
 
 
 def _positive(text: str) -> int:

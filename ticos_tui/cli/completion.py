@@ -8,6 +8,26 @@ from ticos_tui.core.errors import UsageError
 
 SHELLS = ("bash", "zsh", "tcsh", "fish")
 
+# A KEY argument completes to the ids and names of the active login's keys: each shell asks
+# `ticos-tui keys list --complete` (ids and printable names, a line each; never a secret).
+_LIST = "ticos-tui keys list --complete --timeout 3 2>/dev/null"
+KEY_COMPLETE = {"bash": "_ticos_tui_keys", "zsh": "_ticos_tui_keys"}
+_PREAMBLE = {
+    "bash": f"""_ticos_tui_keys() {{
+  local word
+  while IFS= read -r word; do
+    [[ "$word" == "$1"* ]] && printf '%q\n' "$word"
+  done < <({_LIST})
+}}
+""",
+    "zsh": f"""_ticos_tui_keys() {{
+  local -a keys
+  keys=("${{(@f)$({_LIST})}}")
+  compadd -a keys
+}}
+""",
+}
+
 
 def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script for `shell` (bash, zsh, tcsh or fish), from `parser`'s commands and
@@ -22,7 +42,7 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
         return fish_script(parser)
     import shtab
 
-    return str(shtab.complete(parser, shell=shell))
+    return str(shtab.complete(parser, shell=shell, preamble=_PREAMBLE.get(shell, "")))
 
 
 def _quoted(text: str) -> str:
@@ -43,7 +63,8 @@ def _commands(parser: argparse.ArgumentParser) -> dict[str, tuple[argparse.Argum
 def fish_script(parser: argparse.ArgumentParser) -> str:
     """fish's `complete` lines for every command, subcommand and long option of `parser`.
 
-    A `choices` option (`--status`, `--shell`) and `--scope` offer their values.
+    A `choices` option (`--status`, `--shell`) and `--scope` offer their values; a KEY
+    argument the ids and names of the keys (`keys list --complete`).
     """
     from ticos_tui.core.scopes import SCOPES
 
@@ -78,6 +99,8 @@ def fish_script(parser: argparse.ArgumentParser) -> str:
                 lines.append(
                     f"complete -c {prog}{condition} -l {long}{takes} -d {_quoted(first_line)}"
                 )
+        if path and any(getattr(a, "complete", None) == KEY_COMPLETE for a in current._actions):
+            lines.append(f"complete -c {prog} -n {_quoted(seen)} -a {_quoted('(' + _LIST + ')')}")
         for name, (sub, _) in commands.items():
             walk(sub, [*path, name])
 

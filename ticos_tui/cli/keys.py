@@ -67,7 +67,12 @@ def keys_list(args: argparse.Namespace) -> int:
     from ticos_tui.cli.bulk import selected
 
     keys = selected(with_client(args, fetch), args.name, args.limit)
-    if args.format == "json":
+    if args.format == "complete":  # for shell completion: ids, and names a shell can take
+        for key in keys:
+            say(key.id)
+            if visible(key.name) == key.name:
+                say(key.name)
+    elif args.format == "json":
         print_json([k.to_json() for k in keys])
     elif args.format == "jsonl":
         for key in keys:

@@ -17,7 +17,7 @@ from ticos_tui.cli.accounts_parser import (
 from ticos_tui.cli.audit_parser import add_audit_parser
 from ticos_tui.cli.auth_parser import add_auth_parser, add_login_option
 from ticos_tui.cli.bulk_options import add_list_filters, add_several_keys_argument
-from ticos_tui.cli.completion import SHELLS
+from ticos_tui.cli.completion import KEY_COMPLETE, SHELLS
 from ticos_tui.cli.handler import Command, Handler
 from ticos_tui.cli.handoff_options import add_destination_options
 from ticos_tui.cli.output import PROG
@@ -168,6 +168,9 @@ def _add_keys_list(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
     formats.add_argument(
         "--json", dest="format", action="store_const", const="json", help="a JSON array"
     )
+    formats.add_argument(  # what shell completion offers for a KEY: ids and names, a line each
+        "--complete", dest="format", action="store_const", const="complete", help=argparse.SUPPRESS
+    )
     formats.add_argument(
         "--jsonl", dest="format", action="store_const", const="jsonl", help="one JSON object a line"
     )
@@ -210,7 +213,8 @@ KEY_HELP = "the key's id (key_…), or a name only one key has"
 
 
 def _key_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar=KEY_ARGUMENT, help=KEY_HELP)
+    key = parser.add_argument("id", metavar=KEY_ARGUMENT, help=KEY_HELP)
+    key.complete = KEY_COMPLETE  # type: ignore[attr-defined]  # shtab's (and fish's) completion
 
 
 def _add_keys_get(key_cmds: Any, conn: argparse.ArgumentParser) -> None:
