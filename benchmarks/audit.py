@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks._common import machine, print_table, verdict
+from ticos_tui.service.store.rolls import NewKey, Roll
 
 CREATE_LIMIT = 2.0  # a create with its event: at most twice the bare insert
 
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         rollable: list[str] = []
 
         def create() -> None:
-            created, _ = store.create_key(account, "bench", ["*"], None, actor)
+            created, _ = store.create_key(account, NewKey("bench", ["*"]), actor)
             rollable.append(created["id"])
 
         def bare_insert() -> None:
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         def roll() -> None:
             if not rollable:
                 create()
-            rolled = store.roll_key(account, rollable.pop(), 0, actor=actor)
+            rolled = store.roll_key(account, rollable.pop(), Roll(0), actor)
             assert rolled is not None
 
         operations: dict[str, Callable[[], float]] = {

@@ -25,6 +25,7 @@ from ticos_tui.core.keyformat import secret_hash
 from ticos_tui.service.audit import Actor
 from ticos_tui.service.store.factory import open_store
 from ticos_tui.service.store.postgres import PgStore
+from ticos_tui.service.store.rolls import NewKey, Roll
 from ticos_tui.service.store.sqlite_async import SqliteStore
 
 _REVOKE = "UPDATE api_keys SET revoked_at = {m} WHERE id = {m} AND account_id = {m}"
@@ -71,14 +72,14 @@ async def measure(store: Any, ops: int, rounds: int) -> dict[str, float]:
     insert, bare_revoke = floors(store, account)
 
     async def create() -> str:
-        created, _ = await store.create_key(account, "bench", ["*"], None, actor)
+        created, _ = await store.create_key(account, NewKey("bench", ["*"]), actor)
         return str(created["id"])
 
     async def revoke(key_id: str) -> None:
         await store.revoke_key(account, key_id, actor=actor)
 
     async def roll(key_id: str) -> None:
-        assert await store.roll_key(account, key_id, 0, actor=actor) is not None
+        assert await store.roll_key(account, key_id, Roll(0), actor) is not None
 
     async def timed_inserts(fn: Callable[[], Awaitable[str]]) -> float:
         started = time.perf_counter()

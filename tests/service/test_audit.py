@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from ticos_tui.core.keyformat import generate_key, secret_hash
+from ticos_tui.service.audit import EventQuery
 from ticos_tui.service.store.times import format_ts
 
 from .conftest import AppFactory, ClientFactory, create_key
@@ -114,7 +115,9 @@ async def test_sessions_created_and_ended_are_recorded(
         assert (await cy.delete("/v1/session")).status_code == 204
         assert (await cy.get("/v1/audit-events")).status_code == 401
     # The token is gone; its end is in the account's log, by the same session id.
-    page, _ = await app.state.store.list_events(account_id, None, "session.ended", None, 10, None)
+    page, _ = await app.state.store.list_events(
+        account_id, EventQuery(action="session.ended", limit=10)
+    )
     assert [(e["actor"]["id"], e["client"], e["detail"]) for e in page] == [
         (session_id, "10.0.0.3", {"reason": "signed out"})
     ]

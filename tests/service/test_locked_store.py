@@ -13,6 +13,7 @@ import pytest
 
 from ticos_tui.service import create_app
 from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.rolls import NewKey
 from ticos_tui.service.store.sqlite import Store
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's lock; PG: test_outage.py
@@ -98,7 +99,7 @@ def test_a_failed_flush_keeps_its_counts_for_the_next(data_dir: Path, token: str
     store = Store(data_dir, write_timeout=0.2)
     account = store.local_account()
     assert account is not None
-    created, _ = store.create_key(account, "used", ["*"], None)
+    created, _ = store.create_key(account, NewKey("used", ["*"]))
     for _ in range(21):
         store.record_use(created["id"])
     with write_lock_held(data_dir), pytest.raises(StoreUnavailable):

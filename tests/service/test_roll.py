@@ -14,6 +14,7 @@ import pytest
 from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.factory import open_store
 from ticos_tui.service.store.protocol import Store as StoreProtocol
+from ticos_tui.service.store.rolls import NewKey, Roll
 from ticos_tui.service.store.schema_sqlite import MIGRATIONS
 from ticos_tui.service.store.sqlite import Store
 from ticos_tui.service.store.sqlite_db import DB_NAME
@@ -139,11 +140,11 @@ async def test_rolls_from_several_stores_exactly_one_succeeds(
     first = stores[0]
     account = await first.local_account()
     assert account is not None
-    created, _ = await first.create_key(account, "shared", ["*"], None)
+    created, _ = await first.create_key(account, NewKey("shared", ["*"]))
 
     async def roll(store: StoreProtocol) -> str:
         try:
-            await store.roll_key(account, created["id"], 60)
+            await store.roll_key(account, created["id"], Roll(60))
         except KeyConflict:
             return "conflict"
         return "rolled"
@@ -184,9 +185,9 @@ def test_a_version_1_database_upgrades_keeping_its_keys(data_dir: Path) -> None:
     conn.close()
     store = Store(data_dir)
     try:
-        rolled = store.roll_key("acc_1", "key_1", 0)
+        rolled = store.roll_key("acc_1", "key_1", Roll(0))
         assert rolled is not None and rolled[0]["name"] == "old"
         with pytest.raises(KeyConflict):
-            store.roll_key("acc_1", "key_1", 0)
+            store.roll_key("acc_1", "key_1", Roll(0))
     finally:
         store.close()

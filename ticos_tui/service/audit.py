@@ -54,6 +54,17 @@ def revoke_change(key_id: str, name: str, revoked_at: str | None, delete: bool) 
     return Change("key.revoked", key_id, name)
 
 
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """A page of the audit log: the filters (None: any), its size and where it starts."""
+
+    key_id: str | None = None
+    action: str | None = None
+    since: str | None = None
+    limit: int = 100
+    before_seq: int | None = None
+
+
 def roll_change(key_id: str, name: str, new_key_id: str, grace_seconds: int) -> Change:
     detail = {"new_key_id": new_key_id, "grace_seconds": grace_seconds}
     return Change("key.rolled", key_id, name, detail)
@@ -77,6 +88,16 @@ def session_actor_sql(mark: str) -> str:
 
 def key_actor_sql(mark: str) -> str:
     return f"SELECT id, name FROM api_keys WHERE id = {mark}"  # noqa: S608 - constants
+
+
+def actor_lookup(actor: Actor | None, mark: str) -> tuple[str, tuple[str]] | None:
+    """The query (and its parameter) that finds an actor's id and name for its event, or None
+    when there is nothing to look up (no actor, or only a client address)."""
+    if actor is not None and actor.key_id is not None:
+        return key_actor_sql(mark), (actor.key_id,)
+    if actor is not None and actor.token_hash is not None:
+        return session_actor_sql(mark), (actor.token_hash,)
+    return None
 
 
 def actor_fields(actor: Actor | None, found: Sequence[Any] | None) -> tuple[Any, Any, Any]:
@@ -120,25 +141,19 @@ def event_json(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def events_filter(
-    account_id: str,
-    key_id: str | None,
-    action: str | None,
-    since: str | None,
-    before_seq: int | None,
-    *,
-    mark: str,
-) -> tuple[str, list[Any]]:
-    """The WHERE clause and parameters for a page of an account's events (both stores' rule)."""
+def events_filter(account_id: str, query: EventQuery, *, mark: str) -> tuple[str, list[Any]]:
+    """The WHERE clause and parameters for a page of an account's events (both stores' rule);
+    the last parameter is the page's size, one more than asked (to tell there is a next)."""
     where = f"account_id = {mark}"
     params: list[Any] = [account_id]
     for column, value, op in (
-        ("key_id", key_id, "="),
-        ("action", action, "="),
-        ("at", since, ">="),
-        ("seq", before_seq, "<"),
+        ("key_id", query.key_id, "="),
+        ("action", query.action, "="),
+        ("at", query.since, ">="),
+        ("seq", query.before_seq, "<"),
     ):
         if value is not None:
             where += f" AND {column} {op} {mark}"
             params.append(value)
+    params.append(query.limit + 1)
     return where, params

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from ticos_tui.core.keyformat import is_well_formed_key, secret_hash
 from ticos_tui.service.access import bounded_expiry, latest_end, require_covered
+from ticos_tui.service.audit import EventQuery
 from ticos_tui.service.audit_api import KEY_ID, actor_of, query_filters
 from ticos_tui.service.auth import Principal, authenticate, client_of, key_problem
 from ticos_tui.service.inputs import (
@@ -39,6 +40,7 @@ from ticos_tui.service.inputs import (
 from ticos_tui.service.render import JsonAnswer
 from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.protocol import Store
+from ticos_tui.service.store.rolls import NewKey, Roll
 
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 _CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)
@@ -167,7 +169,9 @@ async def create_key(request: Request) -> Response:
     require_covered(principal, scopes, "create")
     expires_at = bounded_expiry(principal, expires_at, "create")
     who = actor_of(request, principal)
-    created, key = await store.create_key(principal.account_id, name, scopes, expires_at, who)
+    created, key = await store.create_key(
+        principal.account_id, NewKey(name, scopes, expires_at), who
+    )
     created["key"] = key
     return JsonAnswer(created, status_code=201, headers=_NO_STORE)
 
@@ -222,14 +226,9 @@ async def roll_key(request: Request) -> Response:
         expires_at = bounded_expiry(principal, expires_at, "roll")
     await control(store, principal, key_id, "roll")
     try:
+        roll = Roll(grace, expires_at, keep_lifetime, not_after=latest_end(principal))
         rolled = await store.roll_key(
-            principal.account_id,
-            key_id,
-            grace,
-            expires_at=expires_at,
-            keep_lifetime=keep_lifetime,
-            actor=actor_of(request, principal),
-            not_after=latest_end(principal),
+            principal.account_id, key_id, roll, actor_of(request, principal)
         )
     except KeyConflict as conflict:
         raise roll_conflict(str(conflict)) from None
@@ -252,9 +251,8 @@ async def list_events(request: Request) -> Response:
     limit = query_int(request, "limit", 100, 1, 1000)
     raw_cursor = query_value(request, "cursor")
     before = None if raw_cursor is None else decode_cursor(raw_cursor)
-    data, next_seq = await store_of(request).list_events(
-        principal.account_id, key_id, action, since, limit, before
-    )
+    query = EventQuery(key_id, action, since, limit, before)
+    data, next_seq = await store_of(request).list_events(principal.account_id, query)
     next_cursor = None if next_seq is None else encode_cursor(next_seq)
     return JsonAnswer({"data": data, "next_cursor": next_cursor})
 

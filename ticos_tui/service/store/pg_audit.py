@@ -10,30 +10,11 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from ticos_tui.core.keyformat import generate_token, secret_hash
-from ticos_tui.service.audit import (
-    EVENT_COLUMNS,
-    Actor,
-    Change,
-    event_json,
-    event_params,
-    events_filter,
-    insert_sql,
-    key_actor_sql,
-    session_actor_sql,
-)
+from ticos_tui.service import audit
+from ticos_tui.service.store import rows as store_rows
 from ticos_tui.service.store.ids import new_id
-from ticos_tui.service.store.rows import (
-    ACCOUNTS_SQL,
-    AccountSummary,
-    SessionSummary,
-    account_row,
-    session_hash_sql,
-    sessions_sql,
-)
 
-_INSERT = insert_sql("%s")
-_SESSION_ACTOR = session_actor_sql("%s")
-_KEY_ACTOR = key_actor_sql("%s")
+_INSERT = audit.insert_sql("%s")
 
 
 class Database(Protocol):
@@ -46,7 +27,7 @@ class Database(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 
     async def event(
-        self, conn: Any, account_id: str | None, change: Change, actor: Actor | None
+        self, conn: Any, account_id: str | None, change: audit.Change, actor: audit.Actor | None
     ) -> None: ...
 
     async def throttled_event(
@@ -67,16 +48,19 @@ class PgAudit:
     """Session tokens and the audit log in PostgreSQL."""
 
     async def event(
-        self: Database, conn: Any, account_id: str | None, change: Change, actor: Actor | None
+        self: Database,
+        conn: Any,
+        account_id: str | None,
+        change: audit.Change,
+        actor: audit.Actor | None,
     ) -> None:
-        """Write one event in the transaction of `conn` (the change's own)."""
-        found = None
-        if actor is not None and actor.key_id is not None:
-            found = await _one(conn, _KEY_ACTOR, (actor.key_id,))
-        elif actor is not None and actor.token_hash is not None:
-            found = await _one(conn, _SESSION_ACTOR, (actor.token_hash,))
-        params = event_params(new_id("evt_"), account_id, self.now(), change, actor, found)
-        await conn.execute(_INSERT, params)
+        """Write one event on `conn`, inside the change's own transaction (PostgreSQL)."""
+        lookup = audit.actor_lookup(actor, "%s")
+        found = None if lookup is None else await _one(conn, *lookup)
+        await conn.execute(
+            _INSERT,
+            audit.event_params(new_id("evt_"), account_id, self.now(), change, actor, found),
+        )
 
     async def issue_session_token(
         self: Database, account_id: str, *, revoke_others: bool = False, client: str | None = None
@@ -96,33 +80,37 @@ class PgAudit:
                 " VALUES (%s, %s, %s, %s)",
                 (new_id("ses_"), token_hash, account_id, self.now()),
             )
-            who = Actor(token_hash=token_hash, client=client)
-            await self.event(conn, account_id, Change("session.created"), who)
+            who = audit.Actor(token_hash=token_hash, client=client)
+            await self.event(conn, account_id, audit.Change("session.created"), who)
         return token
 
     async def _end(
         self: Database, conn: Any, account_id: str, token_hash: str, reason: str, client: str | None
     ) -> None:
-        change = Change("session.ended", detail={"reason": reason})
-        await self.event(conn, account_id, change, Actor(token_hash=token_hash, client=client))
+        change = audit.Change("session.ended", detail={"reason": reason})
+        await self.event(
+            conn, account_id, change, audit.Actor(token_hash=token_hash, client=client)
+        )
         await conn.execute("DELETE FROM session_tokens WHERE token_hash = %s", (token_hash,))
 
-    async def accounts(self: Database) -> list[AccountSummary]:
+    async def accounts(self: Database) -> list[store_rows.AccountSummary]:
         async with self.connection() as conn:
-            cur = await conn.execute(ACCOUNTS_SQL)
-            return [account_row(row) for row in await cur.fetchall()]
+            cur = await conn.execute(store_rows.ACCOUNTS_SQL)
+            return [store_rows.account_row(row) for row in await cur.fetchall()]
 
-    async def sessions(self: Database, account_id: str) -> list[SessionSummary]:
+    async def sessions(self: Database, account_id: str) -> list[store_rows.SessionSummary]:
         async with self.connection() as conn:
-            cur = await conn.execute(sessions_sql("%s"), (account_id,))
+            cur = await conn.execute(store_rows.sessions_sql("%s"), (account_id,))
             rows = await cur.fetchall()
-        return [SessionSummary(id=row[0], created_at=str(row[1])) for row in rows]
+        return [store_rows.SessionSummary(id=row[0], created_at=str(row[1])) for row in rows]
 
     async def end_session_by_id(
         self: Database, account_id: str, session_id: str, reason: str
     ) -> bool:
         async with self.transaction() as conn:
-            row = await _one(conn, session_hash_sql("%s") + " FOR UPDATE", (account_id, session_id))
+            row = await _one(
+                conn, store_rows.session_hash_sql("%s") + " FOR UPDATE", (account_id, session_id)
+            )
             if row is not None:
                 await self._end(conn, account_id, row[0], reason, None)
         return row is not None
@@ -160,29 +148,17 @@ class PgAudit:
         if key_id is not None:
             row = await _one(conn, "SELECT name FROM api_keys WHERE id = %s", (key_id,))
             name = None if row is None else row[0]
-        change = Change("auth.throttled", key_id, name, {"limit": kind})
-        await self.event(conn, account_id, change, Actor(client=client))
+        change = audit.Change("auth.throttled", key_id, name, {"limit": kind})
+        await self.event(conn, account_id, change, audit.Actor(client=client))
 
     async def list_events(
-        self: Database,
-        account_id: str,
-        key_id: str | None,
-        action: str | None,
-        since: str | None,
-        limit: int,
-        before_seq: int | None,
+        self: Database, account_id: str, query: audit.EventQuery
     ) -> tuple[list[dict[str, Any]], int | None]:
-        where, params = events_filter(account_id, key_id, action, since, before_seq, mark="%s")
-        params.append(limit + 1)
+        where, params = audit.events_filter(account_id, query, mark="%s")
+        sql = store_rows.page_sql(audit.EVENT_COLUMNS, "audit_events", where, "%s")
         async with self.connection() as conn:
-            cur = await conn.execute(
-                f"SELECT seq, {EVENT_COLUMNS} FROM audit_events WHERE {where}"  # noqa: S608 - constant fragments
-                " ORDER BY seq DESC LIMIT %s",
-                params,
-            )
-            rows = await cur.fetchall()
-        next_seq = int(rows[limit - 1][0]) if len(rows) > limit else None
-        return [event_json(row[1:]) for row in rows[:limit]], next_seq
+            found = await (await conn.execute(sql, params)).fetchall()
+        return store_rows.page_of(found, query.limit, audit.event_json)
 
     async def prune_events(self: Database, before: str) -> int:
         async with self.connection() as conn:

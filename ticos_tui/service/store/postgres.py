@@ -29,14 +29,14 @@ from psycopg_pool import AsyncConnectionPool
 from ticos_tui.core.keyformat import generate_key, secret_hash, snippet
 from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
 from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
-from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable, driver_reason
+from ticos_tui.service.store.errors import StoreUnavailable, driver_reason
 from ticos_tui.service.store.filters import key_list_filter
 from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.pg_audit import PgAudit
 from ticos_tui.service.store.pg_limits import SharedLimiter
 from ticos_tui.service.store.pg_usage import PgUsage
-from ticos_tui.service.store.rolls import roll_refusal, rolled_expiry
-from ticos_tui.service.store.rows import KeyAuth, key_json
+from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
+from ticos_tui.service.store.rows import KeyAuth, key_json, page_of, page_sql
 from ticos_tui.service.store.schema_pg import migrate
 from ticos_tui.service.store.times import TextClock, format_ts
 from ticos_tui.service.store.usage import UsageBuffer
@@ -241,9 +241,7 @@ class PgStore(PgUsage, PgAudit):
     async def _insert_key(
         conn: psycopg.AsyncConnection[Any],
         account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
+        new: NewKey,
         now: str,
         replaces: str | None = None,
     ) -> tuple[Any, str]:
@@ -252,24 +250,21 @@ class PgStore(PgUsage, PgAudit):
             "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"  # noqa: S608 - constant fragments
             " expires_at, replaces) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
             f" RETURNING {_KEY_COLUMNS}",
-            (new_id("key_"), account_id, name, secret_hash(key), snippet(key), scopes, now,
-             expires_at, replaces),
+            (new_id("key_"), account_id, new.name, secret_hash(key), snippet(key), new.scopes,
+             now, new.expires_at, replaces),
         )  # fmt: skip
         return await cur.fetchone(), key
 
     async def create_key(
-        self,
-        account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
-        actor: Actor | None = None,
+        self, account_id: str, new: NewKey, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str]:
         now = self.now()
         async with self.transaction() as conn:
-            row, key = await self._insert_key(conn, account_id, name, scopes, expires_at, now)
-            detail = {"scopes": scopes, "expires_at": expires_at}
-            await self.event(conn, account_id, Change("key.created", row[0], name, detail), actor)
+            row, key = await self._insert_key(conn, account_id, new, now)
+            detail = {"scopes": new.scopes, "expires_at": new.expires_at}
+            await self.event(
+                conn, account_id, Change("key.created", row[0], new.name, detail), actor
+            )
         return _json(row, now), key
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
@@ -294,14 +289,9 @@ class PgStore(PgUsage, PgAudit):
         )
         params.append(limit + 1)
         async with self.connection() as conn:
-            cur = await conn.execute(
-                f"SELECT seq, {_KEY_COLUMNS} FROM api_keys WHERE {where}"  # noqa: S608 - constant fragments
-                " ORDER BY seq DESC LIMIT %s",
-                params,
-            )
-            rows = await cur.fetchall()
-        next_seq = int(rows[limit - 1][0]) if len(rows) > limit else None
-        return [_json(row[1:], now, used) for row in rows[:limit]], next_seq
+            cur = await conn.execute(page_sql(_KEY_COLUMNS, "api_keys", where, "%s"), params)
+            found = await cur.fetchall()
+        return page_of(found, limit, lambda row: _json(row, now, used))
 
     async def _lock_key(self, conn: Any, account_id: str, key_id: str) -> Any:
         cur = await conn.execute(
@@ -348,15 +338,7 @@ class PgStore(PgUsage, PgAudit):
         return {} if delete else _json(row, now, used)
 
     async def roll_key(
-        self,
-        account_id: str,
-        key_id: str,
-        grace_seconds: int,
-        *,
-        expires_at: str | None = None,
-        keep_lifetime: bool = True,
-        actor: Actor | None = None,
-        not_after: str | None = None,
+        self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str] | None:
         ts = self.clock()
         now = format_ts(ts)
@@ -368,18 +350,11 @@ class PgStore(PgUsage, PgAudit):
                 (account_id, key_id),
             )
             old = await cur.fetchone()
-            if old is None:
+            new = rolled_key(old, roll, ts, list)
+            if new is None:
                 return None
-            name, scopes, created_at, old_expires, revoked_at, rolled_to = old
-            refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
-            if refusal is not None:
-                raise KeyConflict(refusal)
-            new_expiry = rolled_expiry(
-                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
-            )
-            row, key = await self._insert_key(
-                conn, account_id, name, list(scopes), new_expiry, now, key_id
-            )
+            row, key = await self._insert_key(conn, account_id, new, now, key_id)
+            grace_seconds = roll.grace_seconds
             if grace_seconds == 0:
                 await conn.execute(
                     "UPDATE api_keys SET rolled_to = %s, revoked_at = %s WHERE id = %s",
@@ -393,6 +368,6 @@ class PgStore(PgUsage, PgAudit):
                     (row[0], ends, ends, key_id),
                 )
             await self.event(
-                conn, account_id, roll_change(key_id, name, row[0], grace_seconds), actor
+                conn, account_id, roll_change(key_id, new.name, row[0], grace_seconds), actor
             )
         return _json(row, now), key

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ticos_tui.service.audit import Actor
+from ticos_tui.service.audit import Actor, EventQuery
+from ticos_tui.service.store.rolls import NewKey, Roll
 from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
 
 
@@ -121,12 +122,7 @@ class Store(Protocol):
         """The key with this SHA-256, revoked or not, read from the database on every call."""
 
     async def create_key(
-        self,
-        account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
-        actor: Actor | None = None,
+        self, account_id: str, new: NewKey, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str]:
         """Returns: the new ApiKey object and the full key (shown once, never stored).
 
@@ -167,15 +163,7 @@ class Store(Protocol):
         """
 
     async def roll_key(
-        self,
-        account_id: str,
-        key_id: str,
-        grace_seconds: int,
-        *,
-        expires_at: str | None = None,
-        keep_lifetime: bool = True,
-        actor: Actor | None = None,
-        not_after: str | None = None,
+        self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
@@ -183,11 +171,8 @@ class Store(Protocol):
 
         Atomic: of concurrent rolls of one key, on any instances, exactly one succeeds.
 
-        Args:
-            grace_seconds: 0 revokes the old key now.
-            expires_at: the new key's expiry, used when not `keep_lifetime`.
-            keep_lifetime: the new key gets the old one's lifetime from now (or none), ending
-                no later than `not_after` (the caller's own expiry: no escalation).
+        `roll`: the old key's grace and the new key's expiry (`rolls.Roll`).
+
         Returns:
             The new ApiKey object and its full key, or None for an unknown key.
         Raises:
@@ -228,13 +213,7 @@ class Store(Protocol):
         """
 
     async def list_events(
-        self,
-        account_id: str,
-        key_id: str | None,
-        action: str | None,
-        since: str | None,
-        limit: int,
-        before_seq: int | None,
+        self, account_id: str, query: EventQuery
     ) -> tuple[list[dict[str, Any]], int | None]:
         """A page of the account's Event objects newest first (filters: None for any).
 

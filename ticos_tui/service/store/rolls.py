@@ -2,7 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ticos_tui.service.store.errors import KeyConflict
 from ticos_tui.service.store.times import format_ts, parse_ts
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    """A key to make: its name, its scopes and when it expires (None: never)."""
+
+    name: str
+    scopes: list[str]
+    expires_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Roll:
+    """How to roll a key: how long the old one keeps working (0: it is revoked now), and the
+    new key's expiry: `expires_at`, or with `keep_lifetime` the old key's lifetime from now,
+    ending no later than `not_after` (the caller's own end: no escalation)."""
+
+    grace_seconds: int = 0
+    expires_at: str | None = None
+    keep_lifetime: bool = True
+    not_after: str | None = None
+
+
+def rolled_key(
+    old: Sequence[Any] | None, roll: Roll, ts: float, scopes_of: Callable[[Any], list[str]]
+) -> NewKey | None:
+    """The key a roll of `old` makes (`old`: name, scopes, created_at, expires_at, revoked_at,
+    rolled_to, as both stores read it), or None when there is no such key.
+
+    Raises KeyConflict: the key is revoked, expired or already rolled.
+    """
+    if old is None:
+        return None
+    name, scopes, created_at, old_expires, revoked_at, rolled_to = old
+    refusal = roll_refusal(revoked_at, old_expires, rolled_to, format_ts(ts))
+    if refusal is not None:
+        raise KeyConflict(refusal)
+    expiry = rolled_expiry(
+        ts, created_at, old_expires, roll.expires_at, roll.keep_lifetime, roll.not_after
+    )
+    return NewKey(name, scopes_of(scopes), expiry)
 
 
 def rolled_expiry(

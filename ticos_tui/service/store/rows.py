@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,23 @@ class KeyAuth:
     expires_at: str | None
     revoked_at: str | None
     deleted: bool
+
+
+T = TypeVar("T")
+
+
+def page_sql(columns: str, table: str, where: str, mark: str) -> str:
+    """A page of `table` newest first (by `seq`): `where`'s rows, as many as its last parameter."""
+    return f"SELECT seq, {columns} FROM {table} WHERE {where} ORDER BY seq DESC LIMIT {mark}"  # noqa: S608 - constant fragments
+
+
+def page_of(
+    rows: Sequence[Sequence[Any]], limit: int, shape: Callable[[Sequence[Any]], T]
+) -> tuple[list[T], int | None]:
+    """The first `limit` of `rows` (seq, then columns) shaped, and the seq the next page
+    starts before (None: this is the last page; one row more than `limit` was asked)."""
+    next_seq = int(rows[limit - 1][0]) if len(rows) > limit else None
+    return [shape(row[1:]) for row in rows[:limit]], next_seq
 
 
 class AccountSummary(TypedDict):

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,8 @@ from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
 from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
 from ticos_tui.service.store.filters import key_list_filter
 from ticos_tui.service.store.ids import new_id
-from ticos_tui.service.store.rolls import roll_refusal, rolled_expiry
-from ticos_tui.service.store.rows import KeyAuth, key_json
+from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
+from ticos_tui.service.store.rows import KeyAuth, key_json, page_of, page_sql
 from ticos_tui.service.store.sqlite_audit import SqliteAudit
 from ticos_tui.service.store.times import TextClock, format_ts, usage_days
 from ticos_tui.service.store.usage import UsageBuffer, flush_rows
@@ -146,9 +146,7 @@ class Store(SqliteAudit):
         self,
         conn: sqlite3.Connection,
         account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
+        new: NewKey,
         now: str,
         replaces: str | None = None,
     ) -> tuple[str, str]:
@@ -157,25 +155,20 @@ class Store(SqliteAudit):
         conn.execute(
             "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"
             " expires_at, replaces) VALUES (?,?,?,?,?,?,?,?,?)",
-            (key_id, account_id, name, secret_hash(key), snippet(key), json.dumps(scopes),
-             now, expires_at, replaces),
+            (key_id, account_id, new.name, secret_hash(key), snippet(key), json.dumps(new.scopes),
+             now, new.expires_at, replaces),
         )  # fmt: skip
         return key_id, key
 
     def create_key(
-        self,
-        account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
-        actor: Actor | None = None,
+        self, account_id: str, new: NewKey, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str]:
         """Insert a new key; returns its ApiKey object and the full key (never stored)."""
         now = self.now()
         with self._write() as conn:
-            key_id, key = self._insert_key(conn, account_id, name, scopes, expires_at, now)
-            detail = {"scopes": scopes, "expires_at": expires_at}
-            self.event(conn, account_id, Change("key.created", key_id, name, detail), actor)
+            key_id, key = self._insert_key(conn, account_id, new, now)
+            detail = {"scopes": new.scopes, "expires_at": new.expires_at}
+            self.event(conn, account_id, Change("key.created", key_id, new.name, detail), actor)
             row = self._key_row(conn, account_id, key_id)
         assert row is not None
         return self.key_json(row, now), key
@@ -199,7 +192,7 @@ class Store(SqliteAudit):
         return row
 
     def key_json(
-        self, row: tuple[Any, ...], now: str, used: dict[str, str] | None = None
+        self, row: Sequence[Any], now: str, used: dict[str, str] | None = None
     ) -> dict[str, Any]:
         """The ApiKey object of a row; `used`: last uses not written yet (see UsageBuffer)."""
         return key_json(row, self.scopes_of(row[3]), now, used)
@@ -221,14 +214,9 @@ class Store(SqliteAudit):
         )
         params.append(limit + 1)
         with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT seq, {_KEY_COLUMNS} FROM api_keys WHERE {where}"  # noqa: S608 - fixed fragments
-                " ORDER BY seq DESC LIMIT ?",
-                params,
-            ).fetchall()
-        next_seq = rows[limit - 1][0] if len(rows) > limit else None
+            found = conn.execute(page_sql(_KEY_COLUMNS, "api_keys", where, "?"), params).fetchall()
         key_json = self.key_json
-        return [key_json(row[1:], now, used) for row in rows[:limit]], next_seq
+        return page_of(found, limit, lambda row: key_json(row, now, used))
 
     def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
@@ -265,21 +253,11 @@ class Store(SqliteAudit):
         return {} if row is None else self.key_json(row, now, used)
 
     def roll_key(
-        self,
-        account_id: str,
-        key_id: str,
-        grace_seconds: int,
-        *,
-        expires_at: str | None = None,
-        keep_lifetime: bool = True,
-        actor: Actor | None = None,
-        not_after: str | None = None,
+        self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
-        The new key expires at `expires_at`, or with `keep_lifetime` after the old key's lifetime
-        (`expires_at - created_at`) from now (never, if the old key had none). None: no such
-        key. Raises `KeyConflict` for a revoked, expired or already-rolled key. One transaction
+        The new key expires as `roll` says (`rolls.Roll`). None: no such key. Raises `KeyConflict` for a revoked, expired or already-rolled key. One transaction
         that claims the old key first, so of concurrent rolls exactly one succeeds.
         """
         self.flush_uses()
@@ -291,18 +269,10 @@ class Store(SqliteAudit):
                 " WHERE id = ? AND account_id = ? AND deleted = 0",
                 (key_id, account_id),
             ).fetchone()
-            if old is None:
+            new = rolled_key(old, roll, ts, self.scopes_of)
+            if new is None:
                 return None
-            name, scopes, created_at, old_expires, revoked_at, rolled_to = old
-            refusal = roll_refusal(revoked_at, old_expires, rolled_to, now)
-            if refusal is not None:
-                raise KeyConflict(refusal)
-            expires_at = rolled_expiry(
-                ts, created_at, old_expires, expires_at, keep_lifetime, not_after
-            )
-            new_id_, key = self._insert_key(
-                conn, account_id, name, self.scopes_of(scopes), expires_at, now, key_id
-            )
+            new_id_, key = self._insert_key(conn, account_id, new, now, key_id)
             claimed = conn.execute(
                 "UPDATE api_keys SET rolled_to = ? WHERE id = ? AND rolled_to IS NULL"
                 " AND revoked_at IS NULL",
@@ -310,6 +280,7 @@ class Store(SqliteAudit):
             )
             if claimed.rowcount != 1:  # a store that let another roll in (rolled back here)
                 raise KeyConflict("already rolled")
+            grace_seconds = roll.grace_seconds
             if grace_seconds == 0:
                 conn.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now, key_id))
             else:
@@ -319,7 +290,8 @@ class Store(SqliteAudit):
                     " AND expires_at < ? THEN expires_at ELSE ? END WHERE id = ?",
                     (format_ts(ts + grace_seconds), format_ts(ts + grace_seconds), key_id),
                 )
-            self.event(conn, account_id, roll_change(key_id, name, new_id_, grace_seconds), actor)
+            change = roll_change(key_id, new.name, new_id_, grace_seconds)
+            self.event(conn, account_id, change, actor)
             row = self._key_row(conn, account_id, new_id_)
         assert row is not None
         return self.key_json(row, now), key

@@ -15,11 +15,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ticos_tui.service.audit import Actor
+from ticos_tui.service.audit import Actor, EventQuery
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
+from ticos_tui.service.store.rolls import NewKey, Roll
 from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
 from ticos_tui.service.store.sqlite import Store
 
@@ -142,16 +143,9 @@ class SqliteStore:
             return await calls.read(db.key_by_hash, key_hash)
 
     async def create_key(
-        self,
-        account_id: str,
-        name: str,
-        scopes: list[str],
-        expires_at: str | None,
-        actor: Actor | None = None,
+        self, account_id: str, new: NewKey, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str]:
-        return await self._write(
-            lambda db: db.create_key(account_id, name, scopes, expires_at, actor)
-        )
+        return await self._write(lambda db: db.create_key(account_id, new, actor))
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         return await self._read_here(lambda db: db.key_scopes(account_id, key_id))
@@ -177,27 +171,9 @@ class SqliteStore:
         )
 
     async def roll_key(
-        self,
-        account_id: str,
-        key_id: str,
-        grace_seconds: int,
-        *,
-        expires_at: str | None = None,
-        keep_lifetime: bool = True,
-        actor: Actor | None = None,
-        not_after: str | None = None,
+        self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
     ) -> tuple[dict[str, Any], str] | None:
-        return await self._write(
-            lambda db: db.roll_key(
-                account_id,
-                key_id,
-                grace_seconds,
-                expires_at=expires_at,
-                keep_lifetime=keep_lifetime,
-                actor=actor,
-                not_after=not_after,
-            )
-        )
+        return await self._write(lambda db: db.roll_key(account_id, key_id, roll, actor))
 
     def record_use(self, key_id: str) -> None:
         self._live()[0].record_use(key_id)
@@ -218,17 +194,9 @@ class SqliteStore:
         await self._write(lambda db: db.record_throttled(client, kind, account_id, key_id))
 
     async def list_events(
-        self,
-        account_id: str,
-        key_id: str | None,
-        action: str | None,
-        since: str | None,
-        limit: int,
-        before_seq: int | None,
+        self, account_id: str, query: EventQuery
     ) -> tuple[list[dict[str, Any]], int | None]:
-        return await self._read(
-            lambda db: db.list_events(account_id, key_id, action, since, limit, before_seq)
-        )
+        return await self._read(lambda db: db.list_events(account_id, query))
 
     async def prune_events(self, before: str) -> int:
         return await self._write(lambda db: db.prune_events(before))

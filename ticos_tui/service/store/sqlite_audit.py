@@ -10,31 +10,12 @@ import sqlite3
 from typing import Any
 
 from ticos_tui.core.keyformat import generate_token, secret_hash
-from ticos_tui.service.audit import (
-    EVENT_COLUMNS,
-    Actor,
-    Change,
-    event_json,
-    event_params,
-    events_filter,
-    insert_sql,
-    key_actor_sql,
-    session_actor_sql,
-)
+from ticos_tui.service import audit
+from ticos_tui.service.store import rows as store_rows
 from ticos_tui.service.store.ids import new_id
-from ticos_tui.service.store.rows import (
-    ACCOUNTS_SQL,
-    AccountSummary,
-    SessionSummary,
-    account_row,
-    session_hash_sql,
-    sessions_sql,
-)
 from ticos_tui.service.store.sqlite_db import SqliteConnections
 
-_INSERT = insert_sql("?")
-_SESSION_ACTOR = session_actor_sql("?")
-_KEY_ACTOR = key_actor_sql("?")
+_INSERT = audit.insert_sql("?")
 
 
 class SqliteAudit(SqliteConnections):
@@ -44,16 +25,19 @@ class SqliteAudit(SqliteConnections):
         raise NotImplementedError  # the store's clock (sqlite_store.Store)
 
     def event(
-        self, conn: sqlite3.Connection, account_id: str | None, change: Change, actor: Actor | None
+        self,
+        conn: sqlite3.Connection,
+        account_id: str | None,
+        change: audit.Change,
+        actor: audit.Actor | None,
     ) -> None:
-        """Write one event in the transaction of `conn` (the change's own)."""
-        found = None
-        if actor is not None and actor.key_id is not None:
-            found = conn.execute(_KEY_ACTOR, (actor.key_id,)).fetchone()
-        elif actor is not None and actor.token_hash is not None:
-            found = conn.execute(_SESSION_ACTOR, (actor.token_hash,)).fetchone()
-        params = event_params(new_id("evt_"), account_id, self.now(), change, actor, found)
-        conn.execute(_INSERT, params)
+        """Write one event with `conn`, in the change's own transaction (SQLite)."""
+        lookup = audit.actor_lookup(actor, "?")
+        found = None if lookup is None else conn.execute(*lookup).fetchone()
+        conn.execute(
+            _INSERT,
+            audit.event_params(new_id("evt_"), account_id, self.now(), change, actor, found),
+        )
 
     def issue_session_token(
         self, account_id: str, *, revoke_others: bool = False, client: str | None = None
@@ -76,22 +60,27 @@ class SqliteAudit(SqliteConnections):
                 " VALUES (?,?,?,?)",
                 (new_id("ses_"), token_hash, account_id, self.now()),
             )
-            who = Actor(token_hash=token_hash, client=client)
-            self.event(conn, account_id, Change("session.created"), who)
+            who = audit.Actor(token_hash=token_hash, client=client)
+            self.event(conn, account_id, audit.Change("session.created"), who)
         return token
 
-    def accounts(self) -> list[AccountSummary]:
+    def accounts(self) -> list[store_rows.AccountSummary]:
         with self._read() as conn:
-            return [account_row(row) for row in conn.execute(ACCOUNTS_SQL).fetchall()]
+            return [
+                store_rows.account_row(row)
+                for row in conn.execute(store_rows.ACCOUNTS_SQL).fetchall()
+            ]
 
-    def sessions(self, account_id: str) -> list[SessionSummary]:
+    def sessions(self, account_id: str) -> list[store_rows.SessionSummary]:
         with self._read() as conn:
-            rows = conn.execute(sessions_sql("?"), (account_id,)).fetchall()
-        return [SessionSummary(id=row[0], created_at=row[1]) for row in rows]
+            rows = conn.execute(store_rows.sessions_sql("?"), (account_id,)).fetchall()
+        return [store_rows.SessionSummary(id=row[0], created_at=row[1]) for row in rows]
 
     def end_session_by_id(self, account_id: str, session_id: str, reason: str) -> bool:
         with self._write() as conn:
-            row = conn.execute(session_hash_sql("?"), (account_id, session_id)).fetchone()
+            row = conn.execute(
+                store_rows.session_hash_sql("?"), (account_id, session_id)
+            ).fetchone()
             if row is not None:
                 self._end(conn, account_id, row[0], reason, None)
         return row is not None
@@ -104,8 +93,8 @@ class SqliteAudit(SqliteConnections):
         reason: str,
         client: str | None,
     ) -> None:
-        change = Change("session.ended", detail={"reason": reason})
-        self.event(conn, account_id, change, Actor(token_hash=token_hash, client=client))
+        change = audit.Change("session.ended", detail={"reason": reason})
+        self.event(conn, account_id, change, audit.Actor(token_hash=token_hash, client=client))
         conn.execute("DELETE FROM session_tokens WHERE token_hash = ?", (token_hash,))
 
     def end_session(self, token_hash: str, client: str | None = None) -> None:
@@ -126,29 +115,18 @@ class SqliteAudit(SqliteConnections):
             if key_id is not None:
                 row = conn.execute("SELECT name FROM api_keys WHERE id = ?", (key_id,)).fetchone()
                 name = None if row is None else row[0]
-            change = Change("auth.throttled", key_id, name, {"limit": kind})
-            self.event(conn, account_id, change, Actor(client=client))
+            change = audit.Change("auth.throttled", key_id, name, {"limit": kind})
+            self.event(conn, account_id, change, audit.Actor(client=client))
 
     def list_events(
-        self,
-        account_id: str,
-        key_id: str | None,
-        action: str | None,
-        since: str | None,
-        limit: int,
-        before_seq: int | None,
+        self, account_id: str, query: audit.EventQuery
     ) -> tuple[list[dict[str, Any]], int | None]:
         """A page of the account's events newest first, and the position of the next one."""
-        where, params = events_filter(account_id, key_id, action, since, before_seq, mark="?")
-        params.append(limit + 1)
+        where, params = audit.events_filter(account_id, query, mark="?")
+        sql = store_rows.page_sql(audit.EVENT_COLUMNS, "audit_events", where, "?")
         with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT seq, {EVENT_COLUMNS} FROM audit_events WHERE {where}"  # noqa: S608 - fixed fragments
-                " ORDER BY seq DESC LIMIT ?",
-                params,
-            ).fetchall()
-        next_seq = rows[limit - 1][0] if len(rows) > limit else None
-        return [event_json(row[1:]) for row in rows[:limit]], next_seq
+            found = conn.execute(sql, params).fetchall()
+        return store_rows.page_of(found, query.limit, audit.event_json)
 
     def prune_events(self, before: str) -> int:
         """Remove events older than `before` (retention); returns how many went."""
