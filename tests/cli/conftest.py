@@ -32,8 +32,15 @@ class Result:
         return self.err.splitlines()
 
 
-class FakeTty(io.StringIO):
-    """stdin as a terminal that a person answers with `text`."""
+class FakeTty(io.TextIOWrapper):
+    """stdin as a terminal that a person answers with `text`: a real file (a pipe holding the
+    text), so the prompt can wait on it with select, as it does on a terminal."""
+
+    def __init__(self, text: str) -> None:
+        read_end, write_end = os.pipe()
+        os.write(write_end, text.encode())
+        os.close(write_end)
+        super().__init__(io.FileIO(read_end, "r"), encoding="utf-8")
 
     def isatty(self) -> bool:
         return True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -70,9 +72,35 @@ def ask(question: str) -> bool:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)
-        answer = input()
+        answer = _line_or_signal()
     except EOFError:
         return False
     finally:
         signal.signal(signal.SIGINT, previous)
     return answer.strip().lower() in ("y", "yes")
+
+
+def _line_or_signal() -> str:
+    """A line of stdin, waited for so that a signal ends the wait whichever thread gets it.
+
+    A ^C is delivered to any thread of the process: one of the client's or the embedded
+    service's threads took it in 2 of 3 runs on a busy machine, and the main thread stayed
+    blocked in `input()` (its handler runs only when that thread next runs Python code). The
+    signal's wakeup fd wakes this `select` from any thread, and the handler then raises here.
+    """
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    old_wakeup = signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+    try:
+        while True:
+            ready, _, _ = select.select([sys.stdin, wake_read], [], [])
+            if sys.stdin in ready:
+                line = sys.stdin.readline()
+                if not line:
+                    raise EOFError
+                return line
+            os.read(wake_read, 512)  # a signal other than ^C (its handler has run): wait on
+    finally:
+        signal.set_wakeup_fd(old_wakeup)
+        os.close(wake_read)
+        os.close(wake_write)

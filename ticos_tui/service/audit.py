@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from ticos_tui.core.audit_actions import ACTIONS
 from ticos_tui.service.run.options import AUDIT_RETENTION_DAYS
@@ -125,20 +125,39 @@ def event_params(
             kind, actor_id, actor_name, client, detail)  # fmt: skip
 
 
-def event_json(row: Sequence[Any]) -> dict[str, Any]:
+class ActorObject(TypedDict):
+    type: str
+    id: str
+    name: str | None
+
+
+class EventObject(TypedDict):
+    """The contract's Event object."""
+
+    id: str
+    at: str
+    action: str
+    key_id: str | None
+    key_name: str | None
+    actor: ActorObject | None
+    client: str | None
+    detail: dict[str, Any]
+
+
+def event_json(row: Sequence[Any]) -> EventObject:
     """The contract's Event object of a row (EVENT_COLUMNS)."""
     event_id, at, action, key_id, key_name, kind, actor_id, actor_name, client, detail = row
-    actor = None if kind is None else {"type": kind, "id": actor_id, "name": actor_name}
-    return {
-        "id": event_id,
-        "at": at,
-        "action": action,
-        "key_id": key_id,
-        "key_name": key_name,
-        "actor": actor,
-        "client": client,
-        "detail": json.loads(detail),
-    }
+    actor = None if kind is None else ActorObject(type=kind, id=actor_id, name=actor_name)
+    return EventObject(
+        id=event_id,
+        at=at,
+        action=action,
+        key_id=key_id,
+        key_name=key_name,
+        actor=actor,
+        client=client,
+        detail=json.loads(detail),
+    )
 
 
 def events_filter(account_id: str, query: EventQuery, *, mark: str) -> tuple[str, list[Any]]:

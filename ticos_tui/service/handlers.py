@@ -10,7 +10,7 @@ import base64
 import binascii
 import re
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.datastructures import State
 from starlette.requests import Request
@@ -46,6 +46,8 @@ _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 _CURSOR_BODY = re.compile(rb"s:([0-9]{1,18})", re.ASCII)
 _NO_STORE = {"Cache-Control": "no-store"}
 _OPENAPI: list[bytes] = []  # the document, read once
+
+T = TypeVar("T")
 
 
 def encode_cursor(seq: int) -> str:
@@ -93,7 +95,7 @@ def key_id_of(request: Request) -> str:
     return key_id
 
 
-def found(value: Any) -> Any:
+def found(value: T | None) -> T:
     if value is None:
         raise ApiProblem(404, "no such API key")
     return value
@@ -172,8 +174,7 @@ async def create_key(request: Request) -> Response:
     created, key = await store.create_key(
         principal.account_id, NewKey(name, scopes, expires_at), who
     )
-    created["key"] = key
-    return JsonAnswer(created, status_code=201, headers=_NO_STORE)
+    return JsonAnswer({**created, "key": key}, status_code=201, headers=_NO_STORE)
 
 
 async def get_key(request: Request) -> Response:
@@ -233,8 +234,7 @@ async def roll_key(request: Request) -> Response:
     except KeyConflict as conflict:
         raise roll_conflict(str(conflict)) from None
     created, key = found(rolled)
-    created["key"] = key
-    return JsonAnswer(created, status_code=201, headers=_NO_STORE)
+    return JsonAnswer({**created, "key": key}, status_code=201, headers=_NO_STORE)
 
 
 async def key_usage(request: Request) -> Response:

@@ -153,7 +153,7 @@ class PgAudit:
 
     async def list_events(
         self: Database, account_id: str, query: audit.EventQuery
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[audit.EventObject], int | None]:
         where, params = audit.events_filter(account_id, query, mark="%s")
         sql = store_rows.page_sql(audit.EVENT_COLUMNS, "audit_events", where, "%s")
         async with self.connection() as conn:

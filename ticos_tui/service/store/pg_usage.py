@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from ticos_tui.service.store.errors import StoreUnavailable
+from ticos_tui.service.store.rows import UsageObject
 from ticos_tui.service.store.times import usage_days
 from ticos_tui.service.store.usage import UsageBuffer, flush_rows
 
@@ -79,7 +80,7 @@ class PgUsage:
 
     async def usage(
         self: Database, account_id: str, key_id: str, days: int
-    ) -> list[dict[str, Any]] | None:
+    ) -> list[UsageObject] | None:
         wanted = usage_days(self.clock(), days)
         # Under the flush lock, a flush's counts are either in the database or still in memory
         # for the whole read, never both or neither.

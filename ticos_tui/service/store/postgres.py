@@ -36,7 +36,7 @@ from ticos_tui.service.store.pg_audit import PgAudit
 from ticos_tui.service.store.pg_limits import SharedLimiter
 from ticos_tui.service.store.pg_usage import PgUsage
 from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
-from ticos_tui.service.store.rows import KeyAuth, key_json, page_of, page_sql
+from ticos_tui.service.store.rows import KeyAuth, KeyObject, key_json, page_of, page_sql
 from ticos_tui.service.store.schema_pg import migrate
 from ticos_tui.service.store.times import TextClock, format_ts
 from ticos_tui.service.store.usage import UsageBuffer
@@ -59,7 +59,7 @@ _KEY_COLUMNS = (
 _ACTIVE = "account_id = %s AND id = %s AND NOT deleted"
 
 
-def _json(row: Any, now: str, used: dict[str, str] | None = None) -> dict[str, Any]:
+def _json(row: Any, now: str, used: dict[str, str] | None = None) -> KeyObject:
     return key_json(row, list(row[3]), now, used)
 
 
@@ -257,7 +257,7 @@ class PgStore(PgUsage, PgAudit):
 
     async def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[KeyObject, str]:
         now = self.now()
         async with self.transaction() as conn:
             row, key = await self._insert_key(conn, account_id, new, now)
@@ -271,7 +271,7 @@ class PgStore(PgUsage, PgAudit):
         row = await self.one(f"SELECT scopes FROM api_keys WHERE {_ACTIVE}", (account_id, key_id))  # noqa: S608 - constant fragments
         return None if row is None else list(row[0])
 
-    async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+    async def get_key(self, account_id: str, key_id: str) -> KeyObject | None:
         used = self.uses.last_used()
         row = await self.one(
             f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE {_ACTIVE}",  # noqa: S608 - constants
@@ -281,7 +281,7 @@ class PgStore(PgUsage, PgAudit):
 
     async def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[KeyObject], int | None]:
         used = self.uses.last_used()
         now = self.now()
         where, params = key_list_filter(
@@ -302,7 +302,7 @@ class PgStore(PgUsage, PgAudit):
 
     async def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         used = self.uses.last_used()
         async with self.transaction() as conn:
             old = await self._lock_key(conn, account_id, key_id)
@@ -319,7 +319,7 @@ class PgStore(PgUsage, PgAudit):
 
     async def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         used = self.uses.last_used()
         now = self.now()
         async with self.transaction() as conn:
@@ -335,11 +335,11 @@ class PgStore(PgUsage, PgAudit):
             change = revoke_change(key_id, old[0], old[1], delete)
             if change is not None:  # revoking a revoked key changes nothing: no event
                 await self.event(conn, account_id, change, actor)
-        return {} if delete else _json(row, now, used)
+        return _json(row, now, used)  # a deleted key as it was deleted
 
     async def roll_key(
         self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str] | None:
+    ) -> tuple[KeyObject, str] | None:
         ts = self.clock()
         now = format_ts(ts)
         async with self.transaction() as conn:

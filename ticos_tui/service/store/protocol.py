@@ -10,11 +10,17 @@ raises `StoreUnavailable` when the store cannot answer in time (the app answers 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
-from ticos_tui.service.audit import Actor, EventQuery
+from ticos_tui.service.audit import Actor, EventObject, EventQuery
 from ticos_tui.service.store.rolls import NewKey, Roll
-from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
+from ticos_tui.service.store.rows import (
+    AccountSummary,
+    KeyAuth,
+    KeyObject,
+    SessionSummary,
+    UsageObject,
+)
 
 
 class FailureLimiter(Protocol):
@@ -123,7 +129,7 @@ class Store(Protocol):
 
     async def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[KeyObject, str]:
         """Returns: the new ApiKey object and the full key (shown once, never stored).
 
         Every change below writes its audit event (by `actor`) in the change's transaction.
@@ -132,12 +138,12 @@ class Store(Protocol):
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         """The scopes of one of the account's keys (the escalation check)."""
 
-    async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+    async def get_key(self, account_id: str, key_id: str) -> KeyObject | None:
         """Returns: the ApiKey object (with this instance's unwritten last use), or None."""
 
     async def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[KeyObject], int | None]:
         """A page of ApiKey objects newest first.
 
         Args:
@@ -149,22 +155,22 @@ class Store(Protocol):
 
     async def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         """Returns: the renamed ApiKey object, or None."""
 
     async def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         """Revoke (idempotent: the first revocation time stays); `delete` also hides it.
 
         A revoke of a revoked key changes nothing and writes no event.
 
-        Returns: the ApiKey object ({} when deleted), or None for an unknown key.
+        Returns: the ApiKey object (a deleted key's as it was deleted), or None for an unknown key.
         """
 
     async def roll_key(
         self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str] | None:
+    ) -> tuple[KeyObject, str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
         The new key's `replaces` is the old one, the old one's `replaced_by` the new one.
@@ -194,7 +200,7 @@ class Store(Protocol):
             StoreUnavailable: they were not written; they stay counted for the next flush.
         """
 
-    async def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
+    async def usage(self, account_id: str, key_id: str, days: int) -> list[UsageObject] | None:
         """Requests per UTC day for the last `days` days, oldest first, zeros included.
 
         Returns: `[{"date", "requests"}, …]` (the database plus this instance's unwritten
@@ -214,7 +220,7 @@ class Store(Protocol):
 
     async def list_events(
         self, account_id: str, query: EventQuery
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[EventObject], int | None]:
         """A page of the account's Event objects newest first (filters: None for any).
 
         Args:

@@ -36,6 +36,29 @@ def page_of(
     return [shape(row[1:]) for row in rows[:limit]], next_seq
 
 
+class KeyObject(TypedDict):
+    """The contract's ApiKey object, as the store answers it."""
+
+    id: str
+    name: str
+    snippet: str
+    status: str
+    scopes: list[str]
+    created_at: str
+    last_used_at: str | None
+    expires_at: str | None
+    revoked_at: str | None
+    replaces: str | None
+    replaced_by: str | None
+
+
+class UsageObject(TypedDict):
+    """One day of a key's usage: the date (YYYY-MM-DD) and its requests."""
+
+    date: str
+    requests: int
+
+
 class AccountSummary(TypedDict):
     """An account as the operator lists it (`ticos-tui accounts list`)."""
 
@@ -89,7 +112,7 @@ def account_row(row: Sequence[Any]) -> AccountSummary:
 
 def key_json(
     row: Sequence[Any], scopes: list[str], now: str, used: dict[str, str] | None = None
-) -> dict[str, Any]:
+) -> KeyObject:
     """The ApiKey object of a row (id, name, snippet, -, created, last used, expires, revoked,
     replaces, rolled to).
 
@@ -106,16 +129,16 @@ def key_json(
         status = "expired"
     else:
         status = "active"
-    return {
-        "id": key_id,
-        "name": name,
-        "snippet": snip,
-        "status": status,
-        "scopes": scopes,
-        "created_at": created_at,
-        "last_used_at": last_used_at,
-        "expires_at": expires_at,
-        "revoked_at": revoked_at,
-        "replaces": replaces,
-        "replaced_by": rolled,
-    }
+    return KeyObject(
+        id=key_id,
+        name=name,
+        snippet=snip,
+        status=status,
+        scopes=scopes,
+        created_at=created_at,
+        last_used_at=last_used_at,
+        expires_at=expires_at,
+        revoked_at=revoked_at,
+        replaces=replaces,
+        replaced_by=rolled,
+    )

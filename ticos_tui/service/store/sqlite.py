@@ -24,7 +24,14 @@ from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
 from ticos_tui.service.store.filters import key_list_filter
 from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
-from ticos_tui.service.store.rows import KeyAuth, key_json, page_of, page_sql
+from ticos_tui.service.store.rows import (
+    KeyAuth,
+    KeyObject,
+    UsageObject,
+    key_json,
+    page_of,
+    page_sql,
+)
 from ticos_tui.service.store.sqlite_audit import SqliteAudit
 from ticos_tui.service.store.times import TextClock, format_ts, usage_days
 from ticos_tui.service.store.usage import UsageBuffer, flush_rows
@@ -162,7 +169,7 @@ class Store(SqliteAudit):
 
     def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[KeyObject, str]:
         """Insert a new key; returns its ApiKey object and the full key (never stored)."""
         now = self.now()
         with self._write() as conn:
@@ -193,11 +200,11 @@ class Store(SqliteAudit):
 
     def key_json(
         self, row: Sequence[Any], now: str, used: dict[str, str] | None = None
-    ) -> dict[str, Any]:
+    ) -> KeyObject:
         """The ApiKey object of a row; `used`: last uses not written yet (see UsageBuffer)."""
         return key_json(row, self.scopes_of(row[3]), now, used)
 
-    def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+    def get_key(self, account_id: str, key_id: str) -> KeyObject | None:
         used = self.unwritten_uses()
         with self._read() as conn:
             row = self._key_row(conn, account_id, key_id)
@@ -205,7 +212,7 @@ class Store(SqliteAudit):
 
     def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[KeyObject], int | None]:
         """A page of keys newest first, strictly older than `before_seq`; and the next position."""
         used = self.unwritten_uses()
         now = self.now()
@@ -220,7 +227,7 @@ class Store(SqliteAudit):
 
     def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         used = self.unwritten_uses()
         with self._write() as conn:
             row = self._key_row(conn, account_id, key_id)
@@ -234,7 +241,7 @@ class Store(SqliteAudit):
 
     def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         """Revoke (idempotent: the first revocation time stays); `delete` also hides it."""
         used = self.unwritten_uses()
         now = self.now()
@@ -249,12 +256,13 @@ class Store(SqliteAudit):
             change = revoke_change(key_id, row[1], row[7], delete)
             if change is not None:  # revoking a revoked key changes nothing: no event
                 self.event(conn, account_id, change, actor)
-            row = None if delete else self._key_row(conn, account_id, key_id)
-        return {} if row is None else self.key_json(row, now, used)
+            if not delete:  # as it is now; a deleted key as it was
+                row = self._key_row(conn, account_id, key_id) or row
+        return self.key_json(row, now, used)
 
     def roll_key(
         self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str] | None:
+    ) -> tuple[KeyObject, str] | None:
         """A new key with the old one's name and scopes; the old one expires after the grace.
 
         The new key expires as `roll` says (`rolls.Roll`). None: no such key. Raises `KeyConflict` for a revoked, expired or already-rolled key. One transaction
@@ -333,7 +341,7 @@ class Store(SqliteAudit):
                 self.uses.restore(last_used, usage)
                 raise
 
-    def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
+    def usage(self, account_id: str, key_id: str, days: int) -> list[UsageObject] | None:
         """One entry per UTC day, oldest first, zeros included; None for an unknown key."""
         wanted = usage_days(self.clock(), days)
         # Under the commit lock, a flush's counts are either in the database or still in memory

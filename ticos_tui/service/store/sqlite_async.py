@@ -13,15 +13,21 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from ticos_tui.service.audit import Actor, EventQuery
+from ticos_tui.service.audit import Actor, EventObject, EventQuery
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
 from ticos_tui.service.store.rolls import NewKey, Roll
-from ticos_tui.service.store.rows import AccountSummary, KeyAuth, SessionSummary
+from ticos_tui.service.store.rows import (
+    AccountSummary,
+    KeyAuth,
+    KeyObject,
+    SessionSummary,
+    UsageObject,
+)
 from ticos_tui.service.store.sqlite import Store
 
 T = TypeVar("T")
@@ -144,35 +150,35 @@ class SqliteStore:
 
     async def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[KeyObject, str]:
         return await self._write(lambda db: db.create_key(account_id, new, actor))
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
         return await self._read_here(lambda db: db.key_scopes(account_id, key_id))
 
-    async def get_key(self, account_id: str, key_id: str) -> dict[str, Any] | None:
+    async def get_key(self, account_id: str, key_id: str) -> KeyObject | None:
         return await self._read_here(lambda db: db.get_key(account_id, key_id))
 
     async def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[KeyObject], int | None]:
         return await self._read_here(lambda db: db.list_keys(account_id, status, limit, before_seq))
 
     async def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         return await self._write(lambda db: db.rename_key(account_id, key_id, name, actor))
 
     async def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
-    ) -> dict[str, Any] | None:
+    ) -> KeyObject | None:
         return await self._write(
             lambda db: db.revoke_key(account_id, key_id, delete=delete, actor=actor)
         )
 
     async def roll_key(
         self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
-    ) -> tuple[dict[str, Any], str] | None:
+    ) -> tuple[KeyObject, str] | None:
         return await self._write(lambda db: db.roll_key(account_id, key_id, roll, actor))
 
     def record_use(self, key_id: str) -> None:
@@ -185,7 +191,7 @@ class SqliteStore:
     async def flush_uses(self) -> None:
         await self._write(lambda db: db.flush_uses())
 
-    async def usage(self, account_id: str, key_id: str, days: int) -> list[dict[str, Any]] | None:
+    async def usage(self, account_id: str, key_id: str, days: int) -> list[UsageObject] | None:
         return await self._read(lambda db: db.usage(account_id, key_id, days))
 
     async def record_throttled(
@@ -195,7 +201,7 @@ class SqliteStore:
 
     async def list_events(
         self, account_id: str, query: EventQuery
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[EventObject], int | None]:
         return await self._read(lambda db: db.list_events(account_id, query))
 
     async def prune_events(self, before: str) -> int:

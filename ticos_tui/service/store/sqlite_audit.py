@@ -7,7 +7,6 @@ with the change they record.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from ticos_tui.core.keyformat import generate_token, secret_hash
 from ticos_tui.service import audit
@@ -120,7 +119,7 @@ class SqliteAudit(SqliteConnections):
 
     def list_events(
         self, account_id: str, query: audit.EventQuery
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[audit.EventObject], int | None]:
         """A page of the account's events newest first, and the position of the next one."""
         where, params = audit.events_filter(account_id, query, mark="?")
         sql = store_rows.page_sql(audit.EVENT_COLUMNS, "audit_events", where, "?")
