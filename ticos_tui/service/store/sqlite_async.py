@@ -13,7 +13,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from ticos_tui.service.audit import Actor, EventObject, EventQuery
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
@@ -31,6 +31,7 @@ from ticos_tui.service.store.rows import (
 from ticos_tui.service.store.sqlite import Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class SqliteStore:
@@ -61,24 +62,33 @@ class SqliteStore:
             self.db, self.calls = self._open()
         return self.db, self.calls
 
-    async def _read(self, fn: Callable[[Store], T]) -> T:
-        db, calls = self._live()
-        return await calls.read(fn, db)
+    # Each method below names the SQLite store's method and its arguments; these run it off
+    # the event loop (reads on the reader threads, writes on the writer) or, `_read_here`, on it.
 
-    async def _read_here(self, fn: Callable[[Store], T]) -> T:
+    async def _read(
+        self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        db, calls = self._live()
+        return await calls.read(fn, db, *args, **kwargs)
+
+    async def _read_here(
+        self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """A short read on the calling (event loop) thread: a hop to a worker thread and back
         costs more than an indexed read or a page of keys. It never waits for a lock; in the
         rare moment SQLite refuses it (StoreBusy), it runs on a worker thread, which may wait."""
         db, calls = self._live()
         try:
             with db.at_once():
-                return fn(db)
+                return fn(db, *args, **kwargs)
         except StoreBusy:
-            return await calls.read(fn, db)
+            return await calls.read(fn, db, *args, **kwargs)
 
-    async def _write(self, fn: Callable[[Store], T]) -> T:
+    async def _write(
+        self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         db, calls = self._live()
-        return await calls.write(fn, db)
+        return await calls.write(fn, db, *args, **kwargs)
 
     def now(self) -> str:
         return self.db.now()  # no I/O: answers after close too
@@ -104,37 +114,35 @@ class SqliteStore:
         return FailedAuthLimiter(limit, window, self.clock, record=record)
 
     async def create_account(self, name: str, email: str, *, local: bool = False) -> str:
-        return await self._write(lambda db: db.create_account(name, email, local=local))
+        return await self._write(Store.create_account, name, email, local=local)
 
     async def local_account(self) -> str | None:
-        return await self._read_here(lambda db: db.local_account())
+        return await self._read_here(Store.local_account)
 
     async def account(self, account_id: str) -> dict[str, str] | None:
-        return await self._read_here(lambda db: db.account(account_id))
+        return await self._read_here(Store.account, account_id)
 
     async def issue_session_token(
         self, account_id: str, *, revoke_others: bool = False, client: str | None = None
     ) -> str:
         return await self._write(
-            lambda db: db.issue_session_token(
-                account_id, revoke_others=revoke_others, client=client
-            )
+            Store.issue_session_token, account_id, revoke_others=revoke_others, client=client
         )
 
     async def end_session(self, token_hash: str, client: str | None = None) -> None:
-        await self._write(lambda db: db.end_session(token_hash, client))
+        await self._write(Store.end_session, token_hash, client)
 
     async def accounts(self) -> list[AccountSummary]:
-        return await self._read(lambda db: db.accounts())
+        return await self._read(Store.accounts)
 
     async def sessions(self, account_id: str) -> list[SessionSummary]:
-        return await self._read(lambda db: db.sessions(account_id))
+        return await self._read(Store.sessions, account_id)
 
     async def end_session_by_id(self, account_id: str, session_id: str, reason: str) -> bool:
-        return await self._write(lambda db: db.end_session_by_id(account_id, session_id, reason))
+        return await self._write(Store.end_session_by_id, account_id, session_id, reason)
 
     async def account_for_token_hash(self, token_hash: str) -> str | None:
-        return await self._read_here(lambda db: db.account_for_token_hash(token_hash))
+        return await self._read_here(Store.account_for_token_hash, token_hash)
 
     async def key_by_hash(self, key_hash: str) -> KeyAuth | None:
         # The hot path (verify, API-key auth): one indexed read of the file, on the event loop's
@@ -151,35 +159,33 @@ class SqliteStore:
     async def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None
     ) -> tuple[KeyObject, str]:
-        return await self._write(lambda db: db.create_key(account_id, new, actor))
+        return await self._write(Store.create_key, account_id, new, actor)
 
     async def key_scopes(self, account_id: str, key_id: str) -> list[str] | None:
-        return await self._read_here(lambda db: db.key_scopes(account_id, key_id))
+        return await self._read_here(Store.key_scopes, account_id, key_id)
 
     async def get_key(self, account_id: str, key_id: str) -> KeyObject | None:
-        return await self._read_here(lambda db: db.get_key(account_id, key_id))
+        return await self._read_here(Store.get_key, account_id, key_id)
 
     async def list_keys(
         self, account_id: str, status: str, limit: int, before_seq: int | None
     ) -> tuple[list[KeyObject], int | None]:
-        return await self._read_here(lambda db: db.list_keys(account_id, status, limit, before_seq))
+        return await self._read_here(Store.list_keys, account_id, status, limit, before_seq)
 
     async def rename_key(
         self, account_id: str, key_id: str, name: str, actor: Actor | None = None
     ) -> KeyObject | None:
-        return await self._write(lambda db: db.rename_key(account_id, key_id, name, actor))
+        return await self._write(Store.rename_key, account_id, key_id, name, actor)
 
     async def revoke_key(
         self, account_id: str, key_id: str, *, delete: bool = False, actor: Actor | None = None
     ) -> KeyObject | None:
-        return await self._write(
-            lambda db: db.revoke_key(account_id, key_id, delete=delete, actor=actor)
-        )
+        return await self._write(Store.revoke_key, account_id, key_id, delete=delete, actor=actor)
 
     async def roll_key(
         self, account_id: str, key_id: str, roll: Roll, actor: Actor | None = None
     ) -> tuple[KeyObject, str] | None:
-        return await self._write(lambda db: db.roll_key(account_id, key_id, roll, actor))
+        return await self._write(Store.roll_key, account_id, key_id, roll, actor)
 
     def record_use(self, key_id: str) -> None:
         self._live()[0].record_use(key_id)
@@ -189,20 +195,20 @@ class SqliteStore:
             self.calls.flush_soon()
 
     async def flush_uses(self) -> None:
-        await self._write(lambda db: db.flush_uses())
+        await self._write(Store.flush_uses)
 
     async def usage(self, account_id: str, key_id: str, days: int) -> list[UsageObject] | None:
-        return await self._read(lambda db: db.usage(account_id, key_id, days))
+        return await self._read(Store.usage, account_id, key_id, days)
 
     async def record_throttled(
         self, client: str, kind: str, account_id: str | None = None, key_id: str | None = None
     ) -> None:
-        await self._write(lambda db: db.record_throttled(client, kind, account_id, key_id))
+        await self._write(Store.record_throttled, client, kind, account_id, key_id)
 
     async def list_events(
         self, account_id: str, query: EventQuery
     ) -> tuple[list[EventObject], int | None]:
-        return await self._read(lambda db: db.list_events(account_id, query))
+        return await self._read(Store.list_events, account_id, query)
 
     async def prune_events(self, before: str) -> int:
-        return await self._write(lambda db: db.prune_events(before))
+        return await self._write(Store.prune_events, before)
