@@ -1,17 +1,25 @@
-"""KeyDetails: the selected key's exact times, id and scopes, and its requests per day as a sparkline."""
+"""KeyDetails: the selected key's exact times, id and scopes, its last events, and its requests
+per day as a sparkline; it fetches the usage and events itself (attributes down: the pane only
+says which key)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.audit_words import recent_text
+from ticos_tui.core.errors import TicosError
 from ticos_tui.core.models import ApiKey, AuditEvent, UsageDay
 from ticos_tui.core.present import lineage_text, scopes_summary
 from ticos_tui.core.sanitize import literal
@@ -81,6 +89,19 @@ def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:
     )
 
 
+RECENT_EVENTS = 3  # the selected key's last events (the Activity section has them all)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """What was fetched for a key, and when: reused for 30 s while the key is unchanged."""
+
+    at: float  # time.monotonic()
+    key: ApiKey
+    days: list[UsageDay]
+    events: list[AuditEvent]
+
+
 class KeyDetails(Vertical):
     """The selected key's details, and its usage: a sparkline and a line of words.
 
@@ -99,9 +120,15 @@ class KeyDetails(Vertical):
     KeyDetails #usage-text { width: auto; max-width: 100%; height: 2; }
     """
 
-    def __init__(self, *, clock: Clock = now_utc, id: str | None = None) -> None:
+    def __init__(
+        self, get_backend: GetBackend, *, clock: Clock = now_utc, id: str | None = None
+    ) -> None:
+        """`get_backend`: where the selected key's usage and events are asked for."""
         super().__init__(id=id)
         self._clock = clock
+        self._get_backend = get_backend
+        self._fetched: dict[str, _Fetched] = {}  # by key id, reused 30 s while it is unchanged
+        self._fetching: str | None = None  # the key whose usage and events are on the way
         self._key_id: str | None = None  # whose usage is shown (or loading)
         self._details = Text("")
         self._key: ApiKey | None = None
@@ -140,13 +167,66 @@ class KeyDetails(Vertical):
         self._key = key
         self._show_details()
         key_id = key.id if key is not None else None
-        if key_id == self._key_id and key_id is not None:
+        if key_id != self._key_id or key_id is None:
+            self._key_id = key_id
+            self._usage = None
+            self._usage_text = Text("Usage: loading…", style="dim") if key else Text("")
+            self._show_usage()
+            self._show_events(Text("Recent: loading…", style="dim") if key else Text(""))
+        # The same key's data refreshed while its usage is on the way: let that fetch finish.
+        if key is not None and key.id != self._fetching:
+            self._fetch(key)
+
+    @work(exclusive=True, group="key-details", exit_on_error=False)
+    async def _fetch(self, key: ApiKey) -> None:
+        """`key`'s last 30 days and last events; waits a moment so scrolling fetches nothing.
+        A key whose data changed (renamed, revoked, used) asks again."""
+        fetched = self._fetched.get(key.id)
+        if fetched is None or time.monotonic() - fetched.at > 30 or fetched.key != key:
+            self._fetching = key.id
+            try:
+                await asyncio.sleep(0.25)
+                client = await self._get_backend()
+                days, page = await asyncio.gather(
+                    client.usage(key.id, days=30),
+                    client.audit_events_page(key_id=key.id, limit=RECENT_EVENTS),
+                    return_exceptions=True,
+                )
+            except TicosError as err:  # no client to ask
+                self._show_fetched(key, err, err)
+                return
+            finally:
+                if self._fetching == key.id:
+                    self._fetching = None
+            for answer in (days, page):
+                if isinstance(answer, BaseException) and not isinstance(answer, TicosError):
+                    raise answer
+            events = page if isinstance(page, BaseException) else page.events
+            if isinstance(days, BaseException) or isinstance(events, BaseException):
+                self._show_fetched(key, days, events)  # what came, and why the rest did not
+                return
+            fetched = _Fetched(time.monotonic(), key, days, events)
+            self._fetched[key.id] = fetched
+        self._show_fetched(key, fetched.days, fetched.events)
+
+    def _show_fetched(
+        self,
+        key: ApiKey,
+        days: list[UsageDay] | BaseException,
+        events: list[AuditEvent] | BaseException,
+    ) -> None:
+        """Show `key`'s usage and events (or why not), if it is still the one shown."""
+        shown = self._key
+        if shown is None or shown.id != key.id:
             return
-        self._key_id = key_id
-        self._usage = None
-        self._usage_text = Text("Usage: loading…", style="dim") if key else Text("")
-        self._show_usage()
-        self._show_events(Text("Recent: loading…", style="dim") if key else Text(""))
+        if isinstance(days, BaseException):
+            self.show_usage_error(str(days))
+        else:
+            self.show_usage(shown, days)
+        if isinstance(events, BaseException):
+            self.show_events_error(str(events))
+        else:
+            self.show_events(events)
 
     def _show_details(self) -> None:
         key = self._key

@@ -1,5 +1,4 @@
-"""The keys list of the pane: loading it page by page, its states, quiet refreshes, and the
-selected key's usage and last events.
+"""The keys list of the pane: loading it page by page, its state, and quiet refreshes.
 
 `KeysLoading` is the base of `ApiKeysPane` (tui/api_keys/pane.py), which adds the layout and,
 through `KeyActions` (tui/api_keys/actions.py), every key action.
@@ -9,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -22,7 +21,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label
 
 from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import TicosError
-from ticos_tui.core.models import ApiKey, AuditEvent, UsageDay
+from ticos_tui.core.models import ApiKey
 from ticos_tui.core.review import ReviewItem
 from ticos_tui.core.sanitize import literal, visible
 from ticos_tui.core.timefmt import Clock, now_utc
@@ -37,17 +36,6 @@ REFRESH_INTERVAL = 30.0  # seconds between quiet refreshes of the list (Last Use
 REFRESH_BACKOFF_CAP = 600.0  # while the server fails, the wait doubles up to this
 FIRST_PAGE_SIZE = 100  # a screenful: drawn at once, the rest streams in after
 PAGE_SIZE = 1000
-RECENT_EVENTS = 3  # the selected key's last events in its details (the Activity section has all)
-
-
-@dataclass(frozen=True, slots=True)
-class _Selected:
-    """What was fetched for a selected key, and when: reused for 30 s while the key is unchanged."""
-
-    at: float  # time.monotonic()
-    key: ApiKey
-    days: list[UsageDay]
-    events: list[AuditEvent]
 
 
 class Body(StrEnum):
@@ -62,6 +50,18 @@ class Body(StrEnum):
     def for_keys(cls, total: int) -> Body:
         """The list as it stands: the table, or the empty view when there are no keys."""
         return cls.TABLE if total else cls.EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class ListState:
+    """What the keys list is doing, as one value: replaced whole (`dataclasses.replace`), so
+    no two fields can disagree."""
+
+    body: Body = Body.LOADING  # the view wanted in the body (it may still be mounting)
+    loaded: bool = False  # every page of the first load is in
+    error: Text | None = None  # the error view's words, when the first load failed
+    refresh_failures: int = 0  # quiet refreshes failed in a row (they back off)
+    next_refresh: float = 0.0  # while refreshes fail: time.monotonic() of the next try
 
 
 def import_dialogs() -> None:
@@ -95,17 +95,19 @@ class KeysLoading(Vertical):
         super().__init__(id=id)
         self._clock = clock
         self._get_backend = get_backend
-        self.loaded = False
-        self._state = Body.LOADING  # the view wanted in the body (it may still be mounting)
+        self.state = ListState()
         self._views: dict[Body, Widget] = {}  # the views composed so far, by id
         self._mounting: dict[Body, AwaitMount] = {}  # those still being mounted
-        self._error_text = Text("")
-        self._usage_cache: dict[str, _Selected] = {}
-        self._usage_loading: str | None = None  # the key whose usage is being fetched
         self._refresh_interval = refresh_interval
-        self._refresh_failures = 0
-        self._next_refresh = 0.0  # while the server fails: time.monotonic() of the next try
         self._review: ReviewScreen | None = None  # the open review, filled in once keys load
+
+    @property
+    def loaded(self) -> bool:
+        """Every page of the first load is in."""
+        return self.state.loaded
+
+    def _set(self, **changes: Any) -> None:
+        self.state = replace(self.state, **changes)
 
     @property
     def table(self) -> ApiKeysTable:
@@ -119,13 +121,13 @@ class KeysLoading(Vertical):
         elif state is Body.EMPTY:
             view = EmptyView(id=state.value)
         else:
-            view = ErrorView(self._error_text, id=state.value)
+            view = ErrorView(self.state.error or Text(""), id=state.value)
         self._views[state] = view
         return view
 
     def _show(self, state: Body) -> None:
         """Show `state` in the body; a view shown for the first time is mounted, then shown."""
-        self._state = state
+        self._set(body=state)
         if state is not Body.TABLE and state not in self._views:
             view = self._new_view(state)
             view.display = False  # the switcher shows it once it is in
@@ -142,7 +144,7 @@ class KeysLoading(Vertical):
             await mounting
             self._mounting.pop(state, None)
         view = self._views.get(state)
-        if self._state == state and (view is None or view.is_attached):  # (not when quitting)
+        if self.state.body == state and (view is None or view.is_attached):  # (not when quitting)
             self._switch(state)
 
     def _switch(self, state: Body) -> None:
@@ -212,7 +214,7 @@ class KeysLoading(Vertical):
         state = Body.for_keys(self.table.total)
         self._show(state)
         await self._shown(state)  # "loaded": its view is on screen
-        self.loaded = True
+        self._set(loaded=True)
         self._update_count()
         if self._review is not None:
             self._review.show(*self._review_items())
@@ -224,7 +226,8 @@ class KeysLoading(Vertical):
     def quiet_refresh_delay(self) -> float:
         """Seconds from one quiet refresh to the next: the interval, doubled per failure, capped."""
         base = self._refresh_interval or REFRESH_INTERVAL
-        return min(base * 2.0 ** min(self._refresh_failures, 30), max(base, REFRESH_BACKOFF_CAP))
+        failures = min(self.state.refresh_failures, 30)
+        return min(base * 2.0**failures, max(base, REFRESH_BACKOFF_CAP))
 
     def refresh_if_due(self) -> None:
         """Refresh quietly if it is time, the list is on screen, no dialog is open and no load runs."""
@@ -232,22 +235,37 @@ class KeysLoading(Vertical):
             self.loaded
             and self.display
             and self.screen.is_active  # no dialog over it
-            and time.monotonic() >= self._next_refresh
+            and time.monotonic() >= self.state.next_refresh
             and not any(
                 w.is_running and w.group == "keys-load" and w.node is self for w in self.app.workers
             )
         ):
             self.refresh_quietly()
 
+    class Refreshed(Message):
+        """A quiet refresh fetched every key (`edits`: the table's generation when it began)."""
+
+        bubble = False
+
+        def __init__(self, keys: list[ApiKey], edits: int) -> None:
+            super().__init__()
+            self.keys = keys
+            self.edits = edits
+
+    class RefreshFailed(Message):
+        """A quiet refresh failed: the server's words."""
+
+        bubble = False
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
     @work(exclusive=True, group="keys-load", exit_on_error=False)
     async def refresh_quietly(self) -> None:
-        """Fetch every key again and swap them in at once: no Loading…, the cursor stays put.
-
-        `r` (load_keys) replaces this worker. A key created, renamed or revoked here while
-        the pages arrive makes this copy stale: it is dropped, the next refresh brings it in.
-        """
-        table = self.table
-        edits = table.generation
+        """Fetch every key again and post them (`Refreshed`): swapped in at once, no Loading…,
+        the cursor stays put. `r` (load_keys) replaces this worker."""
+        edits = self.table.generation
         keys: list[ApiKey] = []
         try:
             client = await self._get_backend()
@@ -255,33 +273,41 @@ class KeysLoading(Vertical):
                 keys.extend(page)
                 await asyncio.sleep(0)
         except TicosError as err:
-            self._refresh_failures += 1
-            self._next_refresh = time.monotonic() + self.quiet_refresh_delay
-            if self._refresh_failures == 1:  # one notice per outage, however long
-                self.app.notify(
-                    f"Could not refresh the keys: {visible(str(err))}\n"
-                    "Trying again less often; press r to retry now.",
-                    title="Refresh failed",
-                    severity="warning",
-                    markup=False,
-                    timeout=8,
-                )
+            self.post_message(self.RefreshFailed(str(err)))
             return
+        self.post_message(self.Refreshed(keys, edits))
+
+    @on(Refreshed)
+    def _keys_refreshed(self, message: Refreshed) -> None:
         self._refreshed()
-        if table.generation != edits:
-            return
-        table.replace_keys(keys)
+        table = self.table
+        if table.generation != message.edits:
+            return  # a key created, renamed or revoked meanwhile: the next refresh brings it
+        table.replace_keys(message.keys)
         self._update_count()
-        state = self._state
+        state = self.state.body
         if state in (Body.TABLE, Body.EMPTY):
             wanted = Body.for_keys(table.total)
             if state != wanted:
                 self._show(wanted)
 
+    @on(RefreshFailed)
+    def _refresh_failed(self, message: RefreshFailed) -> None:
+        self._set(refresh_failures=self.state.refresh_failures + 1)
+        self._set(next_refresh=time.monotonic() + self.quiet_refresh_delay)
+        if self.state.refresh_failures == 1:  # one notice per outage, however long
+            self.app.notify(
+                f"Could not refresh the keys: {visible(message.message)}\n"
+                "Trying again less often; press r to retry now.",
+                title="Refresh failed",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+
     def _refreshed(self) -> None:
         """The list was fetched: quiet refreshes go back to the timer's pace."""
-        self._refresh_failures = 0
-        self._next_refresh = 0.0
+        self._set(refresh_failures=0, next_refresh=0.0)
 
     def _show_first_page(self, page: list[ApiKey]) -> None:
         # A key created while the list loads is kept: it is the newest, first.
@@ -320,10 +346,11 @@ class KeysLoading(Vertical):
             self._show(Body.TABLE)
             return
         # Our words keep their line break; only the server's part is made visible.
-        self._error_text = Text.assemble("Could not load your API keys.\n", literal(message))
+        error = Text.assemble("Could not load your API keys.\n", literal(message))
+        self._set(error=error)
         view = self._views.get(Body.ERROR)
         if isinstance(view, ErrorView):
-            view.show(self._error_text)
+            view.show(error)
         self.query_one("#keys-count", Label).update("")  # not loading any more: no count to give
         self._show(Body.ERROR)
 
@@ -331,62 +358,7 @@ class KeysLoading(Vertical):
 
     @on(ApiKeysTable.Highlighted, "#keys-table")
     def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
-        self.query_one(KeyDetails).show_key(event.key)
-        # The same key's data refreshed while its usage is on the way: let that fetch finish.
-        if event.key is not None and event.key.id != self._usage_loading:
-            self.load_usage(event.key)
-
-    @work(exclusive=True, group="usage", exit_on_error=False)
-    async def load_usage(self, key: ApiKey) -> None:
-        """The highlighted key's last 30 days and last events; waits a moment so scrolling
-        fetches nothing. A key whose data changed (renamed, revoked, used) asks again."""
-        cached = self._usage_cache.get(key.id)
-        if cached is None or time.monotonic() - cached.at > 30 or cached.key != key:
-            self._usage_loading = key.id
-            try:
-                await asyncio.sleep(0.25)
-                client = await self._get_backend()
-                days, page = await asyncio.gather(
-                    client.usage(key.id, days=30),
-                    client.audit_events_page(key_id=key.id, limit=RECENT_EVENTS),
-                    return_exceptions=True,
-                )
-            except TicosError as err:  # no client to ask
-                self._show_selected(key, err, err)
-                return
-            finally:
-                if self._usage_loading == key.id:
-                    self._usage_loading = None
-            for answer in (days, page):
-                if isinstance(answer, BaseException) and not isinstance(answer, TicosError):
-                    raise answer
-            events = page if isinstance(page, BaseException) else page.events
-            if isinstance(days, BaseException) or isinstance(events, BaseException):
-                self._show_selected(key, days, events)  # what came, and why the rest did not
-                return
-            cached = _Selected(time.monotonic(), key, days, events)
-            self._usage_cache[key.id] = cached
-        self._show_selected(key, cached.days, cached.events)
-
-    def _show_selected(
-        self,
-        key: ApiKey,
-        days: list[UsageDay] | BaseException,
-        events: list[AuditEvent] | BaseException,
-    ) -> None:
-        """Show `key`'s usage and events (or why not), if it is still the selected key."""
-        selected = self.table.selected_key
-        if selected is None or selected.id != key.id:
-            return
-        details = self.query_one(KeyDetails)
-        if isinstance(days, BaseException):
-            details.show_usage_error(str(days))
-        else:
-            details.show_usage(selected, days)
-        if isinstance(events, BaseException):
-            details.show_events_error(str(events))
-        else:
-            details.show_events(events)
+        self.query_one(KeyDetails).show_key(event.key)  # it fetches the key's usage and events
 
     def _review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.core.review import review_keys

@@ -113,10 +113,10 @@ class ApiKeysPane(KeyActions):
         with ContentSwitcher(initial=Body.LOADING.value, id="keys-body"):
             yield self._new_view(Body.LOADING)
             yield ApiKeysTable(clock=self._clock, id=Body.TABLE.value)
-        yield KeyDetails(clock=self._clock, id="key-details")
+        yield KeyDetails(self._get_backend, clock=self._clock, id="key-details")
 
     def on_mount(self) -> None:
-        self._switch(self._state)
+        self._switch(self.state.body)
         self._update_count()
         self.load_keys()
         if self._refresh_interval:
