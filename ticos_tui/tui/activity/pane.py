@@ -131,10 +131,11 @@ class ActivityPane(ActivityFeed):
 
     def focus_body(self) -> None:
         """Focus what the section shows: the table, or the retry button after an error."""
+        # At once, not from the App's queue: the section is usable as soon as it says loaded.
         if self.query_one("#activity-body", ContentSwitcher).current == "activity-error":
-            self.query_one("#activity-retry", Button).focus()
+            self.screen.set_focus(self.query_one("#activity-retry", Button))
         else:
-            self.table.focus()
+            self.screen.set_focus(self.table)
 
     # ---- what arrives -----------------------------------------------------------------
 
