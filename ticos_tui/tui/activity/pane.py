@@ -113,7 +113,9 @@ class ActivityPane(ActivityFeed):
         had_focus = self._has_focus()
         self.query_one("#activity-body", ContentSwitcher).current = "activity-table"
         if had_focus:
-            self.table.focus()  # the retry button is hidden now: keys keep reaching the pane
+            self.screen.set_focus(
+                self.table
+            )  # the retry button is hidden now: keys keep reaching the pane
         super().reload()
         self._update_count()
         self._show_detail()  # nothing, until the events are in
