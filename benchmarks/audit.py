@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def bare_insert() -> None:
             with store._write() as conn:
-                store._insert_key(conn, account, "bench", ["*"], None, store.now())
+                store._insert_key(conn, account, NewKey("bench", ["*"]), store.now())
 
         def roll() -> None:
             if not rollable:

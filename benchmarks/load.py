@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tests.loadgen import LoadResult, run_load
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     failed = False
     with tempfile.TemporaryDirectory(prefix="ticos-load-") as tmp:
-        runs: list[tuple[str, dict]] = [("SQLite · 1 instance", {})]
+        runs: list[tuple[str, dict[str, Any]]] = [("SQLite · 1 instance", {})]
         if args.database_url:
             token = postgres_token(args.database_url, Path(tmp) / "cli")
             pg = {"options": ["--database-url", args.database_url], "token": token}

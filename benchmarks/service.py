@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.floor import hammer, start_hello
 from tests import seeding
@@ -145,7 +146,7 @@ def row(label: str, t: Timings, bare: Timings | None) -> str:
     )
 
 
-async def create_verify_key(port: int, token: str) -> dict:
+async def create_verify_key(port: int, token: str) -> dict[str, Any]:
     conn = await Connection.open(port)
     status, body = await conn.request(
         build_request("POST", "/v1/api-keys", token, {"name": "bench verify"})

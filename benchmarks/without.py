@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         def nothing() -> None:
             return None
 
-        launch.gc = types.SimpleNamespace(disable=nothing, freeze=nothing, enable=nothing)  # type: ignore[assignment]
+        launch.gc = types.SimpleNamespace(disable=nothing, freeze=nothing, enable=nothing)  # type: ignore[assignment,attr-defined]
     else:
         from ticos_tui.tui import dialogs
 

@@ -37,7 +37,7 @@ def floors(store: Any, account: str) -> tuple[Callable[[], Awaitable[str]], Call
 
         def insert_sqlite(db: Any) -> str:
             with db._write() as conn:
-                return str(db._insert_key(conn, account, "bench", ["*"], None, db.now())[0])
+                return str(db._insert_key(conn, account, NewKey("bench", ["*"]), db.now())[0])
 
         def revoke_sqlite(db: Any, key_id: str) -> None:
             with db._write() as conn:
@@ -54,7 +54,7 @@ def floors(store: Any, account: str) -> tuple[Callable[[], Awaitable[str]], Call
 
     async def insert_pg() -> str:
         async with store.transaction() as conn:
-            row, _ = await PgStore._insert_key(conn, account, "bench", ["*"], None, store.now())
+            row, _ = await PgStore._insert_key(conn, account, NewKey("bench", ["*"]), store.now())
             return str(row[0])
 
     async def revoke_pg(key_id: str) -> None:

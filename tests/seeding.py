@@ -62,7 +62,7 @@ async def seed_store(store: object, account_id: str, names: list[str]) -> None:
     from ticos_tui.service.store.sqlite_async import SqliteStore
 
     if isinstance(store, SqliteStore):
-        await asyncio.to_thread(seed_sqlite, store.data_dir, account_id, names)
+        await asyncio.to_thread(seed_sqlite, store.db.path.parent, account_id, names)
         return
     from ticos_tui.service.store.postgres import PgStore
 

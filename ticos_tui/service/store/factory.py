@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from ticos_tui.service.store.constants import WRITE_TIMEOUT
@@ -36,6 +37,9 @@ def open_store(
         return PgStore.open(
             database_url, clock=clock, write_timeout=write_timeout, spill_dir=data_dir
         )
+    from ticos_tui.service.store import sqlite
     from ticos_tui.service.store.sqlite_async import SqliteStore
 
-    return SqliteStore(data_dir, clock=clock, write_timeout=write_timeout)
+    return SqliteStore(
+        partial(sqlite.Store, Path(data_dir), clock=clock, write_timeout=write_timeout)
+    )

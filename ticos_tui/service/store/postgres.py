@@ -26,7 +26,6 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from ticos_tui.core.keyformat import generate_key, secret_hash, snippet
 from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
 from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreUnavailable, driver_reason
@@ -35,7 +34,7 @@ from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.pg_audit import PgAudit
 from ticos_tui.service.store.pg_limits import SharedLimiter
 from ticos_tui.service.store.pg_usage import PgUsage
-from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
+from ticos_tui.service.store.rolls import NewKey, Roll, key_insert, new_key_row, rolled_key
 from ticos_tui.service.store.rows import KeyAuth, KeyObject, key_json, page_of, page_sql
 from ticos_tui.service.store.schema_pg import migrate
 from ticos_tui.service.store.times import TextClock, format_ts
@@ -245,14 +244,8 @@ class PgStore(PgUsage, PgAudit):
         now: str,
         replaces: str | None = None,
     ) -> tuple[Any, str]:
-        key = generate_key()
-        cur = await conn.execute(
-            "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"  # noqa: S608 - constant fragments
-            " expires_at, replaces) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            f" RETURNING {_KEY_COLUMNS}",
-            (new_id("key_"), account_id, new.name, secret_hash(key), snippet(key), new.scopes,
-             now, new.expires_at, replaces),
-        )  # fmt: skip
+        key, row = new_key_row(account_id, new, now, replaces, new.scopes)
+        cur = await conn.execute(key_insert("%s") + f" RETURNING {_KEY_COLUMNS}", row)
         return await cur.fetchone(), key
 
     async def create_key(

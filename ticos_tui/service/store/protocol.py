@@ -52,7 +52,9 @@ class FailureLimiter(Protocol):
 class Store(Protocol):
     """Accounts, session tokens, keys, coalesced usage and failure counts."""
 
-    write_timeout: float  # seconds a call waits for the store before StoreUnavailable
+    @property
+    def write_timeout(self) -> float:
+        """Seconds a call waits for the store before StoreUnavailable."""
 
     def now(self) -> str:
         """The store's clock now, in the contract's time format (no I/O)."""

@@ -6,7 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ticos_tui.core.keyformat import generate_key, secret_hash, snippet
 from ticos_tui.service.store.errors import KeyConflict
+from ticos_tui.service.store.ids import new_id
 from ticos_tui.service.store.times import format_ts, parse_ts
 
 
@@ -17,6 +19,25 @@ class NewKey:
     name: str
     scopes: list[str]
     expires_at: str | None = None
+
+
+def key_insert(mark: str) -> str:
+    """The INSERT of a new key's row, `mark` the dialect's parameter marker (`?`, `%s`)."""
+    return (
+        "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"  # noqa: S608 - markers only
+        f" expires_at, replaces) VALUES ({', '.join([mark] * 9)})"
+    )
+
+
+def new_key_row(
+    account_id: str, new: NewKey, now: str, replaces: str | None, scopes: object
+) -> tuple[str, tuple[object, ...]]:
+    """A new secret and the row `key_insert` writes for it (only its hash and snippet are
+    kept); `scopes` as the dialect stores them (JSON text, or a text array)."""
+    key = generate_key()
+    row = (new_id("key_"), account_id, new.name, secret_hash(key), snippet(key), scopes, now,
+           new.expires_at, replaces)  # fmt: skip
+    return key, row
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import psycopg
 
+from ticos_tui.service.store.schema_common import audit_events_ddl
+
 # Each entry moves the schema from version N to N+1 (N = its index); later releases append.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -63,31 +65,18 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # v1.2: roll lineage both ways (`replaces`; `replaced_by` is rolled_to), derived for keys
     # rolled before; session ids (`ses_…`, what the audit log names); the audit log itself.
-    """
+    "".join(
+        (
+            """
     ALTER TABLE api_keys ADD COLUMN replaces text;
     UPDATE api_keys SET replaces = old.id FROM api_keys AS old WHERE old.rolled_to = api_keys.id;
     ALTER TABLE session_tokens ADD COLUMN id text;
     UPDATE session_tokens SET id = 'ses_' || substr(md5(random()::text || token_hash), 1, 24);
     CREATE UNIQUE INDEX session_tokens_id ON session_tokens(id);
-    -- Append-only. seq orders events newest first and is the keyset-pagination position.
-    -- No foreign keys: an event outlives its key, and a throttled client may have no account.
-    CREATE TABLE audit_events (
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id text NOT NULL UNIQUE,
-        account_id text,
-        at text NOT NULL,
-        action text NOT NULL,
-        key_id text,
-        key_name text,
-        actor_type text,
-        actor_id text,
-        actor_name text,
-        client text,
-        detail text NOT NULL
-    );
-    CREATE INDEX audit_events_account_seq ON audit_events(account_id, seq);
-    CREATE INDEX audit_events_at ON audit_events(at);
     """,
+            audit_events_ddl("bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+        )
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 LOCK_ID = 0x7469636F  # "tico": the advisory lock every instance migrates under

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ticos_tui.service.store.schema_common import audit_events_ddl
+
 # Each entry moves the schema from version N to N+1 (N = its index). A later release appends
 # steps; `migrate` runs the missing ones in one transaction, so keys survive an upgrade.
 MIGRATIONS: tuple[str, ...] = (
@@ -50,32 +52,19 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # v1.2: roll lineage both ways (`replaces`; `replaced_by` is rolled_to), derived for keys
     # rolled before; session ids (`ses_…`, what the audit log names); the audit log itself.
-    """
+    "".join(
+        (
+            """
     ALTER TABLE api_keys ADD COLUMN replaces TEXT;
     UPDATE api_keys SET replaces =
         (SELECT old.id FROM api_keys AS old WHERE old.rolled_to = api_keys.id);
     ALTER TABLE session_tokens ADD COLUMN id TEXT;
     UPDATE session_tokens SET id = 'ses_' || lower(hex(randomblob(12))) WHERE id IS NULL;
     CREATE UNIQUE INDEX session_tokens_id ON session_tokens(id);
-    -- Append-only. seq orders events newest first and is the keyset-pagination position.
-    -- No foreign keys: an event outlives its key, and a throttled client may have no account.
-    CREATE TABLE audit_events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        account_id TEXT,
-        at TEXT NOT NULL,
-        action TEXT NOT NULL,
-        key_id TEXT,
-        key_name TEXT,
-        actor_type TEXT,
-        actor_id TEXT,
-        actor_name TEXT,
-        client TEXT,
-        detail TEXT NOT NULL
-    );
-    CREATE INDEX audit_events_account_seq ON audit_events(account_id, seq);
-    CREATE INDEX audit_events_at ON audit_events(at);
     """,
+            audit_events_ddl("INTEGER PRIMARY KEY AUTOINCREMENT"),
+        )
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -17,13 +17,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ticos_tui.core.keyformat import generate_key, secret_hash, snippet
 from ticos_tui.service.audit import Actor, Change, revoke_change, roll_change
 from ticos_tui.service.store.constants import FLUSH_INTERVAL, WRITE_TIMEOUT
 from ticos_tui.service.store.errors import KeyConflict, StoreUnavailable
 from ticos_tui.service.store.filters import key_list_filter
 from ticos_tui.service.store.ids import new_id
-from ticos_tui.service.store.rolls import NewKey, Roll, rolled_key
+from ticos_tui.service.store.rolls import NewKey, Roll, key_insert, new_key_row, rolled_key
 from ticos_tui.service.store.rows import (
     KeyAuth,
     KeyObject,
@@ -149,23 +148,17 @@ class Store(SqliteAudit):
             return None
         return KeyAuth(row[0], row[1], self.scopes_of(row[2]), row[3], row[4], bool(row[5]))
 
+    @staticmethod
     def _insert_key(
-        self,
         conn: sqlite3.Connection,
         account_id: str,
         new: NewKey,
         now: str,
         replaces: str | None = None,
     ) -> tuple[str, str]:
-        key = generate_key()
-        key_id = new_id("key_")
-        conn.execute(
-            "INSERT INTO api_keys (id, account_id, name, key_hash, snippet, scopes, created_at,"
-            " expires_at, replaces) VALUES (?,?,?,?,?,?,?,?,?)",
-            (key_id, account_id, new.name, secret_hash(key), snippet(key), json.dumps(new.scopes),
-             now, new.expires_at, replaces),
-        )  # fmt: skip
-        return key_id, key
+        key, row = new_key_row(account_id, new, now, replaces, json.dumps(new.scopes))
+        conn.execute(key_insert("?"), row)
+        return str(row[0]), key
 
     def create_key(
         self, account_id: str, new: NewKey, actor: Actor | None = None

@@ -9,14 +9,11 @@ other reads on a few worker threads; writes queued on one worker with a deadline
 from __future__ import annotations
 
 import asyncio
-import time
 import weakref
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from ticos_tui.service.audit import Actor, EventObject, EventQuery
-from ticos_tui.service.store.constants import WRITE_TIMEOUT
 from ticos_tui.service.store.errors import StoreBusy, StoreUnavailable
 from ticos_tui.service.store.limits import FailedAuthLimiter
 from ticos_tui.service.store.offloop import StoreCalls
@@ -37,20 +34,14 @@ P = ParamSpec("P")
 class SqliteStore:
     """The `Store` protocol over SQLite in `data_dir` (opened, and migrated, now)."""
 
-    def __init__(
-        self,
-        data_dir: Path,
-        clock: Callable[[], float] = time.time,
-        *,
-        write_timeout: float = WRITE_TIMEOUT,
-    ) -> None:
-        self.data_dir = Path(data_dir)
-        self.clock = clock
-        self.write_timeout = write_timeout
+    def __init__(self, open_store: Callable[[], Store]) -> None:
+        """`open_store` opens the blocking store (again after close: a host may rerun the
+        lifespan), e.g. `functools.partial(Store, data_dir, clock=…)`."""
+        self.open_store = open_store
         self.db, self.calls = self._open()
 
     def _open(self) -> tuple[Store, StoreCalls]:
-        db = Store(self.data_dir, clock=self.clock, write_timeout=self.write_timeout)
+        db = self.open_store()
         calls = StoreCalls(db)
         # Worker threads end with the store (tests and the TUI may make many in one process).
         weakref.finalize(self, calls.shutdown)
@@ -89,6 +80,13 @@ class SqliteStore:
     ) -> T:
         db, calls = self._live()
         return await calls.write(fn, db, *args, **kwargs)
+
+    @property
+    def write_timeout(self) -> float:
+        return self.db.write_timeout
+
+    def clock(self) -> float:
+        return self.db.clock()
 
     def now(self) -> str:
         return self.db.now()  # no I/O: answers after close too
