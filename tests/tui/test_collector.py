@@ -30,7 +30,7 @@ async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_until(pilot, gc.isenabled)
         # The empty account's view in place before the app quits: quitting while it still
-        # mounts raises NoMatches in KeysLoading._shown (an exit race of the app, reported).
+        # mounts raises NoMatches in KeysBody.shown (an exit race of the app, reported).
         body = app.screen.query_one("#keys-body", ContentSwitcher)
         await wait_until(pilot, lambda: body.current == "keys-empty")
 

@@ -21,7 +21,7 @@ from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.settings.config import Settings, read_config_file, save_config_value
 from ticos_tui.tui.account.header import AppHeader
 from ticos_tui.tui.account.screen import AccountSettingsScreen
-from ticos_tui.tui.api_keys.loading import REFRESH_INTERVAL
+from ticos_tui.tui.api_keys.keys_list import REFRESH_INTERVAL
 from ticos_tui.tui.api_keys.pane import ApiKeysPane
 from ticos_tui.tui.commands import KeysCommands
 from ticos_tui.tui.type_ahead import KeyFollower, KeyGate, KeyReleased

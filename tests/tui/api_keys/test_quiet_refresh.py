@@ -59,14 +59,14 @@ async def test_no_refresh_while_a_dialog_is_open_or_the_list_is_hidden(settings,
         the_pane = pane(app)
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
-        the_pane.refresh_if_due()
+        the_pane.keys.refresh_if_due()
         assert not any(w.group == "keys-load" and not w.is_finished for w in app.workers)
         await pilot.pause()
         assert backend.calls["iter_key_pages"] == 1
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CreateKeyDialog))
 
-        the_pane.refresh_if_due()
+        the_pane.keys.refresh_if_due()
         await wait_until(pilot, lambda: backend.calls["iter_key_pages"] == 2)
 
 
@@ -82,8 +82,8 @@ async def test_a_failing_server_is_retried_less_and_less_often_with_one_notice(
         client.fail_load = ConnectionFailed("cannot connect to http://127.0.0.1:9/v1")
         delays = []
         for _ in range(12):
-            await the_pane.refresh_quietly().wait()
-            delays.append(the_pane.quiet_refresh_delay)
+            await the_pane.keys.refresh_quietly().wait()
+            delays.append(the_pane.keys.quiet_refresh_delay)
         assert delays[1] == 2 * delays[0] and delays[2] == 2 * delays[1]
         assert delays[-1] == delays[-2] and delays[-1] <= 600  # capped
         assert tbl.total == 3  # what was shown stays
@@ -91,6 +91,6 @@ async def test_a_failing_server_is_retried_less_and_less_often_with_one_notice(
         assert len(warnings) == 1, toasts
 
         client.fail_load = None
-        await the_pane.refresh_quietly().wait()
-        assert the_pane.quiet_refresh_delay == delays[0] / 2  # back to the interval
+        await the_pane.keys.refresh_quietly().wait()
+        assert the_pane.keys.quiet_refresh_delay == delays[0] / 2  # back to the interval
         await settle(pilot)

@@ -1,9 +1,12 @@
-"""The key actions of the pane: create, rename, revoke, delete, roll, review, copy the id, refresh.
+"""The key actions of the pane: create, rename, revoke, delete, roll, review, copy the id.
 
-Every action that opens a dialog pushes it before returning, never after an `await`: the keys
-typed next are for that dialog (see tui/type_ahead.py). Requests that follow an answer run in
-workers; a dialog that follows one opens from the answer's callback. The dialogs are imported
-where they open, to keep them off the start-up path (`import_dialogs` imports them ahead).
+`KeyActions` is held by the pane (not inherited): it reads the keys list it is given, opens the
+dialogs, and runs the requests that follow an answer as workers of the pane, which post what
+the server answered (tui/api_keys/changes.py) for the pane to apply. Every action that opens a
+dialog pushes it before returning, never after an `await`: the keys typed next are for that
+dialog (see tui/type_ahead.py); a dialog that follows one opens from the answer's callback. The
+dialogs are imported where they open, to keep them off the start-up path (`import_dialogs`
+imports them ahead).
 """
 
 from __future__ import annotations
@@ -13,45 +16,62 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual.app import App
+from textual.widget import Widget
 
+from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import Conflict, TicosError
 from ticos_tui.core.models import ApiKey, CreatedKey
 from ticos_tui.core.sanitize import literal, visible
+from ticos_tui.core.timefmt import Clock
 from ticos_tui.tui import clipboard
 from ticos_tui.tui.api_keys.bulk import BulkActions
-from ticos_tui.tui.api_keys.loading import Body
+from ticos_tui.tui.api_keys.changes import KeyRolled, KeysChanged, Note, nothing
+from ticos_tui.tui.api_keys.keys_list import KeysList
 from ticos_tui.tui.type_ahead import answered
 
 if TYPE_CHECKING:
+    from ticos_tui.core.review import ReviewItem
+    from ticos_tui.tui.api_keys.review_screen import ReviewScreen
     from ticos_tui.tui.api_keys.roll import RollChoice
 
 
-def _nothing() -> None:
-    """What happens after an action when nothing is to follow it."""
-
-
-class KeyActions(BulkActions):
+class KeyActions:
     """The actions the pane's keys and buttons run on the selected key (or the one given)."""
 
+    def __init__(self, host: Widget, keys: KeysList, get_backend: GetBackend, clock: Clock) -> None:
+        self.host = host
+        self.keys = keys
+        self.table = keys.table
+        self.bulk = BulkActions(host, keys.table, get_backend)
+        self._get_backend = get_backend
+        self._clock = clock
+        self._review: ReviewScreen | None = None  # the open review, filled in once keys load
+
+    @property
+    def app(self) -> App[object]:
+        return self.host.app
+
+    def _post(self, message: KeysChanged | KeyRolled) -> None:
+        self.host.post_message(message)
+
     def _selected(self, verb: str) -> ApiKey | None:
-        key = self.table.selected_key if self.loaded or self.table.total else None
+        loaded = self.keys.loaded
+        key = self.table.selected_key if loaded or self.table.total else None
         if key is None:
-            wait = "The keys are still loading" if not self.loaded else f"Select a key to {verb}"
+            wait = "The keys are still loading" if not loaded else f"Select a key to {verb}"
             self.app.notify(f"{wait} first.", severity="warning", timeout=3)
         return key
 
     def _error(self, title: str, err: TicosError) -> None:
         self.app.notify(visible(str(err)), title=title, severity="error", markup=False, timeout=8)
 
-    def action_refresh(self) -> None:
-        self.load_keys()
-
-    @work(group="keys-copy", exit_on_error=False)
-    async def action_copy_id(self) -> None:
+    def copy_id(self) -> None:
         key = self._selected("copy")
-        if key is None:
-            return
+        if key is not None:
+            self.host.run_worker(self._copy_id(key), group="keys-copy", exit_on_error=False)
+
+    async def _copy_id(self, key: ApiKey) -> None:
         copied = await clipboard.copy_text(self.app, key.id)
         self.app.notify(
             visible(copied.sentence(f"the id {key.id}")),
@@ -59,7 +79,7 @@ class KeyActions(BulkActions):
             timeout=3 if copied.confirmed else 8,
         )
 
-    def action_create(self) -> None:
+    def create(self) -> None:
         from ticos_tui.tui.api_keys.create import CreateKeyDialog  # imported ahead: import_dialogs
         from ticos_tui.tui.dialogs import kept
 
@@ -78,11 +98,10 @@ class KeyActions(BulkActions):
         if created is None:
             return
         self.table.upsert(created.api_key, select=True)
-        self._show(Body.TABLE)
-        self._update_count()
+        self.keys.keys_changed()
         self.app.push_screen(KeyCreatedDialog(created))
 
-    def action_rename(self) -> None:
+    def rename(self) -> None:
         from ticos_tui.tui.api_keys.rename import RenameKeyDialog
         from ticos_tui.tui.dialogs import kept
 
@@ -108,12 +127,10 @@ class KeyActions(BulkActions):
         self.table.upsert(updated)
         self.app.notify(visible(f"Renamed to “{updated.name}”."), markup=False, timeout=3)
 
-    def action_revoke(
-        self, key_id: str | None = None, after: Callable[[], None] = _nothing
-    ) -> None:
+    def revoke(self, key_id: str | None = None, after: Callable[[], None] = nothing) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
-        if key_id is None and self.bulk_if_marked("revoke"):
+        if key_id is None and self.bulk.if_marked("revoke"):
             return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("revoke")
         if key is None:
@@ -130,7 +147,9 @@ class KeyActions(BulkActions):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._revoke(key, after)
+                self.host.run_worker(
+                    self._revoke(key, after), group="keys-revoke", exit_on_error=False
+                )
             else:
                 after()
 
@@ -138,22 +157,21 @@ class KeyActions(BulkActions):
             kept(self.app, ConfirmDialog, "Revoke API key", body, confirm_label="Revoke"), answered
         )
 
-    @work(group="keys-revoke", exit_on_error=False)
     async def _revoke(self, key: ApiKey, after: Callable[[], None]) -> None:
         try:
             client = await self._get_backend()
             updated = await client.revoke_key(key.id)
         except TicosError as err:
             self._error("Revoke failed", err)
+            after()
         else:
-            self.table.upsert(updated)
-            self.app.notify(visible(f"Revoked “{key.name}”."), markup=False, timeout=3)
-        after()
+            note = Note(visible(f"Revoked “{key.name}”."))
+            self._post(KeysChanged([updated], note=note, then=after))
 
-    def action_delete(self) -> None:
+    def delete(self) -> None:
         from ticos_tui.tui.dialogs import ConfirmDialog, kept
 
-        if self.bulk_if_marked("delete"):
+        if self.bulk.if_marked("delete"):
             return
         key = self._selected("delete")
         if key is None:
@@ -177,13 +195,12 @@ class KeyActions(BulkActions):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(key)
+                self.host.run_worker(self._delete(key), group="keys-delete", exit_on_error=False)
 
         self.app.push_screen(
             kept(self.app, ConfirmDialog, "Delete API key", body, confirm_label="Delete"), answered
         )
 
-    @work(group="keys-delete", exit_on_error=False)
     async def _delete(self, key: ApiKey) -> None:
         try:
             client = await self._get_backend()
@@ -191,17 +208,13 @@ class KeyActions(BulkActions):
         except TicosError as err:
             self._error("Delete failed", err)
             return
-        self.table.remove_key(key.id)
-        self._update_count()
-        if not self.table.total:
-            self._show(Body.EMPTY)
-        self.app.notify(visible(f"Deleted “{key.name}”."), markup=False, timeout=3)
+        self._post(KeysChanged(removed=[key.id], note=Note(visible(f"Deleted “{key.name}”."))))
 
-    def action_roll(self, key_id: str | None = None, after: Callable[[], None] = _nothing) -> None:
+    def roll(self, key_id: str | None = None, after: Callable[[], None] = nothing) -> None:
         from ticos_tui.tui.api_keys.roll import RollKeyDialog
         from ticos_tui.tui.dialogs import kept
 
-        if key_id is None and self.bulk_if_marked("roll"):
+        if key_id is None and self.bulk.if_marked("roll"):
             return None
         key = self.table.key_by_id(key_id) if key_id else self._selected("roll")
         if key is None:
@@ -217,14 +230,12 @@ class KeyActions(BulkActions):
             if choice is None:
                 after()
             else:
-                self._roll(key, choice, after)
+                worker = self._roll(key, choice, after)
+                self.host.run_worker(worker, group="keys-roll", exit_on_error=False)
 
         self.app.push_screen(kept(self.app, RollKeyDialog, key, clock=self._clock), answered)
 
-    @work(group="keys-roll", exit_on_error=False)
     async def _roll(self, key: ApiKey, choice: RollChoice, after: Callable[[], None]) -> None:
-        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
-
         try:
             client = await self._get_backend()
             created = await client.roll_key(
@@ -233,27 +244,52 @@ class KeyActions(BulkActions):
         except TicosError as err:
             self._error("Roll failed", err)
             if isinstance(err, Conflict):  # rolled or revoked elsewhere: show how it is now
-                self.load_keys(select_id=key.id)
+                self.keys.load_keys(select_id=key.id)
             after()
             return
         try:
-            self.table.upsert(await client.get_key(key.id))  # the old key now shows when it stops
+            old: ApiKey | None = await client.get_key(key.id)  # it now shows when it stops
         except TicosError:
-            self.load_keys(select_id=created.api_key.id)
+            old = None
+        self._post(KeyRolled(created, old, after))
+
+    def rolled(self, message: KeyRolled) -> None:
+        """Show the new key once, the old key as it is now, then what follows the roll."""
+        from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
+
+        created = message.created
+        if message.old is None:
+            self.keys.load_keys(select_id=created.api_key.id)
+        else:
+            self.table.upsert(message.old)
         self.table.upsert(created.api_key, select=True)
-        self._update_count()
+        self.keys.keys_changed()
         self.app.push_screen(
             KeyCreatedDialog(created, title="Key rolled: here is the new key"),
-            lambda _: after(),
+            lambda _: message.then(),
         )
 
-    def action_review(self) -> None:
+    def review(self) -> None:
         """Show the keys worth acting on; revoke or roll from there, then come back to the review."""
         from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 
         # While the keys load, the review says so, and fills in once they are all in.
-        self._review = ReviewScreen(*self._review_items()) if self.loaded else ReviewScreen(None)
+        self._review = (
+            ReviewScreen(*self._review_items()) if self.keys.loaded else ReviewScreen(None)
+        )
         self.app.push_screen(self._review, self._reviewed)
+
+    def keys_loaded(self) -> None:
+        """Every key is in: an open review, waiting for them, fills in."""
+        if self._review is not None:
+            self._review.show(*self._review_items())
+
+    def _review_items(self) -> tuple[list[ReviewItem], int]:
+        from ticos_tui.core.review import review_keys  # off the start-up path
+
+        keys = self.table.all_keys
+        active = sum(1 for k in keys if k.status == "active")
+        return review_keys(keys, now=self._clock()), active
 
     def _reviewed(self, choice: tuple[str, str] | None) -> None:
         self._review = None
@@ -261,8 +297,8 @@ class KeyActions(BulkActions):
             return
         action, key_id = choice
         if action == "revoke-all":
-            self.bulk_confirm("revoke", [item.key for item in self._review_items()[0]])
+            self.bulk.confirm("revoke", [item.key for item in self._review_items()[0]])
         elif action == "revoke":
-            self.action_revoke(key_id, after=self.action_review)
+            self.revoke(key_id, after=self.review)
         else:
-            self.action_roll(key_id, after=self.action_review)
+            self.roll(key_id, after=self.review)

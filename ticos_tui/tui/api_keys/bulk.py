@@ -3,16 +3,17 @@ one message saying which were done and which not; the ones that failed stay mark
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on, work
+from textual.widget import Widget
 
+from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.errors import TicosError
 from ticos_tui.core.models import KEEP_LIFETIME, ApiKey, CreatedKey
 from ticos_tui.core.sanitize import literal, visible
-from ticos_tui.tui.api_keys.loading import Body, KeysLoading
-from ticos_tui.tui.api_keys.marking import MarkableTable
+from ticos_tui.tui.api_keys.changes import BulkDone, BulkOutcome, KeysChanged, Note
+from ticos_tui.tui.api_keys.table import ApiKeysTable
 
 LISTED = 12  # names listed in a confirmation; more are counted
 ROLL_GRACE = 3600  # a bulk roll keeps each old key working for an hour
@@ -42,29 +43,32 @@ def _names(keys: Sequence[ApiKey]) -> str:
     return shown + (f" and {len(keys) - LISTED} more" if len(keys) > LISTED else "")
 
 
-class BulkActions(KeysLoading):
-    """Acting on the marked keys; `bulk_if_marked` is what each single-key action asks first."""
+class BulkActions:
+    """Acting on the marked keys of `table`; `if_marked` is what each single-key action asks
+    first. Requests run as workers of `host` (the pane), which is posted what they bring."""
 
-    @on(MarkableTable.MarksChanged)
-    def _marks_changed(self) -> None:
-        self._update_count()
+    def __init__(self, host: Widget, table: ApiKeysTable, get_backend: GetBackend) -> None:
+        self.host = host
+        self.table = table
+        self._get_backend = get_backend
 
-    def bulk_if_marked(self, verb: str) -> bool:
+    def if_marked(self, verb: str) -> bool:
         """When keys are marked, ask once about all of them and return True; else False."""
         marked = self.table.marked_keys()
         if not marked:
             return False
-        self.bulk_confirm(verb, marked)
+        self.confirm(verb, marked)
         return True
 
-    def bulk_confirm(self, verb: str, marked: list[ApiKey]) -> None:
+    def confirm(self, verb: str, marked: list[ApiKey]) -> None:
         """One confirmation listing `marked` (those it applies to), then `verb` on each."""
         from ticos_tui.tui.dialogs import ConfirmDialog
 
+        app = self.host.app
         keys = [k for k in marked if k.status == "active"] if verb != "delete" else marked
         skipped = len(marked) - len(keys)
         if not keys:
-            self.app.notify(
+            app.notify(
                 f"None of the {len(marked)} marked keys is active: nothing to {verb}.",
                 severity="warning",
                 timeout=4,
@@ -78,62 +82,47 @@ class BulkActions(KeysLoading):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._bulk(verb, keys)
+                self.host.run_worker(self._bulk(verb, keys), group="keys-bulk", exit_on_error=False)
 
         title = f"{verb.capitalize()} {len(keys)} API keys"
         label = f"{verb.capitalize()} {len(keys)}"
-        self.app.push_screen(ConfirmDialog(title, body, confirm_label=label), answered)
+        app.push_screen(ConfirmDialog(title, body, confirm_label=label), answered)
 
-    @work(group="keys-bulk", exit_on_error=False)
     async def _bulk(self, verb: str, keys: list[ApiKey]) -> None:
         done: list[ApiKey] = []
         failed: list[tuple[ApiKey, str]] = []
         created: list[CreatedKey] = []
+        post = self.host.post_message
         for key in keys:
             try:
                 client = await self._get_backend()
                 if verb == "revoke":
-                    self.table.upsert(await client.revoke_key(key.id))
+                    post(KeysChanged([await client.revoke_key(key.id)]))
                 elif verb == "delete":
                     await client.delete_key(key.id)
-                    self.table.remove_key(key.id)
+                    post(KeysChanged(removed=[key.id]))
                 else:
                     new = await client.roll_key(
                         key.id, grace_seconds=ROLL_GRACE, expires_at=KEEP_LIFETIME
                     )
                     created.append(new)
-                    self.table.upsert(new.api_key)
-                    self.table.upsert(await client.get_key(key.id))
+                    post(KeysChanged([new.api_key, await client.get_key(key.id)]))
             except TicosError as err:
                 failed.append((key, str(err)))
             else:
                 done.append(key)
-        self.table.set_marks([key.id for key, _ in failed])  # what is left to do stays marked
-        self._update_count()
-        if not self.table.total:
-            self._show(Body.EMPTY)
-        self._report(verb, done, failed)
-        self._show_created(created)
+        post(BulkDone(BulkOutcome(verb, done, failed, created)))
 
-    def _report(self, verb: str, done: list[ApiKey], failed: list[tuple[ApiKey, str]]) -> None:
-        past = f"{verb.capitalize()}d" if verb != "roll" else "Rolled"
-        total = len(done) + len(failed)
-        text = f"{past} {len(done)} of {total}"
-        text += f": {_names(done)}." if done else "."
-        if failed:
-            why = "; ".join(f"“{k.name}”: {reason}" for k, reason in failed[:LISTED])
-            text += f" Not {past.lower()} (still marked): {why}"
-        self.app.notify(
-            visible(text),
-            title=f"{verb.capitalize()} several keys",
-            severity="error" if failed else "information",
-            markup=False,
-            timeout=12 if failed else 4,
+    def finish(self, outcome: BulkOutcome) -> None:
+        """What is left to do stays marked; say what was done; show each new key of a roll."""
+        self.table.set_marks([key.id for key, _ in outcome.failed])
+        note = report(outcome)
+        self.host.app.notify(
+            note.text, title=note.title, severity=note.severity, markup=False, timeout=note.timeout
         )
+        self.show_created(outcome.created)
 
-    def _show_created(
-        self, created: list[CreatedKey], after: Callable[[], None] | None = None
-    ) -> None:
+    def show_created(self, created: list[CreatedKey]) -> None:
         """Each new key of a bulk roll in its own key-created dialog, one after the other."""
         from ticos_tui.tui.api_keys.key_created import KeyCreatedDialog
 
@@ -142,4 +131,21 @@ class BulkActions(KeysLoading):
         first, rest = created[0], created[1:]
         title = f"Key rolled ({len(rest)} more to come): here is the new key" if rest else None
         dialog = KeyCreatedDialog(first, title=title or "Key rolled: here is the new key")
-        self.app.push_screen(dialog, lambda _: self._show_created(rest))
+        self.host.app.push_screen(dialog, lambda _: self.show_created(rest))
+
+
+def report(outcome: BulkOutcome) -> Note:
+    """Which keys were done, and which not and why."""
+    verb, done, failed = outcome.verb, outcome.done, outcome.failed
+    past = f"{verb.capitalize()}d" if verb != "roll" else "Rolled"
+    text = f"{past} {len(done)} of {len(done) + len(failed)}"
+    text += f": {_names(done)}." if done else "."
+    if failed:
+        why = "; ".join(f"“{k.name}”: {reason}" for k, reason in failed[:LISTED])
+        text += f" Not {past.lower()} (still marked): {why}"
+    return Note(
+        visible(text),
+        title=f"{verb.capitalize()} several keys",
+        severity="error" if failed else "information",
+        timeout=12 if failed else 4,
+    )

@@ -1,41 +1,36 @@
-"""ApiKeysPane: "Your API Keys": the table with its loading, empty and error states, and every key action.
+"""ApiKeysPane: "Your API Keys": the keys list, the selected key's details, every key action.
 
-The pane is the layout, its bindings, and the filter and sort; the list's loading, quiet refresh
-and the selected key's usage live in `KeysLoading` (tui/api_keys/loading.py), the key
-actions in `KeyActions` (tui/api_keys/actions.py), which it inherits. It composes what the
-first frame shows: the loading, empty and error views (tui/api_keys/views.py) only when due.
+Three parts, each a class of its own, none inherited: the list (`KeysList`, tui/api_keys/
+keys_list.py: header, filter field, table or its loading, empty and error views, and loading
+them), the details (`KeyDetails`), and the actions (`KeyActions`, tui/api_keys/actions.py). The
+pane holds the bindings, the filter and the sort, and applies what the actions' workers post
+(tui/api_keys/changes.py) to the list.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Button, ContentSwitcher, Input, Label
+from textual.containers import Vertical
+from textual.widgets import Button, Input
 
+from ticos_tui.client.backend import GetBackend
+from ticos_tui.core.timefmt import Clock, now_utc
 from ticos_tui.tui.api_keys.actions import KeyActions
+from ticos_tui.tui.api_keys.changes import BulkDone, KeyRolled, KeysChanged
 from ticos_tui.tui.api_keys.details import KeyDetails, related_id
-from ticos_tui.tui.api_keys.loading import (
-    Body,
-)
+from ticos_tui.tui.api_keys.keys_list import REFRESH_INTERVAL, KeysList
 from ticos_tui.tui.api_keys.table import ApiKeysTable
 
 
-class ApiKeysPane(KeyActions):
-    """Owns the keys list: loads it in a worker, keeps the table current after each action."""
+class ApiKeysPane(Vertical):
+    """The keys list and the selected key's details, with the key actions' bindings."""
 
     DEFAULT_CSS = """
     ApiKeysPane { padding: 0 1; }
-    ApiKeysPane .section-header { height: 1; margin: 1 0 1 0; }
-    ApiKeysPane .section-header .section-title { width: auto; }
-    ApiKeysPane #keys-count { width: 1fr; color: $text-muted; padding-left: 2; }
-    ApiKeysPane #keys-filter { display: none; margin-bottom: 1; }
-    ApiKeysPane.-filtering #keys-filter { display: block; }
-    ApiKeysPane #keys-body { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help first: at 80 columns the footer cuts the last bindings, and ? lists them all.
@@ -91,44 +86,46 @@ class ApiKeysPane(KeyActions):
         Binding("escape", "clear_filter", "Clear filter"),  # shown only while filtering
     ]
 
+    # Its messages (the list's): the first page is usable; every page is in.
+    KeysShown = KeysList.KeysShown
+    KeysLoaded = KeysList.KeysLoaded
+
     _lineage_shown = False  # whether the selected key offers `l` (its bindings say so)
 
-    # ---- layout -----------------------------------------------------------------------
+    def __init__(
+        self,
+        get_backend: GetBackend,
+        *,
+        refresh_interval: float | None = REFRESH_INTERVAL,
+        clock: Clock = now_utc,
+        id: str | None = None,
+    ) -> None:
+        """`refresh_interval`: seconds between quiet refreshes of the list; None for none.
+
+        `clock`: the time the table, the details, the review and the dialogs read.
+        """
+        super().__init__(id=id)
+        self._get_backend = get_backend
+        self._clock = clock
+        self.keys = KeysList(get_backend, clock=clock, refresh_interval=refresh_interval)
+        self.actions = KeyActions(self, self.keys, get_backend, clock)
+
+    @property
+    def table(self) -> ApiKeysTable:
+        return self.keys.table
+
+    @property
+    def loaded(self) -> bool:
+        """Every page of the first load is in."""
+        return self.keys.loaded
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="section-header"):
-            yield Label(Text("Your API Keys"), classes="section-title")
-            yield Label("", id="keys-count")
-            yield Button(
-                "Create New API Key",
-                id="create-key",
-                name="create",
-                variant="primary",
-                compact=True,
-            )
-        yield Input(
-            placeholder="Filter by name…  (enter: back to the list, escape: clear)",
-            id="keys-filter",
-        )
-        with ContentSwitcher(initial=Body.LOADING.value, id="keys-body"):
-            yield self._new_view(Body.LOADING)
-            yield ApiKeysTable(clock=self._clock, id=Body.TABLE.value)
+        yield self.keys
         yield KeyDetails(self._get_backend, clock=self._clock, id="key-details")
-
-    def on_mount(self) -> None:
-        self._switch(self.state.body)
-        self._update_count()
-        self.load_keys()
-        if self._refresh_interval:
-            self.set_interval(self._refresh_interval, self.refresh_if_due)
 
     async def compose_rest(self) -> None:
         """Mount what the first frame left out: the selected key's usage."""
         await self.query_one(KeyDetails).compose_rest()
-
-    @on(ApiKeysTable.SortChanged, "#keys-table")
-    def _sort_changed(self) -> None:
-        self._update_count()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         """A button's name is the action it runs, as its key does."""
@@ -136,21 +133,79 @@ class ApiKeysPane(KeyActions):
             event.stop()
             await self.run_action(event.button.name)
 
-    # ---- filter and sort --------------------------------------------------------------
+    # ---- the actions: run by `KeyActions`, their answers applied here -------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return self.has_class("-filtering")  # hidden from the hints when there is none
-        if action == "lineage":
-            return related_id(self.table.selected_key) is not None
-        return True
+    def action_refresh(self) -> None:
+        self.keys.load_keys()
+
+    def action_create(self) -> None:
+        self.actions.create()
+
+    def action_rename(self) -> None:
+        self.actions.rename()
+
+    def action_revoke(self) -> None:
+        self.actions.revoke()
+
+    def action_delete(self) -> None:
+        self.actions.delete()
+
+    def action_roll(self) -> None:
+        self.actions.roll()
+
+    def action_review(self) -> None:
+        self.actions.review()
+
+    def action_copy_id(self) -> None:
+        self.actions.copy_id()
+
+    @on(KeysChanged)
+    def _keys_changed(self, message: KeysChanged) -> None:
+        for i, key in enumerate(message.upserts):
+            self.table.upsert(key, select=message.select and i == 0)
+        for key_id in message.removed:
+            self.table.remove_key(key_id)
+        self.keys.keys_changed()
+        note = message.note
+        if note is not None:
+            self.app.notify(
+                note.text,
+                title=note.title,
+                severity=note.severity,
+                markup=False,
+                timeout=note.timeout,
+            )
+        message.then()
+
+    @on(KeyRolled)
+    def _key_rolled(self, message: KeyRolled) -> None:
+        self.actions.rolled(message)
+
+    @on(BulkDone)
+    def _bulk_done(self, message: BulkDone) -> None:
+        self.actions.bulk.finish(message.outcome)
+        self.keys.keys_changed()
+
+    @on(KeysList.KeysLoaded)
+    def _keys_loaded(self) -> None:
+        self.actions.keys_loaded()  # (the message goes on up: the App hears it too)
 
     @on(ApiKeysTable.Highlighted, "#keys-table")
-    def _lineage_offered(self, event: ApiKeysTable.Highlighted) -> None:
+    def _highlighted(self, event: ApiKeysTable.Highlighted) -> None:
+        self.query_one(KeyDetails).show_key(event.key)  # it fetches the key's usage and events
         offered = related_id(event.key) is not None
         if offered != self._lineage_shown:  # the hints and help offer `l` only where it works
             self._lineage_shown = offered
             self.refresh_bindings()
+
+    # ---- filter and sort --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self.keys.has_class("-filtering")  # hidden from the hints when there is none
+        if action == "lineage":
+            return related_id(self.table.selected_key) is not None
+        return True
 
     def action_lineage(self) -> None:
         target = related_id(self.table.selected_key)
@@ -171,14 +226,14 @@ class ApiKeysPane(KeyActions):
         return []
 
     def action_filter(self) -> None:
-        self.add_class("-filtering")
+        self.keys.add_class("-filtering")
         self.refresh_bindings()
         self.query_one("#keys-filter", Input).focus()
 
     @on(Input.Changed, "#keys-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.filter_text = event.value
-        self._update_count()
+        self.keys.update_count()
 
     @on(Input.Submitted, "#keys-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -188,13 +243,13 @@ class ApiKeysPane(KeyActions):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#keys-filter", Input)
-        if not self.has_class("-filtering") and not field.value:
+        if not self.keys.has_class("-filtering") and not field.value:
             return
         field.value = ""
         self.table.filter_text = ""
-        self.remove_class("-filtering")
+        self.keys.remove_class("-filtering")
         self.refresh_bindings()
-        self._update_count()
+        self.keys.update_count()
         if self.table.total:
             self.table.focus()
         else:

@@ -1,15 +1,19 @@
-"""The keys list's other views: loading, no keys yet, and the load failed.
+"""The keys list's body: the table, or the view of loading, no keys yet, or the load failed.
 
-Each is composed only when it is first shown (see `KeysLoading._show`): most starts need none
-of them, and the first frame composes only what it shows.
+`KeysBody` shows one of them. A view other than the table is composed only when it is first
+shown: most starts need none of them, and the first frame composes only what it shows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Label, LoadingIndicator, Static
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Button, ContentSwitcher, Label, LoadingIndicator, Static
 
 EMPTY_TEXT = (
     "You have no API keys yet.\n\n"
@@ -65,3 +69,70 @@ class ErrorView(Vertical):
         self._message = message
         for static in self.query("#keys-error-message").results(Static):  # none until composed
             static.update(message)
+
+
+class Body(StrEnum):
+    """What the body shows: one state, named by the id of the view that shows it."""
+
+    LOADING = "keys-loading"
+    TABLE = "keys-table"
+    EMPTY = "keys-empty"
+    ERROR = "keys-error"
+
+    @classmethod
+    def for_keys(cls, total: int) -> Body:
+        """The list as it stands: the table, or the empty view when there are no keys."""
+        return cls.TABLE if total else cls.EMPTY
+
+
+class KeysBody(ContentSwitcher):
+    """Shows one `Body`: the table it is given, or a view composed the first time it is due.
+
+    `switched` is called the moment a view is shown (the list sets the focus from it: at once,
+    so the frame that shows the view shows the focus too, with no second drawing)."""
+
+    def __init__(self, table: Widget, switched: Callable[[Body], None], *, id: str) -> None:
+        loading = LoadingView(id=Body.LOADING.value)
+        super().__init__(loading, table, id=id, initial=Body.LOADING.value)
+        self.wanted = Body.LOADING  # the view wanted (it may still be mounting)
+        self._switched = switched
+        self._error = Text("")
+        self._views: dict[Body, Widget] = {Body.LOADING: loading, Body.TABLE: table}
+        self._mounting: dict[Body, AwaitMount] = {}  # views still being mounted
+
+    def show(self, state: Body) -> None:
+        """Show `state`; a view shown for the first time is mounted, then shown."""
+        self.wanted = state
+        if state not in self._views:
+            view: Widget = (
+                EmptyView(id=state.value)
+                if state is Body.EMPTY
+                else ErrorView(self._error, id=state.value)
+            )
+            self._views[state] = view
+            view.display = False  # the switcher shows it once it is in
+            self._mounting[state] = self.mount(view, before=self._views[Body.TABLE])
+            self.call_later(self.shown, state)
+        elif state not in self._mounting:
+            self._switch(state)
+        # else: still mounting; `shown` shows it if it is still the one wanted
+
+    async def shown(self, state: Body) -> None:
+        """Wait until the view of `state` is in; show it if it is still the one wanted."""
+        mounting = self._mounting.get(state)
+        if mounting is not None:
+            await mounting
+            self._mounting.pop(state, None)
+        if self.wanted == state and self._views[state].is_attached:  # (not when quitting)
+            self._switch(state)
+
+    def show_error(self, message: Text) -> None:
+        """Show the error view with `message`."""
+        self._error = message
+        for view in self.query(ErrorView):  # none until first shown
+            view.show(message)
+        self.show(Body.ERROR)
+
+    def _switch(self, state: Body) -> None:
+        self.current = state.value
+        self._switched(state)
