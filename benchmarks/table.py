@@ -54,7 +54,7 @@ KEYS = 10_000
 FILTER_TEXT = "key 99"  # typed one key at a time, then erased: 12 filter changes
 # What proves each `s` was drawn, from the default (created): the sorted column's header, or at
 # 120 columns, where Created is hidden, the Name header naming the sort.
-SORT_HEADERS = ("Name ▲", "Last Used ▼", "Status ▲", "Expires ▲", "Name · created ▼")
+SORT_HEADERS = ("Name ▲", "Last Used ▼", "Status ▲", "Expires ▲", "Created ▼")
 BARE_INPUT_APP = """
 from textual.app import App
 from textual.widgets import Input, Label
