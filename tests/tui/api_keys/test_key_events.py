@@ -68,3 +68,28 @@ async def test_events_that_cannot_be_read_say_why_and_the_usage_still_shows(fake
                 in rendered(app.screen, "#events-text")
             ),
         )
+
+
+async def test_scrolling_fetches_the_key_the_cursor_rests_on_not_each_key_passed(
+    fake_app,
+) -> None:
+    from tests.tui.fakes import CountingBackend
+
+    backend = CountingBackend(FakeClient(sample_keys(12)))
+    app = fake_app(backend)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        first = table(app).selected_key
+        await wait_until(pilot, lambda: first.id in rendered(app.screen, "#details-text"))
+        await wait_until(pilot, lambda: backend.calls["usage"] == 1)  # the first key, at once
+        await pilot.press(*["down"] * 10)  # one burst, as a held arrow key sends it
+        last = table(app).selected_key
+        assert last.id != first.id
+        await wait_until(
+            pilot, lambda: "requests in the last 30 days" in rendered(app.screen, "#usage-text")
+        )
+        await wait_until(pilot, lambda: last.id in rendered(app.screen, "#details-text"))
+        # The first key passed (after a pause: at once) and the one the cursor rests on; the
+        # eight passed in between are never asked for.
+        assert backend.calls["usage"] <= 3, backend.calls
+        assert backend.calls["audit_events_page"] <= 3, backend.calls

@@ -90,6 +90,7 @@ def usage_summary(key: ApiKey, days: Sequence[UsageDay], now: datetime) -> Text:
 
 
 RECENT_EVENTS = 3  # the selected key's last events (the Activity section has them all)
+SETTLE = 0.25  # seconds: a key passed within this of the last is not fetched (scrolling)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,8 @@ class KeyDetails(Vertical):
         self._get_backend = get_backend
         self._fetched: dict[str, _Fetched] = {}  # by key id, reused 30 s while it is unchanged
         self._fetching: str | None = None  # the key whose usage and events are on the way
+        self._changed_at = -SETTLE  # time.monotonic() the selected key last changed
+        self._settle = 0.0  # how long the next fetch waits for the cursor to rest
         self._key_id: str | None = None  # whose usage is shown (or loading)
         self._details = Text("")
         self._key: ApiKey | None = None
@@ -169,6 +172,10 @@ class KeyDetails(Vertical):
         key_id = key.id if key is not None else None
         if key_id != self._key_id or key_id is None:
             self._key_id = key_id
+            now = time.monotonic()
+            # The first key after a pause is fetched at once; one passed while scrolling waits.
+            self._settle = SETTLE if now - self._changed_at < SETTLE else 0.0
+            self._changed_at = now
             self._usage = None
             self._usage_text = Text("Usage: loading…", style="dim") if key else Text("")
             self._show_usage()
@@ -179,13 +186,14 @@ class KeyDetails(Vertical):
 
     @work(exclusive=True, group="key-details", exit_on_error=False)
     async def _fetch(self, key: ApiKey) -> None:
-        """`key`'s last 30 days and last events; waits a moment so scrolling fetches nothing.
-        A key whose data changed (renamed, revoked, used) asks again."""
+        """`key`'s last 30 days and last events; while scrolling, only for the key the cursor
+        rests on (`_settle`). A key whose data changed (renamed, revoked, used) asks again."""
         fetched = self._fetched.get(key.id)
         if fetched is None or time.monotonic() - fetched.at > 30 or fetched.key != key:
             self._fetching = key.id
             try:
-                await asyncio.sleep(0.25)
+                if self._settle:
+                    await asyncio.sleep(self._settle)  # a newer key cancels this worker
                 client = await self._get_backend()
                 days, page = await asyncio.gather(
                     client.usage(key.id, days=30),
