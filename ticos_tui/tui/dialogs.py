@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ticos_tui.core.errors import TicosError
@@ -192,6 +193,22 @@ class ConfirmDialog(Dialog[bool]):
         self.dismiss(False)
 
 
+class KeyName(Validator):
+    """The name rule (`core.names.name_problem`, as the CLI and the service apply it) as the
+    name field's validator: the field marks itself invalid and the dialog says why."""
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = name_problem(value)
+        return self.success() if problem is None else self.failure(problem)
+
+
+def first_problem(result: ValidationResult | None) -> str | None:
+    """What a field's validation found wrong, in the validator's words (None: nothing)."""
+    if result is None or result.is_valid:
+        return None
+    return result.failure_descriptions[0] if result.failure_descriptions else "Not valid."
+
+
 class NameDialog(Dialog[T | None]):
     """One validated name input; `perform` says what submitting does. Dismisses with its result, or None."""
 
@@ -246,6 +263,9 @@ class NameDialog(Dialog[T | None]):
                 placeholder="Nightly Batch Script",
                 id="name",
                 select_on_focus=False,
+                validators=[KeyName()],
+                # Empty is no problem to show until enter was pressed or a name was there before.
+                valid_empty=not self._initial,
             )
             yield Static("", classes="name-problem", id="name-problem")
             yield from self.compose_extra()
@@ -277,11 +297,15 @@ class NameDialog(Dialog[T | None]):
         return None
 
     def _validate(self, value: str | None = None) -> bool:
+        field = self.query_one("#name", Input)
         if value is None:
-            value = self.query_one("#name", Input).value
-        problem = name_problem(value) if value or self._initial or self._tried else None
+            value = field.value
+        # (An Input posts Changed when this flips; its handler comes back here, and finds it set.)
+        field.valid_empty = not (self._initial or self._tried)
+        problem = first_problem(field.validate(value))
         label = self.query_one("#name-problem", Static)
-        valid = name_problem(value) is None and self.options_problem() is None
+        options = self.options_problem()  # said even while the name is still to be typed
+        valid = name_problem(value) is None and options is None
         label.update(Text(problem) if problem else Text(self.help_text))
         label.set_class(problem is None, "-ok")
         self.query_one("#submit", Button).disabled = not valid or self.busy

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.validation import ValidationResult, Validator
 from textual.widgets import (
     Input,
     Label,
@@ -69,6 +70,19 @@ def expiry_from_choice(
     if moment > now + timedelta(days=3650):
         return None, "The expiry date can be at most 10 years ahead."
     return moment, None
+
+
+class ExpiryDate(Validator):
+    """The date field's rule (`expiry_from_choice`, which also gives the date sent) as its
+    validator: the field marks itself invalid while the date would be refused."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self._clock = clock
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = expiry_from_choice("date", value, self._clock())[1]
+        return self.success() if problem is None else self.failure(problem)
 
 
 class CreateKeyDialog(NameDialog[CreatedKey]):
@@ -148,7 +162,12 @@ class CreateKeyDialog(NameDialog[CreatedKey]):
 
     def _show_date(self) -> None:
         if not self.query("#expiry-date"):
-            field = Input(placeholder="YYYY-MM-DD", id="expiry-date", max_length=10)
+            field = Input(
+                placeholder="YYYY-MM-DD",
+                id="expiry-date",
+                max_length=10,
+                validators=[ExpiryDate(lambda: self._clock())],
+            )
             self.query_one(VerticalScroll).mount(field, after=self.query_one("#expiry", Select))
             self.compact_fields()
 
