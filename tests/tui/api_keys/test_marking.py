@@ -146,7 +146,7 @@ async def test_review_revokes_all_listed_after_one_confirmation(fake_app) -> Non
     app = fake_app(client)
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        listed = [item.key for item in _pane(app).actions._review_items()[0]]
+        listed = [item.key for item in _pane(app).actions.review_items()[0]]
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert len(listed) >= 2  # the sample has several keys worth a look

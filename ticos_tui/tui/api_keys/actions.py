@@ -275,16 +275,16 @@ class KeyActions:
 
         # While the keys load, the review says so, and fills in once they are all in.
         self._review = (
-            ReviewScreen(*self._review_items()) if self.keys.loaded else ReviewScreen(None)
+            ReviewScreen(*self.review_items()) if self.keys.loaded else ReviewScreen(None)
         )
         self.app.push_screen(self._review, self._reviewed)
 
     def keys_loaded(self) -> None:
         """Every key is in: an open review, waiting for them, fills in."""
         if self._review is not None:
-            self._review.show(*self._review_items())
+            self._review.show(*self.review_items())
 
-    def _review_items(self) -> tuple[list[ReviewItem], int]:
+    def review_items(self) -> tuple[list[ReviewItem], int]:
         from ticos_tui.core.review import review_keys  # off the start-up path
 
         keys = self.table.all_keys
@@ -297,7 +297,7 @@ class KeyActions:
             return
         action, key_id = choice
         if action == "revoke-all":
-            self.bulk.confirm("revoke", [item.key for item in self._review_items()[0]])
+            self.bulk.confirm("revoke", [item.key for item in self.review_items()[0]])
         elif action == "revoke":
             self.revoke(key_id, after=self.review)
         else:
