@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from rich.cells import cell_len
 from textual.app import App
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 
 from tests.waiting import described
@@ -35,6 +37,18 @@ async def wait_until(
             said = what() if callable(what) else what
             raise AssertionError(f"waited {timeout} s for: {said or described(condition)}")
         await pilot.pause(0.02)
+
+
+S = TypeVar("S", bound=Screen[object])
+
+
+async def press_for(pilot: Pilot[object], key: str, screen: type[S]) -> S:
+    """Press `key` and wait for the screen it opens (a `screen`); returns that screen."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen))
+    opened = pilot.app.screen
+    assert isinstance(opened, screen)
+    return opened
 
 
 async def settle(pilot: Pilot[object], timeout: float = 10.0) -> None:

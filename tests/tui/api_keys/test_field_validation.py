@@ -4,7 +4,7 @@ rule): an invalid field is marked (`-invalid`: its border) and the dialog says w
 from __future__ import annotations
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import loaded, rendered, wait_until
+from tests.tui.helpers import loaded, press_for, rendered, wait_until
 from ticos_tui.tui.api_keys.create import CreateKeyDialog
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 
@@ -13,9 +13,7 @@ async def test_the_name_field_is_marked_only_when_its_name_would_be_refused(fake
     app = fake_app(FakeClient(sample_keys(2)))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
-        dialog = app.screen
+        dialog = await press_for(pilot, "n", CreateKeyDialog)
         name = dialog.query_one("#name")
         assert not name.has_class("-invalid")  # empty, not tried: nothing to say yet
         await pilot.press(*"x" * 101)
@@ -35,9 +33,7 @@ async def test_a_cleared_rename_is_marked_at_once(fake_app) -> None:
     app = fake_app(FakeClient(sample_keys(2)))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, RenameKeyDialog))
-        name = app.screen.query_one("#name")
+        name = (await press_for(pilot, "e", RenameKeyDialog)).query_one("#name")
         assert not name.has_class("-invalid")
         await pilot.press("backspace")  # the old name was selected: it is gone
         await wait_until(pilot, lambda: name.has_class("-invalid"))
@@ -47,9 +43,7 @@ async def test_the_date_field_is_marked_while_the_date_would_be_refused(fake_app
     app = fake_app(FakeClient(sample_keys(2)))
     async with app.run_test(size=(120, 35)) as pilot:
         await loaded(pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyDialog))
-        dialog = app.screen
+        dialog = await press_for(pilot, "n", CreateKeyDialog)
         dialog.query_one("#expiry").value = "date"
         await wait_until(pilot, lambda: bool(dialog.query("#expiry-date")))
         date = dialog.query_one("#expiry-date")

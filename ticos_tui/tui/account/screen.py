@@ -58,6 +58,13 @@ class AccountSettingsScreen(Screen[None]):
     AccountSettingsScreen #sidebar-column { width: 12; border-right: solid $panel-lighten-2; background: $surface; }
     AccountSettingsScreen #sidebar { height: 1fr; border: none; background: $surface; padding: 1 0 0 0; }
     AccountSettingsScreen #sections { width: 1fr; }
+    /* A section's head line (title, count), its filter field (shown while filtering), its body. */
+    AccountSettingsScreen .section-header { height: 1; margin: 1 0 1 0; }
+    AccountSettingsScreen .section-header .section-title { width: auto; }
+    AccountSettingsScreen .section-count { width: 1fr; color: $text-muted; padding-left: 2; }
+    AccountSettingsScreen .section-filter { display: none; margin-bottom: 1; }
+    AccountSettingsScreen .-filtering .section-filter { display: block; }
+    AccountSettingsScreen .section-body { height: 1fr; }
     /* Below FOLD_BELOW columns the table gets the width; `b` shows the sidebar again. */
     AccountSettingsScreen.-folded #sidebar-column { display: none; }
     /* On short terminals the table gets the rows: usage shrinks to one line. */

@@ -51,12 +51,6 @@ class ActivityPane(ActivityFeed):
 
     DEFAULT_CSS = """
     ActivityPane { padding: 0 1; }
-    ActivityPane .section-header { height: 1; margin: 1 0 1 0; }
-    ActivityPane .section-header .section-title { width: auto; }
-    ActivityPane #activity-count { width: 1fr; color: $text-muted; padding-left: 2; }
-    ActivityPane #activity-filter { display: none; margin-bottom: 1; }
-    ActivityPane.-filtering #activity-filter { display: block; }
-    ActivityPane #activity-body { height: 1fr; }
     ActivityPane #activity-table {
         height: 1fr; background: $surface; scrollbar-gutter: stable; scrollbar-size-vertical: 1;
         overflow-x: hidden;
@@ -85,12 +79,13 @@ class ActivityPane(ActivityFeed):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="section-header"):
             yield Label(Text("Activity"), classes="section-title")
-            yield Label(Text("Loading…"), id="activity-count")
+            yield Label(Text("Loading…"), id="activity-count", classes="section-count")
         yield Input(
             placeholder="Filter by key name or action…  (enter: back to the list, escape: clear)",
             id="activity-filter",
+            classes="section-filter",
         )
-        with ContentSwitcher(initial="activity-table", id="activity-body"):
+        with ContentSwitcher(initial="activity-table", id="activity-body", classes="section-body"):
             yield ActivityTable(
                 id="activity-table", cursor_type="row", cell_padding=PADDING, zebra_stripes=True
             )

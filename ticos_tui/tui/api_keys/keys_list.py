@@ -1,7 +1,7 @@
 """KeysList: the keys list of the pane: its header line, the filter field, the body, and loading.
 
 Workers only fetch: each posts what it got as a typed message (`PageIn`, `AllIn`, `LoadFailed`,
-`Refreshed`, `RefreshFailed`), and the list applies it in its handler; `state` (one `ListState`,
+`Refreshed`), and the list applies it in its handler; `state` (one `ListState`,
 replaced whole) says where the list stands. The pane (tui/api_keys/pane.py) holds the list, the
 key details and the key actions; it changes the list through its methods, and hears from it by
 its messages (`KeysShown`, `KeysLoaded`).
@@ -58,13 +58,7 @@ class KeysList(Vertical):
 
     DEFAULT_CSS = """
     KeysList { height: 1fr; }
-    KeysList .section-header { height: 1; margin: 1 0 1 0; }
-    KeysList .section-header .section-title { width: auto; }
-    KeysList #keys-count { width: 1fr; color: $text-muted; padding-left: 2; }
-    KeysList #keys-filter { display: none; margin-bottom: 1; }
-    KeysList.-filtering #keys-filter { display: block; }
-    KeysList #keys-body { height: 1fr; }
-    """
+    """  # the header, filter and body: as every section's (AccountSettingsScreen's CSS)
 
     # Namespaced as the pane's: the App's handlers keep their names (`on_api_keys_pane_…`).
     class KeysShown(Message, namespace="api_keys_pane"):
@@ -94,13 +88,14 @@ class KeysList(Vertical):
             self.select_id = select_id
 
     class LoadFailed(Message):
-        """A load (not a quiet refresh) failed: the server's words."""
+        """A load failed: the server's words; `quiet`: it was a quiet refresh."""
 
         bubble = False
 
-        def __init__(self, message: str) -> None:
+        def __init__(self, message: str, *, quiet: bool = False) -> None:
             super().__init__()
             self.message = message
+            self.quiet = quiet
 
     class Refreshed(Message):
         """A quiet refresh fetched every key (`edits`: the table's generation when it began)."""
@@ -111,15 +106,6 @@ class KeysList(Vertical):
             super().__init__()
             self.keys = keys
             self.edits = edits
-
-    class RefreshFailed(Message):
-        """A quiet refresh failed: the server's words."""
-
-        bubble = False
-
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
 
     def __init__(
         self,
@@ -140,7 +126,7 @@ class KeysList(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="section-header"):
             yield Label(Text("Your API Keys"), classes="section-title")
-            yield Label("", id="keys-count")
+            yield Label("", id="keys-count", classes="section-count")
             yield Button(
                 "Create New API Key",
                 id="create-key",
@@ -151,8 +137,9 @@ class KeysList(Vertical):
         yield Input(
             placeholder="Filter by name…  (enter: back to the list, escape: clear)",
             id="keys-filter",
+            classes="section-filter",
         )
-        yield KeysBody(self.table, self._switched, id="keys-body")
+        yield KeysBody(self.table, self._switched, id="keys-body", classes="section-body")
 
     def on_mount(self) -> None:
         self._switched(self.body.wanted)
@@ -275,6 +262,9 @@ class KeysList(Vertical):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
+        if message.quiet:
+            self._refresh_failed(message)
+            return
         if self.table.total:
             # Keep what the user already sees; say what happened and how to retry.
             self.app.notify(
@@ -326,7 +316,7 @@ class KeysList(Vertical):
                 keys.extend(page)
                 await asyncio.sleep(0)
         except TicosError as err:
-            self.post_message(self.RefreshFailed(str(err)))
+            self.post_message(self.LoadFailed(str(err), quiet=True))
             return
         self.post_message(self.Refreshed(keys, edits))
 
@@ -338,8 +328,7 @@ class KeysList(Vertical):
         self.table.replace_keys(message.keys)
         self.keys_changed()
 
-    @on(RefreshFailed)
-    def _refresh_failed(self, message: RefreshFailed) -> None:
+    def _refresh_failed(self, message: LoadFailed) -> None:
         self._set(refresh_failures=self.state.refresh_failures + 1)
         self._set(next_refresh=time.monotonic() + self.quiet_refresh_delay)
         if self.state.refresh_failures == 1:  # one notice per outage, however long

@@ -91,9 +91,11 @@ class KeysBody(ContentSwitcher):
     `switched` is called the moment a view is shown (the list sets the focus from it: at once,
     so the frame that shows the view shows the focus too, with no second drawing)."""
 
-    def __init__(self, table: Widget, switched: Callable[[Body], None], *, id: str) -> None:
+    def __init__(
+        self, table: Widget, switched: Callable[[Body], None], *, id: str, classes: str = ""
+    ) -> None:
         loading = LoadingView(id=Body.LOADING.value)
-        super().__init__(loading, table, id=id, initial=Body.LOADING.value)
+        super().__init__(loading, table, id=id, classes=classes, initial=Body.LOADING.value)
         self.wanted = Body.LOADING  # the view wanted (it may still be mounting)
         self._switched = switched
         self._error = Text("")
