@@ -1,3 +1,3 @@
 """ticos-tui: manage Ticos API keys from the terminal (kept import-light on purpose)."""
 
-__version__ = "0.4.0"
+__version__ = "0.4.1"
