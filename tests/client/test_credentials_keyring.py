@@ -162,3 +162,19 @@ def test_keyring_is_preferred_when_it_works(isolated_env: dict[str, Path]) -> No
     assert settings.token == "tst_k" and settings.token_source.startswith("keyring (")
     assert credentials.forget_token("http://k.test/v1")[0].startswith("keyring (")
     assert keyring.STORE == {}  # type: ignore[attr-defined]
+
+
+def test_a_plaintext_keyring_is_not_a_keyring_for_login_tokens(
+    isolated_env: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keyrings.alt's PlaintextKeyring (priority 0.5: "not recommended" by keyring itself) would
+    keep the token in a file of its own choosing, outside our 0600 file: the token goes to ours."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    where = credentials.store_token(URL, "tok_plain_secret")
+    assert where.startswith("file "), where
+    path = credentials.credentials_file()
+    assert json.loads(path.read_text())["tokens"] == {URL: "tok_plain_secret"}
+    assert path.stat().st_mode & 0o777 == 0o600
+    leaked = [p for p in (tmp_path / "xdg-data").rglob("*") if p.is_file()]
+    assert not leaked, leaked  # nothing written by the plaintext backend

@@ -30,8 +30,23 @@ def credentials_file(env: Mapping[str, str] | None = None) -> Path:
     return paths.config_dir(env) / CREDENTIALS_FILE
 
 
+def _recommended(backend: Any) -> bool:
+    """Whether `backend` is an OS credential store, as keyring itself judges (`priority >= 1`,
+    `keyring.core.recommended`). Not: its fail backend, keyrings.alt's plaintext and encrypted
+    files (a file of theirs, beside our 0600 one). A chain of backends is one only when every
+    link is: a refused write would fall through to the next link."""
+    links = getattr(backend, "backends", None)
+    if isinstance(links, list) and not all(_recommended(link) for link in links):
+        return False
+    try:
+        return float(backend.priority) >= 1
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
 def _keyring() -> Any:
-    """The `keyring` module when it is installed and has a real backend, else None."""
+    """The `keyring` module when it is installed and its backend is an OS credential store
+    (`_recommended`), else None: the token then goes to our 0600 file."""
     try:
         import keyring
         from keyring.backends import fail
@@ -41,7 +56,7 @@ def _keyring() -> Any:
         backend = keyring.get_keyring()
     except Exception:
         return None
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
+    if isinstance(backend, fail.Keyring) or not _recommended(backend):
         return None
     return keyring
 
