@@ -169,12 +169,41 @@ def test_a_plaintext_keyring_is_not_a_keyring_for_login_tokens(
 ) -> None:
     """keyrings.alt's PlaintextKeyring (priority 0.5: "not recommended" by keyring itself) would
     keep the token in a file of its own choosing, outside our 0600 file: the token goes to ours."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    import keyring
+
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    where = credentials.store_token(URL, "tok_plain_secret")
+    keyring.set_keyring(keyring.core.load_keyring("keyrings.alt.file.PlaintextKeyring"))
+    try:
+        where = credentials.store_token(URL, "tok_plain_secret")
+    finally:
+        keyring.set_keyring(keyring.core.load_keyring("keyring.backends.fail.Keyring"))
     assert where.startswith("file "), where
     path = credentials.credentials_file()
     assert json.loads(path.read_text())["tokens"] == {URL: "tok_plain_secret"}
     assert path.stat().st_mode & 0o777 == 0o600
     leaked = [p for p in (tmp_path / "xdg-data").rglob("*") if p.is_file()]
     assert not leaked, leaked  # nothing written by the plaintext backend
+
+
+def test_a_token_left_in_a_plaintext_keyring_moves_to_the_file_when_read(
+    isolated_env: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 0.4.0 put it there; the next read finds it, moves it to the 0600 file and takes
+    it out of the plaintext one, so the login keeps working and the plain copy is gone."""
+    import keyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    keyring.set_keyring(keyring.core.load_keyring("keyrings.alt.file.PlaintextKeyring"))
+    try:
+        keyring.set_password(credentials.KEYRING_SERVICE, URL, "tok_old_plain")
+        credentials._record(URL, None, None)  # as 0.4.0 recorded it: "in the keyring"
+        stored = credentials.load_token(URL)
+        assert stored is not None and stored.token == "tok_old_plain"
+        assert stored.source.startswith("file ")
+        path = credentials.credentials_file()
+        data = json.loads(path.read_text())
+        assert data["tokens"] == {URL: "tok_old_plain"} and data["keyring"] == []
+        assert keyring.get_password(credentials.KEYRING_SERVICE, URL) is None  # taken out
+        assert credentials.load_token(URL).token == "tok_old_plain"  # from the file now
+    finally:
+        keyring.set_keyring(keyring.core.load_keyring("keyring.backends.fail.Keyring"))

@@ -6,6 +6,7 @@ imports and probes the keyring only when the token it needs is there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,9 +45,10 @@ def _recommended(backend: Any) -> bool:
         return False
 
 
-def _keyring() -> Any:
+def _keyring(*, recommended: bool = True) -> Any:
     """The `keyring` module when it is installed and its backend is an OS credential store
-    (`_recommended`), else None: the token then goes to our 0600 file."""
+    (`_recommended`), else None: the token then goes to our 0600 file. With
+    `recommended=False`, any working backend (to move a token out of one that is not)."""
     try:
         import keyring
         from keyring.backends import fail
@@ -56,7 +58,7 @@ def _keyring() -> Any:
         backend = keyring.get_keyring()
     except Exception:
         return None
-    if isinstance(backend, fail.Keyring) or not _recommended(backend):
+    if isinstance(backend, fail.Keyring) or (recommended and not _recommended(backend)):
         return None
     return keyring
 
@@ -134,6 +136,24 @@ def _from_keyring(base_url: str) -> StoredToken | None:
     return StoredToken(token, _keyring_label(module)) if token else None
 
 
+def _moved_to_file(base_url: str, env: Mapping[str, str] | None) -> StoredToken | None:
+    """A token an earlier version put in a keyring backend that is no OS store (a plaintext
+    file of keyrings.alt's): moved into our 0600 file, and taken out of there."""
+    module = _keyring(recommended=False)
+    if module is None or _keyring() is not None:
+        return None
+    try:
+        token = module.get_password(KEYRING_SERVICE, base_url)
+    except Exception:
+        return None
+    if not token:
+        return None
+    _record(base_url, env, token)
+    with contextlib.suppress(Exception):  # it is in our file now, whatever the backend says
+        module.delete_password(KEYRING_SERVICE, base_url)
+    return StoredToken(token, f"file {credentials_file(env)}")
+
+
 def load_token(base_url: str, env: Mapping[str, str] | None = None) -> StoredToken | None:
     """The token stored for `base_url` (already normalised): from the file, or the keyring it names."""
     path = credentials_file(env)
@@ -142,7 +162,7 @@ def load_token(base_url: str, env: Mapping[str, str] | None = None) -> StoredTok
     if token:
         return StoredToken(token, f"file {path}")
     if base_url in logins.in_keyring:
-        return _from_keyring(base_url)
+        return _from_keyring(base_url) or _moved_to_file(base_url, env)
     if logins.says_where:
         return None  # the file says where every login is: none for this URL
     stored = _from_keyring(base_url)  # a login stored before the file said where
