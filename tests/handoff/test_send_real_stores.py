@@ -82,17 +82,50 @@ def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     keyring.core._keyring_backend = None
 
 
-def test_keyring_stores_the_key_and_it_reads_back_equal(file_keyring: Path) -> None:
+def test_keyring_stores_the_key_and_it_reads_back_equal() -> None:
     import keyring
+    import keyring.backend
 
-    dest = parse("keyring", key_name="ci deploy")
-    sent = send(dest, KEY)
-    assert sent.ok, sent.message
-    assert sent.message == "stored in the keyring (ticos-api-keys / ci deploy)"
-    assert keyring.get_password("ticos-api-keys", "ci deploy") == KEY
-    assert send(parse("keyring:team#ci"), KEY[::-1]).ok
-    assert keyring.get_password("team", "ci") == KEY[::-1]
-    assert any(file_keyring.rglob("*.cfg")), "the file backend wrote under the test's data home"
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        """What an OS store is to `keyring` (priority 1: recommended), held in memory."""
+
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.items.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.items[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            del self.items[(service, username)]
+
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    try:
+        dest = parse("keyring", key_name="ci deploy")
+        sent = send(dest, KEY)
+        assert sent.ok, sent.message
+        assert sent.message == "stored in the keyring (ticos-api-keys / ci deploy)"
+        assert keyring.get_password("ticos-api-keys", "ci deploy") == KEY
+        assert send(parse("keyring:team#ci"), KEY[::-1]).ok
+        assert store.items[("team", "ci")] == KEY[::-1]
+    finally:
+        keyring.core._keyring_backend = None  # picked again, from the environment
+
+
+def test_a_plaintext_keyring_is_refused_and_given_nothing(file_keyring: Path) -> None:
+    """keyrings.alt's PlaintextKeyring is a file of its own (keyring does not recommend it):
+    the key is not written there, and the user is told why and what to do."""
+    sent = send(parse("keyring", key_name="ci deploy"), KEY)
+    assert not sent.ok
+    assert "keyrings.alt.file.PlaintextKeyring" in sent.message
+    assert "no OS credential store" in sent.message and "another destination" in sent.message
+    assert not [p for p in file_keyring.rglob("*") if p.is_file()], "nothing written"
 
 
 def test_no_keyring_backend_is_reported_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:

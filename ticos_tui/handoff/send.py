@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ticos_tui.core.sanitize import visible
 from ticos_tui.handoff.destinations import Destination, Step
+from ticos_tui.settings.credentials import recommended_backend
 
 TIMEOUT = 120.0  # seconds: a tool may ask for a GPG passphrase or a login in a browser
 _MESSAGE_LIMIT = 400
@@ -58,6 +59,14 @@ def _to_keyring(dest: Destination, key: str) -> Sent:
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring):
             return Sent(False, "no OS keyring is available here (keyring found no backend)")
+        if not recommended_backend(backend):  # the rule login tokens follow too
+            name = f"{type(backend).__module__}.{type(backend).__name__}"
+            return Sent(
+                False,
+                f"the keyring backend here ({name}) is no OS credential store (keyring itself "
+                "does not recommend it: a file of its own); choose another destination, or "
+                "set PYTHON_KEYRING_BACKEND to an OS keyring",
+            )
         keyring.set_password(dest.keyring_service, dest.keyring_user, key)
     except Exception as err:  # a locked keyring, no D-Bus…: its words, never a traceback
         return Sent(False, f"the keyring refused it: {_redacted(str(err).encode(), key)}")

@@ -31,13 +31,13 @@ def credentials_file(env: Mapping[str, str] | None = None) -> Path:
     return paths.config_dir(env) / CREDENTIALS_FILE
 
 
-def _recommended(backend: Any) -> bool:
+def recommended_backend(backend: Any) -> bool:
     """Whether `backend` is an OS credential store, as keyring itself judges (`priority >= 1`,
     `keyring.core.recommended`). Not: its fail backend, keyrings.alt's plaintext and encrypted
     files (a file of theirs, beside our 0600 one). A chain of backends is one only when every
     link is: a refused write would fall through to the next link."""
     links = getattr(backend, "backends", None)
-    if isinstance(links, list) and not all(_recommended(link) for link in links):
+    if isinstance(links, list) and not all(recommended_backend(link) for link in links):
         return False
     try:
         return float(backend.priority) >= 1
@@ -47,7 +47,7 @@ def _recommended(backend: Any) -> bool:
 
 def _keyring(*, recommended: bool = True) -> Any:
     """The `keyring` module when it is installed and its backend is an OS credential store
-    (`_recommended`), else None: the token then goes to our 0600 file. With
+    (`recommended_backend`), else None: the token then goes to our 0600 file. With
     `recommended=False`, any working backend (to move a token out of one that is not)."""
     try:
         import keyring
@@ -58,7 +58,7 @@ def _keyring(*, recommended: bool = True) -> Any:
         backend = keyring.get_keyring()
     except Exception:
         return None
-    if isinstance(backend, fail.Keyring) or (recommended and not _recommended(backend)):
+    if isinstance(backend, fail.Keyring) or (recommended and not recommended_backend(backend)):
         return None
     return keyring
 
