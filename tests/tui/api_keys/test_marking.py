@@ -139,6 +139,34 @@ async def test_roll_marked_shows_each_new_key_once_in_turn(fake_app) -> None:
     assert rolled == {"key_0000", "key_0001"}
 
 
+class OldKeyUnreadable(FakeClient):
+    """Rolls work; reading a key back afterwards fails (a flaky link after the roll)."""
+
+    async def get_key(self, key_id: str):  # type: ignore[no-untyped-def]
+        raise ServerError("The server had a problem (500).", status=500)
+
+
+async def test_a_rolled_key_is_listed_even_when_its_old_key_cannot_be_read_back(
+    fake_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = OldKeyUnreadable(sample_keys(2))
+    app = fake_app(client)
+    toasts = record_toasts(app, monkeypatch)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("space", "o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyCreatedDialog))
+        new_id = next(k.id for k in client.keys if k.replaces == "key_0000")
+        # The roll happened (its key is shown, once): the table lists the new key too.
+        pane = app.screen_stack[-2].query_one(ApiKeysPane)
+        await wait_until(pilot, lambda: pane.table.key_by_id(new_id) is not None)
+        # ...and the report says it was rolled, not "still marked" as if it had failed.
+        await wait_until(pilot, lambda: any("Rolled 1 of 1" in t.message for t in toasts))
+        assert not pane.table.marked_keys()
+
+
 async def test_review_revokes_all_listed_after_one_confirmation(fake_app) -> None:
     from ticos_tui.tui.api_keys.review_screen import ReviewScreen
 

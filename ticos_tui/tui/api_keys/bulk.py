@@ -106,7 +106,11 @@ class BulkActions:
                         key.id, grace_seconds=ROLL_GRACE, expires_at=KEEP_LIFETIME
                     )
                     created.append(new)
-                    post(KeysChanged([new.api_key, await client.get_key(key.id)]))
+                    post(KeysChanged([new.api_key]))
+                    try:  # the old key as it is now (it shows when it stops)
+                        post(KeysChanged([await client.get_key(key.id)]))
+                    except TicosError:
+                        pass  # the roll is done all the same; the next refresh brings it
             except TicosError as err:
                 failed.append((key, str(err)))
             else:
