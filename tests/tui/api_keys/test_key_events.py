@@ -9,6 +9,7 @@ from tests.tui.helpers import burst, loaded, rendered, table, wait_until
 from ticos_tui.core.audit_words import recent_text
 from ticos_tui.core.errors import PermissionDenied
 from ticos_tui.core.models import AuditEvent
+from ticos_tui.tui.api_keys.details import KeyDetails
 from ticos_tui.tui.api_keys.rename import RenameKeyDialog
 
 
@@ -97,3 +98,40 @@ async def test_scrolling_fetches_the_key_the_cursor_rests_on_not_each_key_passed
         # one; fetching every key passed would be 11.
         assert backend.calls["usage"] <= 4, backend.calls
         assert backend.calls["audit_events_page"] <= 4, backend.calls
+
+
+class HeldUsage(FakeClient):
+    """The first usage request waits until the test lets it answer."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        import asyncio
+
+        self.gate = asyncio.Event()
+        self.asked: list[str] = []
+
+    async def usage(self, key_id: str, *, days: int = 30):  # type: ignore[no-untyped-def]
+        self.asked.append(key_id)
+        if len(self.asked) == 1:
+            await self.gate.wait()
+        return await super().usage(key_id, days=days)
+
+
+async def test_back_on_a_key_whose_fetch_was_cut_short_its_usage_still_comes(fake_app) -> None:
+    """Away from a key while its usage is on the way, and back at once: that fetch was cancelled
+    by the move, so the key is asked again (it was thought still "on the way" and never came)."""
+    client = HeldUsage(sample_keys(3))
+    app = fake_app(client)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        first = table(app).selected_key
+        await wait_until(pilot, lambda: client.asked == [first.id])  # on the way, held
+        # Two highlights handled in one step, as a burst's can be: away to the next key, back.
+        details = app.screen.query_one(KeyDetails)
+        details.show_key(table(app).all_keys[1])
+        details.show_key(first)
+        client.gate.set()
+        await wait_until(
+            pilot, lambda: "requests in the last 30 days" in rendered(app.screen, "#usage-text")
+        )
+        assert first.id in rendered(app.screen, "#details-text")

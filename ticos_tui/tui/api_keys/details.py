@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
+from textual.worker import Worker
 
 from ticos_tui.client.backend import GetBackend
 from ticos_tui.core.audit_words import recent_text
@@ -129,7 +130,7 @@ class KeyDetails(Vertical):
         self._clock = clock
         self._get_backend = get_backend
         self._fetched: dict[str, _Fetched] = {}  # by key id, reused 30 s while it is unchanged
-        self._fetching: str | None = None  # the key whose usage and events are on the way
+        self._fetching: tuple[str, Worker[None]] | None = None  # a key's fetch, on the way
         self._changed_at = -SETTLE  # time.monotonic() the selected key last changed
         self._settle = 0.0  # how long the next fetch waits for the cursor to rest
         self._key_id: str | None = None  # whose usage is shown (or loading)
@@ -181,8 +182,15 @@ class KeyDetails(Vertical):
             self._show_usage()
             self._show_events(Text("Recent: loading…", style="dim") if key else Text(""))
         # The same key's data refreshed while its usage is on the way: let that fetch finish.
-        if key is not None and key.id != self._fetching:
-            self._fetch(key)
+        if key is not None and not self._on_the_way(key.id):
+            self._fetching = (key.id, self._fetch(key))
+
+    def _on_the_way(self, key_id: str) -> bool:
+        """A fetch of `key_id` runs and was not cancelled (a move to another key cancels it)."""
+        if self._fetching is None:
+            return False
+        fetching, worker = self._fetching
+        return fetching == key_id and not worker.is_cancelled and not worker.is_finished
 
     @work(exclusive=True, group="key-details", exit_on_error=False)
     async def _fetch(self, key: ApiKey) -> None:
@@ -190,7 +198,6 @@ class KeyDetails(Vertical):
         rests on (`_settle`). A key whose data changed (renamed, revoked, used) asks again."""
         fetched = self._fetched.get(key.id)
         if fetched is None or time.monotonic() - fetched.at > 30 or fetched.key != key:
-            self._fetching = key.id
             try:
                 if self._settle:
                     await asyncio.sleep(self._settle)  # a newer key cancels this worker
@@ -203,9 +210,6 @@ class KeyDetails(Vertical):
             except TicosError as err:  # no client to ask
                 self._show_fetched(key, err, err)
                 return
-            finally:
-                if self._fetching == key.id:
-                    self._fetching = None
             for answer in (days, page):
                 if isinstance(answer, BaseException) and not isinstance(answer, TicosError):
                     raise answer
