@@ -113,6 +113,14 @@ def is_loaded(app: App[object]) -> bool:
     return not tbl.display or tbl.scrollable_content_region.width > 0
 
 
+def account_settled(app: App[object]) -> bool:
+    """The account request is answered: the header shows the account (or the profile why not).
+
+    It runs beside the keys' load and may end after it on a busy machine: a picture taken
+    before would show the header without the account."""
+    return not any(w.group == "account" and not w.is_finished for w in app.workers)
+
+
 async def loaded(pilot: Pilot[object], timeout: float = 10.0) -> None:
     """Wait until the keys pane has every page of keys in."""
     await wait_until(pilot, lambda: is_loaded(pilot.app), timeout)

@@ -6,7 +6,7 @@ import pytest
 from textual import events
 
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import usage_drawn, wait_until
+from tests.tui.helpers import account_settled, usage_drawn, wait_until
 from ticos_tui.core.errors import ConnectionFailed
 
 
@@ -22,6 +22,7 @@ async def _keys_shown(pilot) -> None:
     pane = app.screen.query_one(ApiKeysPane)
     if pane.table.total:
         await wait_until(pilot, lambda: usage_drawn(pane))
+    await wait_until(pilot, lambda: account_settled(app))
     await pilot.pause()
 
 

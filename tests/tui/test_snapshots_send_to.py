@@ -9,7 +9,7 @@ import pytest
 
 from tests.stand_ins import StandIns, make_stand_ins
 from tests.tui.fakes import FakeClient, sample_keys
-from tests.tui.helpers import usage_drawn, wait_until
+from tests.tui.helpers import account_settled, usage_drawn, wait_until
 
 SIZES = [(120, 35), (80, 24)]
 
@@ -33,6 +33,7 @@ async def _created(pilot) -> None:
     pane = pilot.app.screen_stack[-2].query_one(ApiKeysPane)
     # The page behind shows through: let the new row's usage arrive before the picture.
     await wait_until(pilot, lambda: usage_drawn(pane))
+    await wait_until(pilot, lambda: account_settled(app))
     await pilot.pause()
 
 

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Label
 
 from tests.served import Served, free_port, start_service
-from tests.tui.helpers import loaded, pane, rendered, seed, wait_until
+from tests.tui.helpers import account_settled, loaded, pane, rendered, seed, wait_until
 from ticos_tui.settings.config import (
     Settings,
     config_file_path,
@@ -124,6 +124,7 @@ def test_login_chooser_snapshot(snap_compare, fake_app, monkeypatch, size) -> No
 
     async def chooser_open(pilot) -> None:  # type: ignore[no-untyped-def]
         await loaded(pilot)
+        await wait_until(pilot, lambda: account_settled(pilot.app))
         await pilot.press("ctrl+a")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, AccountMenu))
         await pilot.press("down", "down", "enter")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.activity.events import ActivityClient, sample_events
-from tests.tui.helpers import loaded, wait_until
+from tests.tui.helpers import account_settled, loaded, wait_until
 from ticos_tui.core.errors import ConnectionFailed
 from ticos_tui.tui.activity.pane import ActivityPane
 
@@ -17,6 +17,7 @@ async def _activity_shown(pilot) -> None:
     await wait_until(pilot, lambda: bool(app.screen.query(ActivityPane)))
     pane = app.screen.query_one(ActivityPane)
     await wait_until(pilot, lambda: pane.loaded or pane.query_one("#activity-error").display)
+    await wait_until(pilot, lambda: account_settled(app))
     await pilot.pause()
 
 
