@@ -171,8 +171,8 @@ class SqliteStore:
         self, account_id: str, status: str, limit: int, before_seq: int | None
     ) -> tuple[list[KeyObject], int | None]:
         # A screenful on the loop (first frame sooner); a big page on a reader thread, so the
-        # loop keeps drawing and answering meanwhile. At 10,000 keys in the TUI (benchmarks.table,
-        # same run): the longest stall 68-70 ms -> 35-42 ms; all of them in 392-410 -> 480-546 ms.
+        # loop keeps drawing and answering meanwhile. benchmarks.table's same-run row, 10,000
+        # keys in the TUI, four runs: longest stall 56-83 ms -> 43-53 ms; all keys in 1.5-1.7x.
         read = self._read_here if limit <= HERE_PAGE else self._read
         return await read(Store.list_keys, account_id, status, limit, before_seq)
 
