@@ -140,8 +140,8 @@ def _moved_to_file(base_url: str, env: Mapping[str, str] | None) -> StoredToken 
     """A token an earlier version put in a keyring backend that is no OS store (a plaintext
     file of keyrings.alt's): moved into our 0600 file, and taken out of there."""
     module = _keyring(recommended=False)
-    if module is None or _keyring() is not None:
-        return None
+    if module is None or recommended_backend(module.get_keyring()):
+        return None  # no keyring, or an OS store: `_from_keyring` asked it already
     try:
         token = module.get_password(KEYRING_SERVICE, base_url)
     except Exception:
